@@ -1,0 +1,114 @@
+# socklab - the one entry point. `make help` lists the targets.
+
+CC      ?= gcc
+CFLAGS  ?= -O2 -g
+CFLAGS  += -std=gnu11 -Wall -Wextra -pthread
+ROOT    := $(CURDIR)
+BIN     := bin
+SOCKLAB := $(BIN)/socklab
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+HARNESS_SRC := $(sort $(wildcard harness/*.c))
+GRADER_SRC  := $(sort $(filter-out grader/main.c,$(wildcard grader/*.c)))
+CHECKS_SRC  := $(sort $(wildcard grader/checks/*.c))
+HEADERS     := $(wildcard harness/*.h grader/*.h)
+LABS        := $(sort $(notdir $(wildcard reference/[0-9][0-9]-*)))
+STUDENT_LABS:= $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
+
+# grade options: LAB=02 CHECK=id V=1 SEED=n DIR=folder
+GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
+	      $(if $(SEED),--seed $(SEED)) --dir $(or $(DIR),labs)
+
+.PHONY: all help grade test unit meta memcheck coverage bench handouts \
+	deps deps-test clean build-references format
+
+all: $(SOCKLAB) build-references
+
+help:
+	@echo "make                      build socklab and the reference solutions"
+	@echo "make grade [LAB=02] [CHECK=id] [V=1] [SEED=n]   grade your work in labs/"
+	@echo "make test                 unit tests, references, stubs and mutants"
+	@echo "make memcheck LAB=02      the lab's checks with its programs under Valgrind"
+	@echo "make coverage             line and branch coverage of harness/ and grader/"
+	@echo "make bench                grading time of each reference next to the floor"
+	@echo "make handouts             handouts to HTML, rubrics refreshed"
+
+$(BIN)/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSL_DEFAULT_ROOT='"$(ROOT)"' -c $< -o $@
+
+OBJS := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC))
+
+$(SOCKLAB): $(OBJS) $(BIN)/obj/grader/main.o
+	$(CC) $(CFLAGS) -o $@ $^
+
+build-references: $(SOCKLAB)
+	@for lab in $(LABS); do \
+	  $(SOCKLAB) build $$lab --dir reference --out $(BIN)/reference/$$lab \
+	    || exit 1; \
+	done
+
+grade: $(SOCKLAB)
+	@status=0; \
+	for lab in $(if $(LAB),$(LAB),$(STUDENT_LABS)); do \
+	  $(SOCKLAB) grade $$lab $(GRADE_ARGS) -j $(JOBS); s=$$?; \
+	  [ $$s -gt $$status ] && status=$$s; echo; \
+	done; exit $$status
+
+# ---- tests -------------------------------------------------------------
+
+deps-test:
+	@scripts/install-deps.sh test
+
+test: deps-test unit meta
+
+UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(UNIT_SRC))
+LIB_OBJS  := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC))
+
+$(BIN)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS) -DSL_DEFAULT_ROOT='"$(ROOT)"' -o $@ $< $(LIB_OBJS) \
+	  $(UNIT_LDFLAGS) -lcmocka
+
+unit: $(UNIT_BINS)
+	@failed=0; for t in $(UNIT_BINS); do \
+	  echo "== $$t"; $$t || failed=1; done; \
+	[ $$failed = 0 ] || { echo "unit tests failed"; exit 1; }
+
+meta: all
+	@tests/meta.sh $(SOCKLAB) $(LABS)
+
+memcheck: $(SOCKLAB)
+	@scripts/install-deps.sh memcheck
+	@test -n "$(LAB)" || { echo "usage: make memcheck LAB=02"; exit 2; }
+	$(SOCKLAB) grade $(LAB) --valgrind --dir $(or $(DIR),reference) -j $(JOBS) \
+	  $(if $(CHECK),--check $(CHECK)) $(if $(V),-v)
+
+coverage:
+	@scripts/install-deps.sh coverage
+	$(MAKE) clean-build
+	$(MAKE) CFLAGS="-O0 -g --coverage" UNIT_LDFLAGS=--coverage unit meta
+	@mkdir -p $(BIN)/coverage
+	gcovr --root . --filter 'harness/' --filter 'grader/' \
+	  --exclude 'grader/checks/' --branches \
+	  --html-details $(BIN)/coverage/index.html \
+	  --print-summary --txt $(BIN)/coverage/summary.txt
+	@cat $(BIN)/coverage/summary.txt
+	@echo "HTML report: $(BIN)/coverage/index.html"
+	$(MAKE) clean-build
+
+bench: all
+	$(SOCKLAB) bench --rounds $(or $(ROUNDS),5)
+
+handouts: $(SOCKLAB)
+	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts
+
+format:
+	clang-format -i $(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC) harness/*.h grader/*.h
+
+clean-build:
+	rm -rf $(BIN)/obj $(BIN)/tests $(SOCKLAB)
+
+clean:
+	rm -rf $(BIN)

@@ -1,0 +1,259 @@
+/* main.c - the socklab command: list, grade, rubric, bench. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "sl_grade.h"
+
+#define SL_DEFAULT_SEED 1
+
+static void usage(FILE *out)
+{
+	fprintf(out,
+		"usage: socklab list\n"
+		"       socklab grade LAB [--dir DIR] [--check ID] [-j N] "
+		"[--json FILE]\n"
+		"                         [--format text|tsv] [--seed N|random] "
+		"[-v] [--valgrind]\n"
+		"       socklab rubric LAB\n"
+		"       socklab build LAB [--dir DIR] --out DIR\n"
+		"       socklab bench [LAB...] [--rounds N] [-j N]\n"
+		"LAB is a number (02) or a name (tcp-hello). Exit status: 0 all "
+		"checks passed,\n1 some failed, 2 socklab could not run.\n");
+}
+
+static int fail(const char *fmt, const char *what)
+{
+	fprintf(stderr, "socklab: ");
+	fprintf(stderr, fmt, what);
+	fputc('\n', stderr);
+	return 2;
+}
+
+static const struct sl_lab *find_lab(const char *key)
+{
+	const struct sl_lab *lab = key ? sl_lab_find(key) : NULL;
+
+	if (!lab && key) {
+		fprintf(stderr, "socklab: no lab \"%s\"; the labs are:\n", key);
+		sl_report_list(stderr);
+	}
+	return lab;
+}
+
+static int parse_number(const char *text, long low, long high, long *value)
+{
+	char *end;
+
+	errno = 0;
+	*value = strtol(text, &end, 10);
+	return errno || end == text || *end || *value < low || *value > high ?
+		       -1 :
+		       0;
+}
+
+static int grade(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "dir", required_argument, NULL, 'd' },
+		{ "check", required_argument, NULL, 'c' },
+		{ "json", required_argument, NULL, 'J' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "valgrind", no_argument, NULL, 'V' },
+		{ "hidden", no_argument, NULL, 'H' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct sl_run run;
+	char err[1024] = "";
+	const char *no_color = getenv("NO_COLOR");
+	long number;
+	int opt, rc;
+
+	memset(&run, 0, sizeof(run));
+	run.opt.dir = "labs";
+	run.opt.format = "text";
+	run.opt.seed = SL_DEFAULT_SEED;
+	run.opt.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	run.opt.color = isatty(1) && !(no_color && *no_color);
+	while ((opt = getopt_long(argc, argv, "d:c:J:f:s:j:vVHk", options,
+				  NULL)) != -1) {
+		switch (opt) {
+		case 'd': run.opt.dir = optarg; break;
+		case 'c': run.opt.check = optarg; break;
+		case 'J': run.opt.json = optarg; break;
+		case 'f': run.opt.format = optarg; break;
+		case 'v': run.opt.verbose = 1; break;
+		case 'V': run.opt.valgrind = 1; break;
+		case 'H': run.opt.hidden = 1; break;
+		case 'k': run.opt.keep = 1; break;
+		case 'j':
+			if (parse_number(optarg, 1, 64, &number) < 0)
+				return fail("-j needs a number from 1 to 64, not "
+					    "\"%s\"",
+					    optarg);
+			run.opt.jobs = (int)number;
+			break;
+		case 's':
+			if (strcmp(optarg, "random") == 0) {
+				run.opt.seed = (uint64_t)time(NULL) ^
+					       ((uint64_t)getpid() << 16);
+				break;
+			}
+			if (parse_number(optarg, 0, 0x7fffffffL, &number) < 0)
+				return fail("--seed needs a number or \"random\", "
+					    "not \"%s\"",
+					    optarg);
+			run.opt.seed = (uint64_t)number;
+			break;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 1) {
+		usage(stderr);
+		return 2;
+	}
+	if (run.opt.jobs < 1)
+		run.opt.jobs = 1;
+	if (strcmp(run.opt.format, "text") && strcmp(run.opt.format, "tsv"))
+		return fail("unknown --format \"%s\" (text or tsv)",
+			    run.opt.format);
+	run.lab = find_lab(argv[optind]);
+	if (!run.lab)
+		return 2;
+	if (sl_grade(&run, err, sizeof(err)) < 0) {
+		sl_run_free(&run);
+		return fail("%s", err);
+	}
+	if (strcmp(run.opt.format, "tsv") == 0)
+		sl_report_tsv(&run, stdout);
+	else
+		sl_report_text(&run, stdout);
+	rc = 0;
+	if (run.opt.json && sl_report_json(&run, run.opt.json, err,
+					   sizeof(err)) < 0)
+		rc = fail("%s", err);
+	if (rc == 0) {
+		rc = 0;
+		for (int i = 0; i < run.lab->nchecks; i++)
+			if (run.results[i].selected &&
+			    run.results[i].verdict.status != HX_PASS &&
+			    run.results[i].verdict.status != HX_SKIPPED)
+				rc = 1;
+	}
+	sl_run_free(&run);
+	return rc;
+}
+
+/* Builds a lab's programs into a folder and shows what the compiler said. */
+static int build(int argc, char **argv)
+{
+	static struct sl_run run;
+	char err[1024] = "";
+	int rc = 0;
+
+	memset(&run, 0, sizeof(run));
+	run.opt.dir = "labs";
+	for (int i = 2; i < argc; i++) {
+		if (strcmp(argv[i], "--dir") == 0 && i + 1 < argc)
+			run.opt.dir = argv[++i];
+		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
+			run.opt.out = argv[++i];
+		else
+			return fail("build: unexpected argument \"%s\"", argv[i]);
+	}
+	if (argc < 2 || !run.opt.out) {
+		usage(stderr);
+		return 2;
+	}
+	run.lab = find_lab(argv[1]);
+	if (!run.lab)
+		return 2;
+	if (sl_build_lab(&run, err, sizeof(err)) < 0)
+		return fail("%s", err);
+	for (int i = 0; i < SL_MAX_PROGRAMS && run.lab->programs[i].name; i++) {
+		if (run.build.log[i].len)
+			fputs(run.build.log[i].data, stderr);
+		if (!run.build.built[i] || run.build.warnings[i]) {
+			fprintf(stderr, "socklab: %s-%s: %s did not build cleanly\n",
+				run.lab->number, run.lab->name,
+				run.lab->programs[i].name);
+			rc = 1;
+		}
+	}
+	if (run.build.files.len)
+		fputs(run.build.files.data, stderr);
+	sl_build_cleanup(&run);
+	return rc;
+}
+
+static int bench(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ NULL, 0, NULL, 0 },
+	};
+	long rounds = 5, jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	char err[1024] = "";
+	int opt;
+
+	while ((opt = getopt_long(argc, argv, "r:j:", options, NULL)) != -1) {
+		if (opt == 'r' && parse_number(optarg, 1, 1000, &rounds) == 0)
+			continue;
+		if (opt == 'j' && parse_number(optarg, 1, 64, &jobs) == 0)
+			continue;
+		usage(stderr);
+		return 2;
+	}
+	for (int i = optind; i < argc; i++)
+		if (!find_lab(argv[i]))
+			return 2;
+	if (sl_bench((const char *const *)argv + optind, argc - optind,
+		     (int)rounds, (int)jobs, stdout, err, sizeof(err)) < 0)
+		return fail("%s", err);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const struct sl_lab *lab;
+
+	/* a closed pipe on stdout must not kill the grader mid-report */
+	signal(SIGPIPE, SIG_IGN);
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "--help") == 0) {
+		usage(argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "list") == 0 && argc == 2) {
+		sl_report_list(stdout);
+		return 0;
+	}
+	if (strcmp(argv[1], "grade") == 0)
+		return grade(argc - 1, argv + 1);
+	if (strcmp(argv[1], "build") == 0)
+		return build(argc - 1, argv + 1);
+	if (strcmp(argv[1], "bench") == 0)
+		return bench(argc - 1, argv + 1);
+	if (strcmp(argv[1], "rubric") == 0 && argc == 3) {
+		lab = find_lab(argv[2]);
+		if (!lab)
+			return 2;
+		sl_report_rubric(lab, stdout);
+		return 0;
+	}
+	fprintf(stderr, "socklab: unknown command \"%s\"\n", argv[1]);
+	usage(stderr);
+	return 2;
+}

@@ -1,0 +1,72 @@
+/* sl_lab.h - how a lab describes itself to the grader.
+ *
+ * Each file in grader/checks/ defines one lab: the files a student edits,
+ * the programs built from them, and the check table, which reads like the
+ * rubric. SL_REGISTER_LAB puts the lab in the registry, so adding a lab
+ * touches no shared code.
+ */
+#ifndef SL_LAB_H
+#define SL_LAB_H
+
+#include "../harness/hx_check.h"
+#include "../harness/hx_net.h"
+#include "../harness/hx_proc.h"
+#include "../harness/hx_time.h"
+
+#define SL_MAX_FILES 8
+#define SL_MAX_PROGRAMS 8
+#define SL_MAX_SOURCES 8
+
+/* Check flags. */
+#define SL_SANITIZE (1u << 0)  /* run the AddressSanitizer/UBSan builds */
+#define SL_NAMESPACE (1u << 1) /* needs namespaces: skipped when degraded */
+#define SL_HIDDEN (1u << 2)    /* only in batch and exported grading */
+
+/* A program built from student files (and optional support files from
+ * grader/checks/support/, which the student never edits). */
+struct sl_program {
+	const char *name;                      /* executable name */
+	const char *sources[SL_MAX_SOURCES];   /* student .c files it needs */
+	const char *support[SL_MAX_SOURCES];   /* support .c files, or none */
+	const char *libs;                      /* extra link flags, or NULL */
+};
+
+/* One row of the rubric. run == NULL marks the build check: it passes when
+ * every program builds without warnings and another check passes. */
+struct sl_check {
+	const char *id;           /* short name: make grade CHECK=id */
+	const char *title;        /* what it proves, one line */
+	int points;               /* points when it passes */
+	int timeout_ms;           /* deadline of the whole check (scaled) */
+	unsigned flags;           /* SL_SANITIZE, SL_NAMESPACE, SL_HIDDEN */
+	const char *programs;     /* space-separated programs it runs */
+	const char *hint;         /* what to look at when it fails */
+	void (*run)(struct hx_check *c); /* the check, NULL for build */
+};
+
+struct sl_lab {
+	const char *number;                    /* "02" */
+	const char *name;                      /* "tcp-hello" */
+	const char *title;                     /* one line for socklab list */
+	const char *files[SL_MAX_FILES];       /* student files, in labs/NN-name */
+	struct sl_program programs[SL_MAX_PROGRAMS]; /* what is built */
+	const struct sl_check *checks;         /* the rubric */
+	int nchecks;                           /* rows in checks */
+};
+
+#define SL_REGISTER_LAB(var)                                                 \
+	static const struct sl_lab *const sl_registry_entry_##var            \
+		__attribute__((used, section("sl_labs"))) = &var
+
+#define SL_COUNT(array) ((int)(sizeof(array) / sizeof((array)[0])))
+
+/* Registry. */
+int sl_lab_count(void);
+const struct sl_lab *sl_lab_at(int i);
+/* Finds a lab by number ("2", "02") or name ("tcp-hello", "02-tcp-hello"). */
+const struct sl_lab *sl_lab_find(const char *key);
+/* "02-tcp-hello" */
+void sl_lab_dirname(const struct sl_lab *lab, char *out, size_t size);
+int sl_lab_total_points(const struct sl_lab *lab);
+
+#endif

@@ -1,0 +1,189 @@
+/* sl_report.c - results for people: terminal, tab-separated, rubric, list. */
+#define _GNU_SOURCE
+#include "sl_grade.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define SL_SHOW_MAX 600 /* longest value shown in the terminal */
+
+static const char *sl_colour(const struct sl_run *run, enum hx_status s)
+{
+	if (!run->opt.color)
+		return "";
+	switch (s) {
+	case HX_PASS: return "\033[32m";
+	case HX_SKIPPED: return "\033[33m";
+	default: return "\033[31m";
+	}
+}
+
+static const char *sl_reset(const struct sl_run *run)
+{
+	return run->opt.color ? "\033[0m" : "";
+}
+
+/* Prints text with every line indented. */
+static void sl_indent(FILE *out, const char *prefix, const char *text)
+{
+	while (text && *text) {
+		size_t len = strcspn(text, "\n");
+
+		fprintf(out, "%s%.*s\n", prefix, (int)len, text);
+		text += len;
+		if (*text == '\n')
+			text++;
+	}
+}
+
+/* Expected and actual, escaped, with the first difference marked. */
+static void sl_show_values(FILE *out, const struct hx_verdict *v)
+{
+	struct hx_buf e, a;
+
+	hx_buf_init(&e);
+	hx_buf_init(&a);
+	if (v->diff_at >= 0 && (v->expected.len > 60 || v->actual.len > 60)) {
+		/* long values: show a window around the first difference */
+		size_t from = v->diff_at > 30 ? (size_t)v->diff_at - 30 : 0;
+		size_t elen = v->expected.len > from ? v->expected.len - from : 0;
+		size_t alen = v->actual.len > from ? v->actual.len - from : 0;
+
+		fprintf(out, "      first difference at byte %ld (of %zu "
+			     "expected, %zu received); from byte %zu:\n",
+			v->diff_at, v->expected.len, v->actual.len, from);
+		hx_escape_cut(&e, v->expected.data + from, elen > 80 ? 80 : elen,
+			      SL_SHOW_MAX);
+		hx_escape_cut(&a, v->actual.data + from, alen > 80 ? 80 : alen,
+			      SL_SHOW_MAX);
+	} else {
+		hx_escape_cut(&e, v->expected.data, v->expected.len, SL_SHOW_MAX);
+		hx_escape_cut(&a, v->actual.data, v->actual.len, SL_SHOW_MAX);
+	}
+	fprintf(out, "      expected: \"%s\"\n", e.data ? e.data : "");
+	fprintf(out, "      actual:   \"%s\"\n", a.data ? a.data : "");
+	if (v->diff_at >= 0 && v->diff_at <= 30 && v->expected.len <= 60 &&
+	    v->actual.len <= 60) {
+		struct hx_buf prefix;
+
+		/* the caret sits under the first differing character */
+		hx_buf_init(&prefix);
+		hx_escape(&prefix, v->expected.data, (size_t)v->diff_at);
+		fprintf(out, "                 %*s^ first difference (byte %ld)\n",
+			(int)prefix.len, "", v->diff_at);
+		hx_buf_free(&prefix);
+	}
+	hx_buf_free(&e);
+	hx_buf_free(&a);
+}
+
+static void sl_report_check(const struct sl_run *run,
+			    const struct sl_result *r, FILE *out)
+{
+	const struct sl_check *check = r->check;
+	const struct hx_verdict *v = &r->verdict;
+	char name[128];
+
+	fprintf(out, "  %s%-7s%s %3d/%-3d %-20s %s", sl_colour(run, v->status),
+		hx_status_name(v->status), sl_reset(run), r->points,
+		check->points, check->id, check->title);
+	if (check->run)
+		fprintf(out, "  (%.2f s)", (double)v->duration_ms / 1000.0);
+	fputc('\n', out);
+	if (v->memcheck.len)
+		sl_indent(out, "      memcheck: ", v->memcheck.data);
+	if (v->status == HX_PASS)
+		return;
+	sl_indent(out, "      ", v->message.data);
+	if (v->status == HX_SKIPPED)
+		return;
+	if (v->expected.len || v->actual.len) {
+		if (check->run)
+			sl_show_values(out, v);
+		else
+			sl_indent(out, "      | ", v->actual.data);
+	}
+	if (v->notes.len)
+		sl_indent(out, "      ", v->notes.data);
+	if (run->opt.verbose && v->transcript.len) {
+		fprintf(out, "      transcript (seconds, connection, bytes):\n");
+		sl_indent(out, "        ", v->transcript.data);
+	}
+	sl_lab_dirname(run->lab, name, sizeof(name));
+	if (check->hint)
+		sl_indent(out, "      hint: ", check->hint);
+	fprintf(out, "      rerun: make grade LAB=%s CHECK=%s V=1", run->lab->number,
+		check->id);
+	if (check->run)
+		fprintf(out, "   (seed %llu)", (unsigned long long)run->opt.seed);
+	fputc('\n', out);
+}
+
+void sl_report_text(const struct sl_run *run, FILE *out)
+{
+	const struct sl_lab *lab = run->lab;
+	int skipped = 0;
+
+	fprintf(out, "socklab %s-%s: %s\n", lab->number, lab->name, lab->title);
+	fprintf(out, "  submission %s, seed %llu%s\n", run->build.submission,
+		(unsigned long long)run->opt.seed,
+		run->isolated ? "" : ", DEGRADED (no namespaces)");
+	if (run->build.ignored.len)
+		fprintf(out, "  ignored (not files of this lab): %s\n",
+			run->build.ignored.data);
+	for (int i = 0; i < lab->nchecks; i++) {
+		if (!run->results[i].selected)
+			continue;
+		skipped += run->results[i].verdict.status == HX_SKIPPED;
+		sl_report_check(run, &run->results[i], out);
+	}
+	fprintf(out, "score %d/%d for %s-%s in %.1f s", run->score,
+		run->max_score, lab->number, lab->name,
+		(double)run->duration_ms / 1000.0);
+	if (skipped)
+		fprintf(out, ", %d check(s) skipped", skipped);
+	fputc('\n', out);
+}
+
+void sl_report_tsv(const struct sl_run *run, FILE *out)
+{
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		if (r->selected)
+			fprintf(out, "%s\t%s\t%d\t%d\t%lld\n", r->check->id,
+				hx_status_name(r->verdict.status), r->points,
+				r->check->points,
+				(long long)r->verdict.duration_ms);
+	}
+	fprintf(out, "total\t%s\t%d\t%d\t%lld\n",
+		run->score == run->max_score ? "pass" : "fail", run->score,
+		run->max_score, (long long)run->duration_ms);
+}
+
+void sl_report_rubric(const struct sl_lab *lab, FILE *out)
+{
+	fprintf(out, "| check | what it proves | points |\n");
+	fprintf(out, "| --- | --- | ---: |\n");
+	for (int i = 0; i < lab->nchecks; i++) {
+		const struct sl_check *check = &lab->checks[i];
+
+		if (check->flags & SL_HIDDEN)
+			continue;
+		fprintf(out, "| `%s` | %s | %d |\n", check->id, check->title,
+			check->points);
+	}
+	fprintf(out, "| | **total** | **%d** |\n", sl_lab_total_points(lab));
+}
+
+void sl_report_list(FILE *out)
+{
+	for (int i = 0; i < sl_lab_count(); i++) {
+		const struct sl_lab *lab = sl_lab_at(i);
+		char name[128];
+
+		sl_lab_dirname(lab, name, sizeof(name));
+		fprintf(out, "%-16s %3d checks %4d points  %s\n", name,
+			lab->nchecks, sl_lab_total_points(lab), lab->title);
+	}
+}

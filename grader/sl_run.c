@@ -1,0 +1,256 @@
+/* sl_run.c - run a lab's checks in parallel sandboxes and score them. */
+#define _GNU_SOURCE
+#include "sl_grade.h"
+
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../harness/hx_time.h"
+
+/* What the sandbox body needs to know; copied into the child by fork. */
+struct sl_job {
+	const struct sl_run *run;       /* the run */
+	const struct sl_check *check;   /* the check to run */
+	char work_dir[700];             /* its writable folder */
+	uint64_t seed;                  /* its seed */
+	int isolated;                   /* namespaces */
+};
+
+uint64_t sl_check_seed(uint64_t run_seed, const char *id)
+{
+	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the id */
+
+	for (const char *p = id; *p; p++)
+		h = (h ^ (unsigned char)*p) * 1099511628211ULL;
+	h ^= run_seed + 0x9e3779b97f4a7c15ULL + (h << 6) + (h >> 2);
+	return h ? h : 1;
+}
+
+static void sl_job_body(int fd, void *arg)
+{
+	const struct sl_job *job = arg;
+	struct hx_check c;
+
+	hx_check_init(&c, job->check->id, job->seed);
+	c.bin_dir = job->run->build.bin;
+	c.work_dir = job->work_dir;
+	c.isolated = job->isolated;
+	c.valgrind = job->run->opt.valgrind;
+	c.sanitize = (job->check->flags & SL_SANITIZE) != 0 && !c.valgrind;
+	c.verbose = job->run->opt.verbose;
+	if (c.valgrind)
+		hx_set_extra_scale(10.0);
+	if ((job->check->flags & SL_NAMESPACE) && !c.isolated)
+		hx_skip(&c, "needs namespaces, which this machine does not "
+			    "allow; the run is degraded");
+	else
+		job->check->run(&c);
+	hx_check_finish(&c);
+	hx_verdict_send(fd, &c);
+	hx_check_free(&c);
+}
+
+/* The program named in a space-separated list that did not build, or NULL. */
+static const char *sl_missing_program(const struct sl_run *run,
+				      const struct sl_check *check)
+{
+	static char name[64];
+	const char *p = check->programs ? check->programs : "";
+
+	while (*p) {
+		size_t len = strcspn(p, " ");
+
+		snprintf(name, sizeof(name), "%.*s", (int)len, p);
+		for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name;
+		     i++)
+			if (strcmp(run->lab->programs[i].name, name) == 0 &&
+			    !run->build.built[i])
+				return name;
+		p += len;
+		p += strspn(p, " ");
+	}
+	return NULL;
+}
+
+static void sl_result_error(struct sl_result *r, const char *fmt,
+			    const char *what)
+{
+	hx_verdict_init(&r->verdict);
+	r->verdict.status = HX_ERROR;
+	hx_buf_addf(&r->verdict.message, fmt, what);
+}
+
+/* Runs every selected check with a program to run, jobs at a time. */
+static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
+{
+	int n = run->lab->nchecks, next = 0, running = 0;
+	struct hx_sandbox sandboxes[64];
+	struct sl_job jobs[64];
+	int active[64] = { 0 };
+
+	for (;;) {
+		struct pollfd pfd[64];
+		int index[64], np = 0, wait_ms = 1000;
+
+		while (running < run->opt.jobs && next < n) {
+			int i = next++;
+			struct sl_result *r = &run->results[i];
+			const struct sl_check *check = &run->lab->checks[i];
+			const char *missing;
+
+			if (!r->selected || !check->run)
+				continue;
+			missing = sl_missing_program(run, check);
+			if (missing) {
+				sl_result_error(r,
+						"could not run: %s did not build "
+						"(see the build check)",
+						missing);
+				continue;
+			}
+			jobs[i].run = run;
+			jobs[i].check = check;
+			jobs[i].seed = r->seed;
+			jobs[i].isolated = run->isolated;
+			snprintf(jobs[i].work_dir, sizeof(jobs[i].work_dir),
+				 "%s/work-%s", run->build.root, check->id);
+			if (mkdir(jobs[i].work_dir, 0755) < 0) {
+				snprintf(err, errlen, "mkdir %s: %s",
+					 jobs[i].work_dir, strerror(errno));
+				return -1;
+			}
+			if (hx_sandbox_start(&sandboxes[i], run->isolated,
+					     jobs[i].work_dir, check->timeout_ms,
+					     sl_job_body, &jobs[i], err,
+					     errlen) < 0)
+				return -1;
+			active[i] = 1;
+			running++;
+		}
+		if (running == 0 && next >= n)
+			return 0;
+		for (int i = 0; i < n; i++) {
+			int left;
+
+			if (!active[i])
+				continue;
+			if (hx_sandbox_collect(&sandboxes[i],
+					       &run->results[i].verdict)) {
+				active[i] = 0;
+				running--;
+				continue;
+			}
+			pfd[np].fd = sandboxes[i].verdict_fd;
+			pfd[np].events = POLLIN;
+			index[np++] = i;
+			left = hx_remaining_ms(sandboxes[i].deadline) + 1;
+			if (left < wait_ms)
+				wait_ms = left;
+		}
+		if (np > 0)
+			poll(pfd, (nfds_t)np, wait_ms);
+		(void)index;
+	}
+}
+
+/* The build check: clean build, and worth something only with a working
+ * feature, so that an untouched stub scores zero. */
+static void sl_judge_build(struct sl_run *run, struct sl_result *r)
+{
+	const struct sl_lab *lab = run->lab;
+	struct hx_verdict *v = &r->verdict;
+	int failed = 0, warned = 0, other_passed = 0, others = 0;
+
+	hx_verdict_init(v);
+	for (int i = 0; i < SL_MAX_PROGRAMS && lab->programs[i].name; i++) {
+		if (!run->build.built[i])
+			failed++;
+		else if (run->build.warnings[i])
+			warned++;
+		if (run->build.log[i].len)
+			hx_buf_addf(&v->actual, "%s", run->build.log[i].data);
+	}
+	if (run->build.files.len)
+		hx_buf_addf(&v->notes, "%s", run->build.files.data);
+	for (int i = 0; i < lab->nchecks; i++)
+		if (lab->checks[i].run && run->results[i].selected) {
+			others++;
+			other_passed |= run->results[i].verdict.status == HX_PASS;
+		}
+	if (failed) {
+		v->status = HX_FAIL;
+		hx_buf_addf(&v->message,
+			    "%d program(s) did not compile; the compiler said:",
+			    failed);
+	} else if (warned) {
+		v->status = HX_FAIL;
+		hx_buf_addf(&v->message,
+			    "the programs compile, with warnings; every warning "
+			    "counts:");
+	} else if (others > 0 && !other_passed) {
+		v->status = HX_FAIL;
+		hx_buf_addf(&v->message,
+			    "the programs compile without warnings, but no other "
+			    "check passes yet: these points come with the first "
+			    "working feature");
+	}
+}
+
+int sl_grade(struct sl_run *run, char *err, size_t errlen)
+{
+	const struct sl_lab *lab = run->lab;
+	int64_t started = hx_now_ms();
+	int found = run->opt.check == NULL;
+
+	run->isolated = hx_sandbox_probe();
+	for (int i = 0; i < lab->nchecks; i++) {
+		const struct sl_check *check = &lab->checks[i];
+		struct sl_result *r = &run->results[i];
+
+		memset(r, 0, sizeof(*r));
+		r->check = check;
+		r->seed = sl_check_seed(run->opt.seed, check->id);
+		hx_verdict_init(&r->verdict);
+		r->selected = (check->flags & SL_HIDDEN) ? run->opt.hidden : 1;
+		if (run->opt.check) {
+			r->selected = strcmp(run->opt.check, check->id) == 0;
+			found |= r->selected;
+		}
+	}
+	if (!found) {
+		snprintf(err, errlen, "lab %s-%s has no check \"%s\" (socklab "
+				      "rubric %s lists them)",
+			 lab->number, lab->name, run->opt.check, lab->number);
+		return -1;
+	}
+	if (sl_build_lab(run, err, errlen) < 0)
+		return -1;
+	if (sl_run_checks(run, err, errlen) < 0)
+		return -1;
+	run->score = run->max_score = 0;
+	for (int i = 0; i < lab->nchecks; i++) {
+		struct sl_result *r = &run->results[i];
+
+		if (!r->selected)
+			continue;
+		if (!lab->checks[i].run)
+			sl_judge_build(run, r);
+		r->points = r->verdict.status == HX_PASS ? r->check->points : 0;
+		run->score += r->points;
+		run->max_score += r->check->points;
+	}
+	run->duration_ms = hx_now_ms() - started;
+	return 0;
+}
+
+void sl_run_free(struct sl_run *run)
+{
+	for (int i = 0; i < run->lab->nchecks; i++)
+		hx_verdict_free(&run->results[i].verdict);
+	sl_build_cleanup(run);
+}

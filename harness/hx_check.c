@@ -1,0 +1,451 @@
+/* hx_check.c - verdicts, expectations, seeded randomness, transcripts. */
+#define _GNU_SOURCE
+#include "hx_check.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hx_proc.h"
+#include "hx_time.h"
+
+/* Peers may run in threads; the transcript is shared. */
+static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
+
+const char *hx_status_name(enum hx_status status)
+{
+	static const char *const names[] = { "pass",  "fail",  "timeout",
+					     "crash", "error", "skipped" };
+
+	if ((unsigned)status < sizeof(names) / sizeof(names[0]))
+		return names[status];
+	return "unknown";
+}
+
+void hx_check_init(struct hx_check *c, const char *id, uint64_t seed)
+{
+	memset(c, 0, sizeof(*c));
+	c->id = id;
+	c->seed = seed;
+	c->rng_state = seed ? seed : 0x9e3779b97f4a7c15ULL;
+	c->isolated = 0;
+	c->bin_dir = ".";
+	c->work_dir = ".";
+	c->started_ms = hx_now_ms();
+	c->next_conn = 1;
+	c->port_base = 9000;
+	c->status = HX_PASS;
+	c->diff_at = -1;
+	hx_buf_init(&c->message);
+	hx_buf_init(&c->expected);
+	hx_buf_init(&c->actual);
+	hx_buf_init(&c->notes);
+	hx_buf_init(&c->memcheck);
+}
+
+static int hx_vfail(struct hx_check *c, enum hx_status status,
+		    const char *fmt, va_list ap)
+{
+	pthread_mutex_lock(&record_lock);
+	if (c->status == HX_PASS) {
+		c->status = status;
+		hx_buf_clear(&c->message);
+		hx_buf_vaddf(&c->message, fmt, ap);
+	}
+	pthread_mutex_unlock(&record_lock);
+	return -1;
+}
+
+int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hx_vfail(c, status, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+int hx_skip(struct hx_check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	hx_vfail(c, HX_SKIPPED, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void hx_note(struct hx_check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&record_lock);
+	va_start(ap, fmt);
+	hx_buf_vaddf(&c->notes, fmt, ap);
+	va_end(ap);
+	hx_buf_add(&c->notes, "\n", 1);
+	pthread_mutex_unlock(&record_lock);
+}
+
+int hx_ok(const struct hx_check *c)
+{
+	return c->status == HX_PASS;
+}
+
+int hx_expect_bytes(struct hx_check *c, const char *what,
+		    const void *expected, size_t expected_len,
+		    const void *actual, size_t actual_len)
+{
+	long at = hx_first_difference(expected, expected_len, actual,
+				      actual_len);
+
+	if (at < 0)
+		return 0;
+	if (!hx_ok(c))
+		return -1;
+	hx_buf_clear(&c->expected);
+	hx_buf_clear(&c->actual);
+	hx_buf_add(&c->expected, expected, expected_len);
+	hx_buf_add(&c->actual, actual, actual_len);
+	c->diff_at = at;
+	if (actual_len == 0)
+		return hx_fail(c, HX_FAIL, "%s: expected %zu bytes, got nothing",
+			       what, expected_len);
+	if ((size_t)at == actual_len)
+		return hx_fail(c, HX_FAIL,
+			       "%s: ends too early, after %zu of %zu bytes",
+			       what, actual_len, expected_len);
+	if ((size_t)at == expected_len)
+		return hx_fail(c, HX_FAIL,
+			       "%s: %zu unexpected bytes after the expected %zu",
+			       what, actual_len - expected_len, expected_len);
+	return hx_fail(c, HX_FAIL, "%s: differs from byte %ld on", what, at);
+}
+
+int hx_expect_str(struct hx_check *c, const char *what, const char *expected,
+		  const char *actual)
+{
+	if (!actual)
+		actual = "";
+	return hx_expect_bytes(c, what, expected, strlen(expected), actual,
+			       strlen(actual));
+}
+
+int hx_expect_contains(struct hx_check *c, const char *what,
+		       const char *needle, const char *haystack)
+{
+	if (!haystack)
+		haystack = "";
+	if (strstr(haystack, needle))
+		return 0;
+	if (!hx_ok(c))
+		return -1;
+	hx_buf_clear(&c->expected);
+	hx_buf_clear(&c->actual);
+	hx_buf_addf(&c->expected, "text containing \"%s\"", needle);
+	hx_buf_add(&c->actual, haystack, strlen(haystack));
+	return hx_fail(c, HX_FAIL, "%s: does not contain \"%s\"", what, needle);
+}
+
+int hx_expect_int(struct hx_check *c, const char *what, long expected,
+		  long actual)
+{
+	if (expected == actual)
+		return 0;
+	if (!hx_ok(c))
+		return -1;
+	hx_buf_clear(&c->expected);
+	hx_buf_clear(&c->actual);
+	hx_buf_addf(&c->expected, "%ld", expected);
+	hx_buf_addf(&c->actual, "%ld", actual);
+	return hx_fail(c, HX_FAIL, "%s: expected %ld, got %ld", what, expected,
+		       actual);
+}
+
+uint64_t hx_random(struct hx_check *c)
+{
+	uint64_t x = c->rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	c->rng_state = x;
+	return x * 0x2545F4914F6CDD1DULL;
+}
+
+long hx_random_between(struct hx_check *c, long low, long high)
+{
+	if (high <= low)
+		return low;
+	return low + (long)(hx_random(c) % (uint64_t)(high - low + 1));
+}
+
+/* A port nobody uses now: bind port 0 and read what the kernel chose. */
+static int hx_free_port(void)
+{
+	struct sockaddr_in addr = { .sin_family = AF_INET };
+	socklen_t len = sizeof(addr);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int port = -1;
+
+	if (fd < 0)
+		return -1;
+	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
+		port = ntohs(addr.sin_port);
+	close(fd);
+	return port;
+}
+
+int hx_port(struct hx_check *c, int n)
+{
+	static int chosen[16];
+
+	if (c->isolated || n < 0 || n >= 16)
+		return c->port_base + n;
+	if (!chosen[n])
+		chosen[n] = hx_free_port();
+	return chosen[n];
+}
+
+void hx_record(struct hx_check *c, int conn, char dir, const void *data,
+	       size_t len)
+{
+	struct hx_event *e;
+
+	pthread_mutex_lock(&record_lock);
+	if (c->nevents == c->capevents) {
+		int cap = c->capevents ? c->capevents * 2 : 64;
+		struct hx_event *grown =
+			realloc(c->events, (size_t)cap * sizeof(*grown));
+
+		if (!grown)
+			goto out_unlock;
+		c->events = grown;
+		c->capevents = cap;
+	}
+	e = &c->events[c->nevents++];
+	e->at_ms = hx_now_ms() - c->started_ms;
+	e->conn = conn;
+	e->dir = dir;
+	hx_buf_init(&e->bytes);
+	hx_buf_add(&e->bytes, data, len);
+out_unlock:
+	pthread_mutex_unlock(&record_lock);
+}
+
+void hx_recordf(struct hx_check *c, int conn, const char *fmt, ...)
+{
+	struct hx_buf text;
+	va_list ap;
+
+	hx_buf_init(&text);
+	va_start(ap, fmt);
+	hx_buf_vaddf(&text, fmt, ap);
+	va_end(ap);
+	hx_record(c, conn, '*', text.data ? text.data : "", text.len);
+	hx_buf_free(&text);
+}
+
+int hx_transcript_render(const struct hx_check *c, struct hx_buf *out)
+{
+	for (int i = 0; i < c->nevents; i++) {
+		const struct hx_event *e = &c->events[i];
+		const char *who = e->dir == '>' ? "sent" :
+				  e->dir == '<' ? "recv" : "note";
+
+		hx_buf_addf(out, "%6.3f ", (double)e->at_ms / 1000.0);
+		if (e->conn)
+			hx_buf_addf(out, "conn %d ", e->conn);
+		if (e->dir == '*') {
+			hx_buf_addf(out, "%s %s\n", who,
+				    e->bytes.data ? e->bytes.data : "");
+			continue;
+		}
+		hx_buf_addf(out, "%s %zu bytes \"", who, e->bytes.len);
+		hx_escape_cut(out, e->bytes.data, e->bytes.len, 240);
+		hx_buf_add(out, "\"\n", 2);
+	}
+	return 0;
+}
+
+static int hx_write_file(const char *path, const char *content)
+{
+	size_t len = strlen(content);
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return -1;
+	while (len > 0) {
+		ssize_t n = write(fd, content, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			close(fd);
+			return -1;
+		}
+		content += n;
+		len -= (size_t)n;
+	}
+	return close(fd);
+}
+
+int hx_fixture_file(struct hx_check *c, const char *path, const char *content)
+{
+	static int count;
+	char source[1024];
+
+	if (!c->isolated)
+		return hx_skip(c, "needs a private mount namespace for a "
+				  "fixture %s, and this machine has none",
+			       path);
+	snprintf(source, sizeof(source), "%s/.fixture-%d", c->work_dir,
+		 count++);
+	if (hx_write_file(source, content) < 0)
+		return hx_fail(c, HX_ERROR, "fixture %s: write %s: %s", path,
+			       source, strerror(errno));
+	if (mount(source, path, NULL, MS_BIND, NULL) < 0)
+		return hx_fail(c, HX_ERROR, "fixture %s: mount: %s", path,
+			       strerror(errno));
+	return 0;
+}
+
+int hx_fixture_hostname(struct hx_check *c, const char *name)
+{
+	if (!c->isolated)
+		return hx_skip(c, "needs a private UTS namespace to set the "
+				  "hostname, and this machine has none");
+	if (sethostname(name, strlen(name)) < 0)
+		return hx_fail(c, HX_ERROR, "sethostname %s: %s", name,
+			       strerror(errno));
+	return 0;
+}
+
+/* First frame of a sanitizer report in stderr, or NULL. */
+static int hx_sanitizer_summary(const struct hx_buf *err, struct hx_buf *out)
+{
+	const char *text = err->data ? err->data : "";
+	const char *report = strstr(text, "ERROR: AddressSanitizer: ");
+	const char *frame;
+
+	if (report) {
+		const char *end = strchr(report, '\n');
+		const char *kind = report + strlen("ERROR: ");
+
+		hx_buf_add(out, kind, end ? (size_t)(end - kind) : strlen(kind));
+		frame = strstr(report, "#0 ");
+		if (frame) {
+			const char *in = strstr(frame, " in ");
+			const char *eol = strchr(frame, '\n');
+
+			if (in && (!eol || in < eol))
+				hx_buf_addf(out, ", first frame:%.*s",
+					    (int)(eol ? eol - in : (long)strlen(in)),
+					    in);
+		}
+		return 1;
+	}
+	report = strstr(text, ": runtime error: ");
+	if (report) {
+		const char *start = report;
+		const char *end = strchr(report, '\n');
+
+		while (start > text && start[-1] != '\n')
+			start--;
+		hx_buf_addf(out, "UndefinedBehaviorSanitizer: %.*s",
+			    (int)(end ? end - start : (long)strlen(start)), start);
+		return 1;
+	}
+	return 0;
+}
+
+static void hx_note_output(struct hx_check *c, const char *label,
+			   const char *stream, const struct hx_buf *b)
+{
+	struct hx_buf cut;
+
+	if (b->len == 0)
+		return;
+	hx_buf_init(&cut);
+	/* the end of a log says most about how a program ended */
+	if (b->len > 4000) {
+		hx_buf_addf(&cut, "...[%zu bytes before]...\n", b->len - 2000);
+		hx_buf_add(&cut, b->data + b->len - 2000, 2000);
+	} else {
+		hx_buf_add(&cut, b->data, b->len);
+	}
+	hx_note(c, "%s of %s:\n%s", stream, label, cut.data);
+	hx_buf_free(&cut);
+}
+
+void hx_check_finish(struct hx_check *c)
+{
+	for (int i = 0; i < c->nprocs; i++) {
+		struct hx_proc *p = c->procs[i];
+		struct hx_buf sanitizer;
+
+		if (hx_proc_running(p))
+			hx_proc_kill(p);
+		hx_proc_pump(p, 0);
+		hx_buf_init(&sanitizer);
+		if (hx_sanitizer_summary(&p->err, &sanitizer)) {
+			hx_fail(c, HX_CRASH, "%s: %s", p->label, sanitizer.data);
+		} else if (p->exited && WIFSIGNALED(p->wait_status) &&
+			   !p->stopped_by_harness) {
+			struct hx_buf how;
+
+			hx_buf_init(&how);
+			hx_proc_describe_end(p, &how);
+			hx_fail(c, HX_CRASH, "%s crashed: %s", p->label,
+				how.data);
+			hx_buf_free(&how);
+		}
+		hx_buf_free(&sanitizer);
+	}
+	if (c->status == HX_PASS || c->status == HX_SKIPPED)
+		return;
+	for (int i = 0; i < c->nprocs; i++) {
+		hx_note_output(c, c->procs[i]->label, "stderr",
+			       &c->procs[i]->err);
+	}
+}
+
+void hx_check_free(struct hx_check *c)
+{
+	for (int i = 0; i < c->nprocs; i++) {
+		struct hx_proc *p = c->procs[i];
+
+		if (p->in_fd >= 0)
+			close(p->in_fd);
+		if (p->out_fd >= 0)
+			close(p->out_fd);
+		if (p->err_fd >= 0)
+			close(p->err_fd);
+		hx_buf_free(&p->out);
+		hx_buf_free(&p->err);
+		free(p);
+	}
+	c->nprocs = 0;
+	for (int i = 0; i < c->nevents; i++)
+		hx_buf_free(&c->events[i].bytes);
+	free(c->events);
+	c->events = NULL;
+	c->nevents = c->capevents = 0;
+	hx_buf_free(&c->message);
+	hx_buf_free(&c->expected);
+	hx_buf_free(&c->actual);
+	hx_buf_free(&c->notes);
+	hx_buf_free(&c->memcheck);
+}

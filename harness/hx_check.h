@@ -1,0 +1,123 @@
+/* hx_check.h - the context a check runs in, and how it records its verdict.
+ *
+ * A check is a function that receives a struct hx_check. It starts the
+ * student's programs (hx_proc.h), talks to them through peers (hx_net.h),
+ * and states what it expects (hx_expect_*). The first failure decides the
+ * verdict; later calls only add notes. Every helper returns 0 on success
+ * and -1 once the check has failed, so a check reads as a list of steps:
+ *
+ *	if (hx_expect_str(c, "greeting", want, got) < 0)
+ *		return;
+ */
+#ifndef HX_CHECK_H
+#define HX_CHECK_H
+
+#include <stdint.h>
+
+#include "hx_text.h"
+
+enum hx_status {
+	HX_PASS,     /* every expectation held */
+	HX_FAIL,     /* the program ran but did something wrong */
+	HX_TIMEOUT,  /* the program (or the check) did not finish in time */
+	HX_CRASH,    /* a program died by a signal or a sanitizer report */
+	HX_ERROR,    /* the check could not run: build failed, harness error */
+	HX_SKIPPED   /* the check needs something this machine lacks */
+};
+
+const char *hx_status_name(enum hx_status status);
+
+#define HX_MAX_PROCS 64
+
+struct hx_proc;
+
+/* One transcript line: bytes a peer sent or received, or an event. */
+struct hx_event {
+	int64_t at_ms;        /* milliseconds since the check started */
+	int conn;             /* connection number, 0 for process events */
+	char dir;             /* '>' peer sent, '<' peer received, '*' event */
+	struct hx_buf bytes;  /* the bytes, or the event's text */
+};
+
+struct hx_check {
+	const char *id;             /* the check's id in its table */
+	const char *bin_dir;        /* folder with the built programs */
+	const char *work_dir;       /* writable folder, the programs' cwd */
+	uint64_t seed;              /* seed of every random choice here */
+	uint64_t rng_state;         /* state of hx_random, from seed */
+	int isolated;               /* 1 inside namespaces, 0 when degraded */
+	int valgrind;               /* 1: programs run under memcheck */
+	int sanitize;               /* 1: programs are the ASan/UBSan builds */
+	int verbose;                /* 1: keep the whole transcript */
+	int64_t started_ms;         /* hx_now_ms() when the check began */
+	int next_conn;              /* number of the next connection */
+	int port_base;              /* first port handed out by hx_port */
+
+	enum hx_status status;      /* the verdict */
+	struct hx_buf message;      /* what went wrong, in one paragraph */
+	struct hx_buf expected;     /* full expected value, when one applies */
+	struct hx_buf actual;       /* full actual value, when one applies */
+	long diff_at;               /* first differing byte, -1 when unknown */
+	struct hx_buf notes;        /* extra lines shown with a failure */
+	struct hx_buf memcheck;     /* Valgrind findings, per program */
+
+	struct hx_event *events;    /* transcript, in order */
+	int nevents;                /* events in use */
+	int capevents;              /* events allocated */
+
+	struct hx_proc *procs[HX_MAX_PROCS]; /* every process started */
+	int nprocs;                 /* processes in procs */
+};
+
+/* Records a failure with its status; the first failure wins. Returns -1. */
+int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Marks the check skipped with a reason (when still passing). Returns -1. */
+int hx_skip(struct hx_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Adds a line to the notes shown with a failure. */
+void hx_note(struct hx_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* 1 while no failure has been recorded. */
+int hx_ok(const struct hx_check *c);
+
+/* Expectations. "what" names the value in feedback ("greeting line"). */
+int hx_expect_bytes(struct hx_check *c, const char *what,
+		    const void *expected, size_t expected_len,
+		    const void *actual, size_t actual_len);
+int hx_expect_str(struct hx_check *c, const char *what,
+		  const char *expected, const char *actual);
+int hx_expect_contains(struct hx_check *c, const char *what,
+		       const char *needle, const char *haystack);
+int hx_expect_int(struct hx_check *c, const char *what, long expected,
+		  long actual);
+
+/* Deterministic randomness from the check's seed (xorshift64*). */
+uint64_t hx_random(struct hx_check *c);
+/* A number in [low, high]. */
+long hx_random_between(struct hx_check *c, long low, long high);
+
+/* Port number n (0, 1, ...) for this check: fixed inside a namespace,
+ * a free ephemeral port in the degraded mode. */
+int hx_port(struct hx_check *c, int n);
+
+/* Transcript: appends an event; data may be binary. Thread-safe. */
+void hx_record(struct hx_check *c, int conn, char dir, const void *data,
+	       size_t len);
+void hx_recordf(struct hx_check *c, int conn, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* The transcript as text, one line per event, bytes escaped. */
+int hx_transcript_render(const struct hx_check *c, struct hx_buf *out);
+
+/* Fixture files and names; need namespaces (else the check is skipped). */
+int hx_fixture_file(struct hx_check *c, const char *path, const char *content);
+int hx_fixture_hostname(struct hx_check *c, const char *name);
+
+/* Set up and tear down a context (used by the sandbox and by unit tests). */
+void hx_check_init(struct hx_check *c, const char *id, uint64_t seed);
+/* Stops every process still running, turns an unexpected death into a
+ * crash verdict, adds each failing process's stderr to the notes. */
+void hx_check_finish(struct hx_check *c);
+void hx_check_free(struct hx_check *c);
+
+#endif

@@ -1,0 +1,550 @@
+/* hx_proc.c - one way to start, feed, read, wait for and stop a program. */
+#define _GNU_SOURCE
+#include "hx_proc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "hx_time.h"
+
+#define HX_MAX_ARGS 64
+
+/* Limits of every student process; a check's deadline bounds wall time. */
+static const struct {
+	int resource;     /* RLIMIT_* */
+	rlim_t value;     /* soft and hard limit */
+	int native_only;  /* 1: not under ASan or Valgrind, which need more */
+} hx_limits[] = {
+	{ RLIMIT_CPU, 20, 0 },
+	{ RLIMIT_AS, 2048UL << 20, 1 },
+	{ RLIMIT_NPROC, 256, 0 },
+	{ RLIMIT_FSIZE, 64UL << 20, 0 },
+	{ RLIMIT_NOFILE, 1024, 0 },
+	{ RLIMIT_CORE, 0, 0 },
+};
+
+static void hx_child_fail(int status_fd, const char *call)
+{
+	char msg[256];
+	int len = snprintf(msg, sizeof(msg), "%s: %s", call, strerror(errno));
+
+	if (write(status_fd, msg, (size_t)len) < 0)
+		_exit(127);
+	_exit(127);
+}
+
+/* In the child: no capability survives exec, so the program cannot trace
+ * the harness or change its namespace. */
+static void hx_drop_capabilities(void)
+{
+	struct __user_cap_header_struct header = {
+		.version = _LINUX_CAPABILITY_VERSION_3,
+	};
+	struct __user_cap_data_struct data[2];
+
+	memset(data, 0, sizeof(data));
+	for (int cap = 0; cap <= 63; cap++)
+		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
+	syscall(SYS_capset, &header, data);
+	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+}
+
+static void hx_child(const struct hx_check *c, char *const argv[],
+		     int pipes[3][2], int status_fd)
+{
+	int native = !c->sanitize && !c->valgrind;
+	char home[600];
+	char *env[8];
+	int n = 0;
+	sigset_t none;
+
+	setpgid(0, 0);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (dup2(pipes[0][0], 0) < 0 || dup2(pipes[1][1], 1) < 0 ||
+	    dup2(pipes[2][1], 2) < 0)
+		hx_child_fail(status_fd, "dup2");
+	if (chdir(c->work_dir) < 0)
+		hx_child_fail(status_fd, "chdir");
+	for (size_t i = 0; i < sizeof(hx_limits) / sizeof(hx_limits[0]); i++) {
+		struct rlimit lim = { hx_limits[i].value, hx_limits[i].value };
+
+		if (hx_limits[i].native_only && !native)
+			continue;
+		setrlimit(hx_limits[i].resource, &lim);
+	}
+	for (int sig = 1; sig < NSIG; sig++)
+		signal(sig, SIG_DFL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+	hx_drop_capabilities();
+
+	snprintf(home, sizeof(home), "HOME=%s", c->work_dir);
+	env[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
+	env[n++] = "LANG=C";
+	env[n++] = home;
+	env[n++] = "ASAN_OPTIONS=detect_leaks=0:exitcode=86:abort_on_error=0";
+	env[n++] = "UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1";
+	env[n] = NULL;
+	execve(argv[0], argv, env);
+	hx_child_fail(status_fd, argv[0]);
+}
+
+static int hx_make_pipes(int pipes[3][2])
+{
+	for (int i = 0; i < 3; i++) {
+		if (pipe2(pipes[i], O_CLOEXEC) < 0) {
+			while (i-- > 0) {
+				close(pipes[i][0]);
+				close(pipes[i][1]);
+			}
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* Builds argv: [valgrind options...] program args... */
+static int hx_build_argv(struct hx_check *c, struct hx_proc *p,
+			 const char *const *args, char *argv[HX_MAX_ARGS],
+			 char *logopt, size_t logsize)
+{
+	int n = 0;
+
+	if (c->valgrind) {
+		snprintf(p->valgrind_log, sizeof(p->valgrind_log),
+			 "%s/valgrind-%d.log", c->work_dir, c->nprocs);
+		snprintf(logopt, logsize, "--log-file=%s", p->valgrind_log);
+		argv[n++] = "/usr/bin/valgrind";
+		argv[n++] = "--tool=memcheck";
+		argv[n++] = "--leak-check=full";
+		argv[n++] = "--track-fds=yes";
+		argv[n++] = logopt;
+	}
+	argv[n++] = p->path;
+	for (int i = 0; args && args[i]; i++) {
+		if (n >= HX_MAX_ARGS - 1)
+			return -1;
+		argv[n++] = (char *)args[i];
+	}
+	argv[n] = NULL;
+	return 0;
+}
+
+struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
+				  const char *program, const char *const *args)
+{
+	char *argv[HX_MAX_ARGS];
+	char logopt[600];
+	char why[256];
+	int pipes[3][2], status[2];
+	struct hx_proc *p;
+	ssize_t n;
+
+	if (c->nprocs >= HX_MAX_PROCS) {
+		hx_fail(c, HX_ERROR, "too many processes in one check");
+		return NULL;
+	}
+	p = calloc(1, sizeof(*p));
+	if (!p) {
+		hx_fail(c, HX_ERROR, "out of memory");
+		return NULL;
+	}
+	snprintf(p->label, sizeof(p->label), "%s", label);
+	if (program[0] == '/')
+		snprintf(p->path, sizeof(p->path), "%s", program);
+	else
+		snprintf(p->path, sizeof(p->path), "%s/%s%s", c->bin_dir,
+			 program, c->sanitize ? ".asan" : "");
+	p->in_fd = p->out_fd = p->err_fd = -1;
+	hx_buf_init(&p->out);
+	hx_buf_init(&p->err);
+	if (access(p->path, X_OK) < 0) {
+		hx_fail(c, HX_ERROR, "%s was not built, so this check could not run",
+			program);
+		goto out_free;
+	}
+	if (hx_build_argv(c, p, args, argv, logopt, sizeof(logopt)) < 0) {
+		hx_fail(c, HX_ERROR, "too many arguments for %s", program);
+		goto out_free;
+	}
+	if (hx_make_pipes(pipes) < 0)
+		goto out_fail_errno;
+	if (pipe2(status, O_CLOEXEC) < 0)
+		goto out_close_pipes;
+	p->pid = fork();
+	if (p->pid < 0)
+		goto out_close_status;
+	if (p->pid == 0) {
+		close(status[0]);
+		hx_child(c, argv, pipes, status[1]);
+	}
+	/* close our copies of the child's ends, keep ours */
+	close(status[1]);
+	close(pipes[0][0]);
+	close(pipes[1][1]);
+	close(pipes[2][1]);
+	p->in_fd = pipes[0][1];
+	p->out_fd = pipes[1][0];
+	p->err_fd = pipes[2][0];
+	setpgid(p->pid, p->pid);
+	/* exec closes the status pipe; anything read is why exec failed */
+	do
+		n = read(status[0], why, sizeof(why) - 1);
+	while (n < 0 && errno == EINTR);
+	close(status[0]);
+	c->procs[c->nprocs++] = p;
+	if (n > 0) {
+		why[n] = '\0';
+		hx_proc_wait(c, p, 1000);
+		hx_fail(c, HX_ERROR, "could not start %s: %s", label, why);
+		return NULL;
+	}
+	hx_recordf(c, 0, "started %s (pid %d)", label, (int)p->pid);
+	return p;
+
+out_close_status:
+	close(status[0]);
+	close(status[1]);
+out_close_pipes:
+	for (int i = 0; i < 3; i++) {
+		close(pipes[i][0]);
+		close(pipes[i][1]);
+	}
+out_fail_errno:
+	hx_fail(c, HX_ERROR, "could not start %s: %s", label, strerror(errno));
+out_free:
+	free(p);
+	return NULL;
+}
+
+struct hx_proc *hx_start(struct hx_check *c, const char *program,
+			 const char *const *args)
+{
+	return hx_start_labelled(c, program, program, args);
+}
+
+int hx_proc_write(struct hx_check *c, struct hx_proc *p, const void *data,
+		  size_t len, int timeout_ms)
+{
+	const char *bytes = data;
+	int64_t deadline = hx_deadline(timeout_ms);
+
+	while (len > 0) {
+		struct pollfd pfd = { .fd = p->in_fd, .events = POLLOUT };
+		ssize_t n;
+
+		if (p->in_fd < 0)
+			return hx_fail(c, HX_FAIL, "%s closed its input early",
+				       p->label);
+		/* read its output meanwhile, so neither side can block */
+		hx_proc_pump(p, 0);
+		if (poll(&pfd, 1, 10) < 0 && errno != EINTR)
+			return hx_fail(c, HX_ERROR, "poll: %s", strerror(errno));
+		if (!(pfd.revents & (POLLOUT | POLLERR))) {
+			if (hx_remaining_ms(deadline) == 0) {
+				p->timed_out = 1;
+				return hx_fail(c, HX_TIMEOUT,
+					       "%s did not read its input "
+					       "within %.1f s",
+					       p->label, timeout_ms / 1000.0);
+			}
+			continue;
+		}
+		n = write(p->in_fd, bytes, len);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n < 0)
+			return hx_fail(c, HX_FAIL, "%s closed its input early",
+				       p->label);
+		bytes += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void hx_proc_close_stdin(struct hx_proc *p)
+{
+	if (p->in_fd >= 0) {
+		close(p->in_fd);
+		p->in_fd = -1;
+	}
+}
+
+static void hx_proc_reap(struct hx_proc *p, int options)
+{
+	int status;
+	pid_t r;
+
+	if (p->exited || p->pid <= 0)
+		return;
+	do
+		r = waitpid(p->pid, &status, options);
+	while (r < 0 && errno == EINTR);
+	if (r == p->pid) {
+		p->exited = 1;
+		p->wait_status = status;
+	}
+}
+
+int hx_proc_running(struct hx_proc *p)
+{
+	hx_proc_reap(p, WNOHANG);
+	return !p->exited;
+}
+
+void hx_proc_kill(struct hx_proc *p)
+{
+	if (p->exited || p->pid <= 0)
+		return;
+	p->stopped_by_harness = 1;
+	kill(-p->pid, SIGKILL);
+	kill(p->pid, SIGKILL);
+	hx_proc_reap(p, 0);
+}
+
+/* Reads what one stream has; closes it at EOF; stops a flood. */
+static void hx_proc_drain(struct hx_proc *p, int *fd, struct hx_buf *into)
+{
+	char chunk[65536];
+	ssize_t n;
+
+	do
+		n = read(*fd, chunk, sizeof(chunk));
+	while (n < 0 && errno == EINTR);
+	if (n > 0 && into->len + (size_t)n > HX_OUTPUT_CAP) {
+		hx_buf_add(into, chunk, HX_OUTPUT_CAP - into->len);
+		p->output_cut = 1;
+		hx_proc_kill(p);
+		n = 0;
+	} else if (n > 0) {
+		hx_buf_add(into, chunk, (size_t)n);
+		return;
+	}
+	if (n == 0 || (n < 0 && errno != EAGAIN)) {
+		close(*fd);
+		*fd = -1;
+	}
+}
+
+void hx_proc_pump(struct hx_proc *p, int timeout_ms)
+{
+	int64_t deadline = hx_now_ms() + timeout_ms;
+
+	do {
+		struct pollfd pfd[2] = {
+			{ .fd = p->out_fd, .events = POLLIN },
+			{ .fd = p->err_fd, .events = POLLIN },
+		};
+		int ready;
+
+		if (p->out_fd < 0 && p->err_fd < 0)
+			return;
+		ready = poll(pfd, 2, hx_remaining_ms(deadline));
+		if (ready <= 0)
+			return;
+		if (pfd[0].revents && p->out_fd >= 0)
+			hx_proc_drain(p, &p->out_fd, &p->out);
+		if (pfd[1].revents && p->err_fd >= 0)
+			hx_proc_drain(p, &p->err_fd, &p->err);
+		/* after data, return at once: the caller looks at it */
+		if (timeout_ms > 0)
+			return;
+	} while (hx_remaining_ms(deadline) > 0);
+}
+
+static int hx_proc_found(struct hx_proc *p, const char *needle)
+{
+	const char *from = p->out.data ? p->out.data + p->out_seen : "";
+	const char *hit = p->out.len >= p->out_seen ?
+				  memmem(from, p->out.len - p->out_seen, needle,
+					 strlen(needle)) :
+				  NULL;
+
+	if (!hit)
+		return 0;
+	p->out_seen = (size_t)(hit - p->out.data) + strlen(needle);
+	return 1;
+}
+
+static void hx_proc_set_actual(struct hx_check *c, struct hx_proc *p,
+			       const char *needle)
+{
+	hx_buf_clear(&c->expected);
+	hx_buf_clear(&c->actual);
+	hx_buf_addf(&c->expected, "output containing \"%s\"", needle);
+	hx_buf_add(&c->actual, p->out.data ? p->out.data + p->out_seen : "",
+		   p->out.len - p->out_seen);
+}
+
+int hx_proc_read_until(struct hx_check *c, struct hx_proc *p,
+		       const char *needle, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+
+	for (;;) {
+		if (hx_proc_found(p, needle))
+			return 0;
+		if (p->out_fd < 0 || (!hx_proc_running(p) && p->out_fd < 0))
+			break;
+		if (hx_remaining_ms(deadline) == 0) {
+			if (hx_ok(c))
+				hx_proc_set_actual(c, p, needle);
+			return hx_fail(c, HX_TIMEOUT,
+				       "%s did not print \"%s\" within %.1f s",
+				       p->label, needle, timeout_ms / 1000.0);
+		}
+		hx_proc_pump(p, hx_remaining_ms(deadline) < 50 ?
+					hx_remaining_ms(deadline) :
+					50);
+	}
+	if (hx_ok(c))
+		hx_proc_set_actual(c, p, needle);
+	hx_proc_wait(c, p, 1000);
+	{
+		struct hx_buf how;
+
+		hx_buf_init(&how);
+		hx_proc_describe_end(p, &how);
+		hx_fail(c, HX_FAIL, "%s ended (%s) without printing \"%s\"",
+			p->label, how.data, needle);
+		hx_buf_free(&how);
+	}
+	return -1;
+}
+
+int hx_proc_wait(struct hx_check *c, struct hx_proc *p, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int pidfd = (int)syscall(SYS_pidfd_open, p->pid, 0);
+
+	while (!p->exited || p->out_fd >= 0 || p->err_fd >= 0) {
+		struct pollfd pfd[3] = {
+			{ .fd = p->out_fd, .events = POLLIN },
+			{ .fd = p->err_fd, .events = POLLIN },
+			{ .fd = p->exited ? -1 : pidfd, .events = POLLIN },
+		};
+		int left = hx_remaining_ms(deadline);
+
+		hx_proc_reap(p, WNOHANG);
+		if (p->exited) {
+			/* a child it left behind may hold the pipes open:
+			 * take what is there and stop */
+			hx_proc_pump(p, 0);
+			break;
+		}
+		if (left == 0) {
+			p->timed_out = 1;
+			hx_proc_kill(p);
+			hx_proc_pump(p, 0);
+			if (pidfd >= 0)
+				close(pidfd);
+			return hx_fail(c, HX_TIMEOUT,
+				       "%s did not exit within %.1f s",
+				       p->label, timeout_ms / 1000.0);
+		}
+		/* without a pidfd, look again every 10 ms */
+		if (poll(pfd, 3, pidfd >= 0 ? left : (left < 10 ? left : 10)) >
+		    0) {
+			if (pfd[0].revents && p->out_fd >= 0)
+				hx_proc_drain(p, &p->out_fd, &p->out);
+			if (pfd[1].revents && p->err_fd >= 0)
+				hx_proc_drain(p, &p->err_fd, &p->err);
+		}
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	if (p->output_cut)
+		return hx_fail(c, HX_FAIL,
+			       "%s printed more than %d bytes; its output was "
+			       "cut and it was stopped",
+			       p->label, HX_OUTPUT_CAP);
+	return 0;
+}
+
+void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out)
+{
+	if (!p->exited)
+		hx_buf_addf(out, "still running");
+	else if (p->output_cut)
+		hx_buf_addf(out, "stopped after printing more than %d bytes",
+			    HX_OUTPUT_CAP);
+	else if (WIFEXITED(p->wait_status))
+		hx_buf_addf(out, "exit status %d", WEXITSTATUS(p->wait_status));
+	else if (WIFSIGNALED(p->wait_status))
+		hx_buf_addf(out, "killed by %s%s",
+			    hx_signal_name(WTERMSIG(p->wait_status)),
+			    WTERMSIG(p->wait_status) == SIGXCPU ?
+				    " (CPU time limit)" :
+			    WTERMSIG(p->wait_status) == SIGXFSZ ?
+				    " (file size limit)" :
+				    "");
+}
+
+int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
+			int timeout_ms)
+{
+	struct hx_buf how;
+	int rc = 0;
+
+	if (hx_proc_wait(c, p, timeout_ms) < 0)
+		return -1;
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == code)
+		return 0;
+	hx_buf_init(&how);
+	hx_proc_describe_end(p, &how);
+	if (WIFSIGNALED(p->wait_status))
+		rc = hx_fail(c, HX_CRASH, "%s crashed: %s", p->label, how.data);
+	else if (WEXITSTATUS(p->wait_status) == 86 && p->err.len)
+		rc = hx_fail(c, HX_CRASH, "%s stopped on a sanitizer report",
+			     p->label);
+	else
+		rc = hx_fail(c, HX_FAIL, "%s: expected exit status %d, got %s",
+			     p->label, code, how.data);
+	hx_buf_free(&how);
+	return rc;
+}
+
+int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms)
+{
+	int was_ok = hx_ok(c);
+
+	if (!hx_proc_running(p)) {
+		struct hx_buf how;
+
+		hx_buf_init(&how);
+		hx_proc_describe_end(p, &how);
+		hx_fail(c, WIFSIGNALED(p->wait_status) ? HX_CRASH : HX_FAIL,
+			"%s had already ended (%s) before it was asked to stop",
+			p->label, how.data);
+		hx_buf_free(&how);
+		return -1;
+	}
+	p->stopped_by_harness = 1;
+	hx_recordf(c, 0, "sent SIGTERM to %s", p->label);
+	kill(p->pid, SIGTERM);
+	if (hx_proc_wait(c, p, timeout_ms) < 0) {
+		if (!was_ok || c->status != HX_TIMEOUT)
+			return -1;
+		hx_buf_clear(&c->message);
+		hx_buf_addf(&c->message,
+			    "%s did not exit within %.1f s of SIGTERM",
+			    p->label, timeout_ms / 1000.0);
+		return -1;
+	}
+	if (WIFSIGNALED(p->wait_status) &&
+	    WTERMSIG(p->wait_status) != SIGTERM)
+		return hx_fail(c, HX_CRASH, "%s crashed while stopping: %s",
+			       p->label, hx_signal_name(WTERMSIG(p->wait_status)));
+	return 0;
+}

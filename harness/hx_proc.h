@@ -1,0 +1,81 @@
+/* hx_proc.h - starting the student's programs and watching them.
+ *
+ * Every process is started the same way: stdin, stdout and stderr on pipes,
+ * its own process group, resource limits, no capabilities, cwd the check's
+ * work folder. Output is kept up to HX_OUTPUT_CAP bytes per stream; a
+ * program that prints more is stopped and reported as "output cut".
+ */
+#ifndef HX_PROC_H
+#define HX_PROC_H
+
+#include <sys/types.h>
+
+#include "hx_check.h"
+
+#define HX_OUTPUT_CAP (1 << 20)
+
+enum hx_stream { HX_STDOUT, HX_STDERR };
+
+struct hx_proc {
+	char label[48];          /* name in feedback: "server", "client 3" */
+	char path[512];          /* program run */
+	pid_t pid;               /* process id, 0 once reaped */
+	int in_fd;               /* write end of its stdin, -1 when closed */
+	int out_fd;              /* read end of its stdout, -1 at EOF */
+	int err_fd;              /* read end of its stderr, -1 at EOF */
+	struct hx_buf out;       /* stdout so far */
+	struct hx_buf err;       /* stderr so far */
+	size_t out_seen;         /* stdout bytes already consumed by reads */
+	int exited;              /* 1 once reaped */
+	int wait_status;         /* status from waitpid */
+	int stopped_by_harness;  /* 1 if the harness sent the signal */
+	int output_cut;          /* 1 if it printed more than the cap */
+	int timed_out;           /* 1 if a wait on it ran out of time */
+	char valgrind_log[512];  /* memcheck log file, "" when not used */
+};
+
+/* Starts program (a name from the lab's programs, found in c->bin_dir, or an
+ * absolute path) with args (NULL-terminated, without argv[0]). Returns the
+ * process, or NULL after recording an error. */
+struct hx_proc *hx_start(struct hx_check *c, const char *program,
+			 const char *const *args);
+/* Same, with a label for feedback ("client 3"). */
+struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
+				  const char *program, const char *const *args);
+
+/* Writes to its stdin (all of it, under a deadline). */
+int hx_proc_write(struct hx_check *c, struct hx_proc *p, const void *data,
+		  size_t len, int timeout_ms);
+void hx_proc_close_stdin(struct hx_proc *p);
+
+/* Reads available output without blocking longer than timeout_ms. */
+void hx_proc_pump(struct hx_proc *p, int timeout_ms);
+
+/* Waits until stdout holds needle after what earlier reads consumed; the
+ * consumed position moves past it. Fails (timeout or early exit) with the
+ * output so far as the actual value. */
+int hx_proc_read_until(struct hx_check *c, struct hx_proc *p,
+		       const char *needle, int timeout_ms);
+
+/* Waits for the process to exit, reading its output meanwhile. On timeout
+ * it is killed and the check fails with HX_TIMEOUT. */
+int hx_proc_wait(struct hx_check *c, struct hx_proc *p, int timeout_ms);
+
+/* Waits, then requires exit status code: a signal is a crash, another
+ * status a failure whose message shows the program's stderr. */
+int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
+			int timeout_ms);
+
+/* Sends SIGTERM and requires a prompt exit (any status but a crash). */
+int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms);
+
+/* Kills its whole process group at once and reaps it. */
+void hx_proc_kill(struct hx_proc *p);
+
+/* 1 while the process runs (reaps it if it just exited). */
+int hx_proc_running(struct hx_proc *p);
+
+/* Describes how it ended: "exit status 2", "killed by SIGSEGV". */
+void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out);
+
+#endif

@@ -1,0 +1,26 @@
+/* hx_time.h - monotonic time and deadlines scaled for slow machines. */
+#ifndef HX_TIME_H
+#define HX_TIME_H
+
+#include <stdint.h>
+
+/* Milliseconds on the monotonic clock. */
+int64_t hx_now_ms(void);
+
+/* The factor every deadline is multiplied by: SOCKLAB_TIMEOUT_SCALE
+ * (a number >= 1, default 1), times the extra factor set by
+ * hx_set_extra_scale (used under Valgrind). */
+double hx_timeout_scale(void);
+void hx_set_extra_scale(double factor);
+
+/* timeout_ms scaled, as an absolute time on the monotonic clock. */
+int64_t hx_deadline(int timeout_ms);
+
+/* Milliseconds left until deadline, never negative. */
+int hx_remaining_ms(int64_t deadline);
+
+/* Waits before the next try of a readiness poll: 1 ms, doubling up to
+ * 32 ms, never past the deadline. *attempt counts the tries. */
+void hx_backoff(int *attempt, int64_t deadline);
+
+#endif
