@@ -44,7 +44,7 @@ $(SOCKLAB): $(OBJS) $(BIN)/obj/grader/main.o
 
 build-references: $(SOCKLAB)
 	@for lab in $(LABS); do \
-	  $(SOCKLAB) build $$lab --dir reference --out $(BIN)/reference/$$lab \
+	  $(SOCKLAB) build $$lab --dir reference --out $(ROOT)/$(BIN)/reference/$$lab \
 	    || exit 1; \
 	done
 

@@ -231,6 +231,7 @@ int main(int argc, char **argv)
 
 	/* a closed pipe on stdout must not kill the grader mid-report */
 	signal(SIGPIPE, SIG_IGN);
+	hx_sandbox_adopt_orphans();
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

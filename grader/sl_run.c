@@ -232,6 +232,11 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 		return -1;
 	if (sl_run_checks(run, err, errlen) < 0)
 		return -1;
+	/* every sandbox has ended; wait until its last process is gone */
+	if (hx_sandbox_reap_all(5000) < 0) {
+		snprintf(err, errlen, "some processes of the checks did not end");
+		return -1;
+	}
 	run->score = run->max_score = 0;
 	for (int i = 0; i < lab->nchecks; i++) {
 		struct sl_result *r = &run->results[i];

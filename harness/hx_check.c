@@ -2,10 +2,12 @@
 #define _GNU_SOURCE
 #include "hx_check.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -390,12 +392,60 @@ static void hx_note_output(struct hx_check *c, const char *label,
 	hx_buf_free(&cut);
 }
 
+/* Processes in this PID namespace other than the harness itself. */
+static int hx_count_sandbox_processes(void)
+{
+	char mine[64], theirs[64], path[300];
+	ssize_t len = readlink("/proc/self/ns/pid", mine, sizeof(mine) - 1);
+	struct dirent *e;
+	DIR *proc;
+	int count = 0;
+
+	if (len <= 0)
+		return 0;
+	mine[len] = '\0';
+	proc = opendir("/proc");
+	if (!proc)
+		return 0;
+	while ((e = readdir(proc))) {
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
+		len = readlink(path, theirs, sizeof(theirs) - 1);
+		if (len <= 0)
+			continue;
+		theirs[len] = '\0';
+		count += strcmp(mine, theirs) == 0;
+	}
+	closedir(proc);
+	return count - 1;
+}
+
 void hx_check_finish(struct hx_check *c)
 {
+	int running = c->isolated ? hx_count_sandbox_processes() : 0;
+
+	/* a program that forks without end meets the process limit */
+	if (running >= HX_PROCESS_LIMIT - 8)
+		hx_note(c, "process limit reached: %d processes were running "
+			   "when the check ended (limit %d); look for a fork "
+			   "that never stops",
+			running, HX_PROCESS_LIMIT);
 	for (int i = 0; i < c->nprocs; i++) {
 		struct hx_proc *p = c->procs[i];
 		struct hx_buf sanitizer;
 
+		if (c->valgrind && hx_proc_running(p)) {
+			/* a server the check left running: stop it the way
+			 * a user would, so memcheck writes its summary */
+			struct hx_check quiet;
+
+			hx_check_init(&quiet, c->id, 1);
+			p->stopped_by_harness = 1;
+			kill(p->pid, SIGTERM);
+			hx_proc_wait(&quiet, p, 3000);
+			hx_check_free(&quiet);
+		}
 		if (hx_proc_running(p))
 			hx_proc_kill(p);
 		hx_proc_pump(p, 0);
@@ -413,13 +463,14 @@ void hx_check_finish(struct hx_check *c)
 			hx_buf_free(&how);
 		}
 		hx_buf_free(&sanitizer);
+		hx_proc_memcheck(p, &c->memcheck);
 	}
 	if (c->status == HX_PASS || c->status == HX_SKIPPED)
 		return;
-	for (int i = 0; i < c->nprocs; i++) {
-		hx_note_output(c, c->procs[i]->label, "stderr",
-			       &c->procs[i]->err);
-	}
+	for (int i = 0; i < c->nprocs; i++)
+		if (!c->procs[i]->accepted)
+			hx_note_output(c, c->procs[i]->label, "stderr",
+				       &c->procs[i]->err);
 }
 
 void hx_check_free(struct hx_check *c)

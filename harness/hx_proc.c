@@ -28,7 +28,7 @@ static const struct {
 } hx_limits[] = {
 	{ RLIMIT_CPU, 20, 0 },
 	{ RLIMIT_AS, 2048UL << 20, 1 },
-	{ RLIMIT_NPROC, 256, 0 },
+	{ RLIMIT_NPROC, HX_PROCESS_LIMIT, 0 },
 	{ RLIMIT_FSIZE, 64UL << 20, 0 },
 	{ RLIMIT_NOFILE, 1024, 0 },
 	{ RLIMIT_CORE, 0, 0 },
@@ -64,7 +64,7 @@ static void hx_child(const struct hx_check *c, char *const argv[],
 		     int pipes[3][2], int status_fd)
 {
 	int native = !c->sanitize && !c->valgrind;
-	char home[600];
+	char home[600], tmpdir[600];
 	char *env[8];
 	int n = 0;
 	sigset_t none;
@@ -74,6 +74,11 @@ static void hx_child(const struct hx_check *c, char *const argv[],
 	if (dup2(pipes[0][0], 0) < 0 || dup2(pipes[1][1], 1) < 0 ||
 	    dup2(pipes[2][1], 2) < 0)
 		hx_child_fail(status_fd, "dup2");
+	/* nothing the grader inherited may reach the student's program;
+	 * the status pipe closes itself at exec */
+	if (status_fd > 3)
+		syscall(SYS_close_range, 3U, (unsigned)status_fd - 1, 0U);
+	syscall(SYS_close_range, (unsigned)status_fd + 1, ~0U, 0U);
 	if (chdir(c->work_dir) < 0)
 		hx_child_fail(status_fd, "chdir");
 	for (size_t i = 0; i < sizeof(hx_limits) / sizeof(hx_limits[0]); i++) {
@@ -93,6 +98,8 @@ static void hx_child(const struct hx_check *c, char *const argv[],
 	env[n++] = "PATH=/usr/local/bin:/usr/bin:/bin";
 	env[n++] = "LANG=C";
 	env[n++] = home;
+	snprintf(tmpdir, sizeof(tmpdir), "TMPDIR=%s", c->work_dir);
+	env[n++] = tmpdir;
 	env[n++] = "ASAN_OPTIONS=detect_leaks=0:exitcode=86:abort_on_error=0";
 	env[n++] = "UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1";
 	env[n] = NULL;
@@ -129,6 +136,7 @@ static int hx_build_argv(struct hx_check *c, struct hx_proc *p,
 		argv[n++] = "--tool=memcheck";
 		argv[n++] = "--leak-check=full";
 		argv[n++] = "--track-fds=yes";
+		argv[n++] = "--vgdb=no";
 		argv[n++] = logopt;
 	}
 	argv[n++] = p->path;
@@ -499,8 +507,10 @@ int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 
 	if (hx_proc_wait(c, p, timeout_ms) < 0)
 		return -1;
-	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == code)
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == code) {
+		p->accepted = 1;
 		return 0;
+	}
 	hx_buf_init(&how);
 	hx_proc_describe_end(p, &how);
 	if (WIFSIGNALED(p->wait_status))
@@ -547,4 +557,78 @@ int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms)
 		return hx_fail(c, HX_CRASH, "%s crashed while stopping: %s",
 			       p->label, hx_signal_name(WTERMSIG(p->wait_status)));
 	return 0;
+}
+
+/* Finds "key" in text and reads the number after it; -1 if absent. */
+static long hx_number_after(const char *text, const char *key)
+{
+	const char *at = strstr(text, key);
+
+	return at ? strtol(at + strlen(key), NULL, 10) : -1;
+}
+
+/* Descriptors memcheck lists as open at exit, but for its own log (the
+ * standard three are not listed one by one). */
+static long hx_count_open_descriptors(const char *log, const char *own_log)
+{
+	long count = 0;
+
+	for (const char *at = log; (at = strstr(at, "== Open ")); at++) {
+		const char *end = strchr(at, '\n');
+		size_t len = end ? (size_t)(end - at) : strlen(at);
+
+		if (!memmem(at, len, own_log, strlen(own_log)))
+			count++;
+	}
+	return count;
+}
+
+void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out)
+{
+	struct hx_buf log;
+	char chunk[4096];
+	long errors, lost, fds;
+	ssize_t n;
+	int fd;
+
+	if (!p->valgrind_log[0])
+		return;
+	hx_buf_init(&log);
+	fd = open(p->valgrind_log, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		hx_buf_add(&log, chunk, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+	errors = hx_number_after(log.data ? log.data : "", "ERROR SUMMARY: ");
+	if (errors < 0) {
+		hx_buf_addf(out, "%s: no memcheck summary (it did not exit "
+				 "normally)\n",
+			    p->label);
+		goto out_free;
+	}
+	lost = hx_number_after(log.data, "definitely lost: ");
+	fds = hx_count_open_descriptors(log.data, p->valgrind_log);
+	if (errors == 0 && lost <= 0 && fds == 0) {
+		hx_buf_addf(out, "%s: clean\n", p->label);
+		goto out_free;
+	}
+	hx_buf_addf(out, "%s: %ld error(s), %ld byte(s) definitely lost, %ld "
+			 "descriptor(s) left open at exit",
+		    p->label, errors, lost > 0 ? lost : 0, fds);
+	{
+		/* the first error's description says where to look */
+		const char *first = strstr(log.data, "== Invalid");
+
+		if (!first)
+			first = strstr(log.data, "== Conditional jump");
+		if (first) {
+			const char *end = strchr(first, '\n');
+
+			hx_buf_addf(out, "; first: %.*s", (int)(end ? end - first - 3 : 60),
+				    first + 3);
+		}
+	}
+	hx_buf_add(out, "\n", 1);
+out_free:
+	hx_buf_free(&log);
 }

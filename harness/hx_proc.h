@@ -13,6 +13,7 @@
 #include "hx_check.h"
 
 #define HX_OUTPUT_CAP (1 << 20)
+#define HX_PROCESS_LIMIT 256
 
 enum hx_stream { HX_STDOUT, HX_STDERR };
 
@@ -31,6 +32,8 @@ struct hx_proc {
 	int stopped_by_harness;  /* 1 if the harness sent the signal */
 	int output_cut;          /* 1 if it printed more than the cap */
 	int timed_out;           /* 1 if a wait on it ran out of time */
+	int accepted;            /* 1 once its ending was as expected: its
+				    logs are left out of failure feedback */
 	char valgrind_log[512];  /* memcheck log file, "" when not used */
 };
 
@@ -77,5 +80,8 @@ int hx_proc_running(struct hx_proc *p);
 
 /* Describes how it ended: "exit status 2", "killed by SIGSEGV". */
 void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out);
+
+/* Valgrind's findings for a process run under memcheck, one line. */
+void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out);
 
 #endif

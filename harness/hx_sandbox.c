@@ -110,6 +110,32 @@ static int hx_map_ids(pid_t pid, uid_t uid, gid_t gid)
 	return hx_write_text(path, line);
 }
 
+void hx_sandbox_adopt_orphans(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+int hx_sandbox_reap_all(int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int attempt = 0;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+		if (pid > 0)
+			continue;
+		if (pid < 0 && errno == ECHILD)
+			return 0;
+		if (pid < 0 && errno != EINTR)
+			return -1;
+		if (hx_remaining_ms(deadline) == 0)
+			return -1;
+		/* processes killed a moment ago are still on their way out */
+		hx_backoff(&attempt, deadline);
+	}
+}
+
 int hx_sandbox_probe(void)
 {
 	static int known = -1;
@@ -174,7 +200,8 @@ static void hx_sandbox_outer(int isolate, int sync_up, int sync_down, int fd,
 	close(fd);
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
-	_exit(0);
+	/* tell the parent how PID 1 ended, should it send no verdict */
+	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0);
 }
 
 int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
@@ -246,11 +273,14 @@ out_errno:
 void hx_sandbox_kill(struct hx_sandbox *sb)
 {
 	if (sb->pid > 0) {
+		int status = 0;
+
 		kill(-sb->pid, SIGKILL);
 		kill(sb->pid, SIGKILL);
-		while (waitpid(sb->pid, NULL, 0) < 0 && errno == EINTR)
+		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
 			;
 		sb->pid = 0;
+		sb->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
 	}
 	if (sb->verdict_fd >= 0) {
 		close(sb->verdict_fd);
@@ -261,6 +291,7 @@ void hx_sandbox_kill(struct hx_sandbox *sb)
 int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
 {
 	char chunk[65536];
+	int status = 0;
 	ssize_t n;
 
 	while (sb->verdict_fd >= 0) {
@@ -290,14 +321,27 @@ int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
 		hx_buf_free(&sb->data);
 		return 1;
 	}
-	hx_sandbox_kill(sb);
+	/* the verdict is complete; collect the sandbox before looking */
+	if (sb->pid > 0)
+		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
+			;
+	if (WIFEXITED(status))
+		sb->exit_code = WEXITSTATUS(status);
+	sb->pid = 0;
 	if (hx_verdict_parse(&sb->data, v) < 0) {
 		hx_verdict_free(v);
 		hx_verdict_init(v);
 		v->duration_ms = hx_now_ms() - sb->started_ms;
 		v->status = HX_ERROR;
 		hx_buf_addf(&v->message,
-			    "the check ended without a verdict (harness error)");
+			    "the check ended without a verdict (harness "
+			    "error%s%s)",
+			    sb->exit_code > 128 ? ": the check process was "
+						  "killed by " :
+						  "",
+			    sb->exit_code > 128 ?
+				    hx_signal_name(sb->exit_code - 128) :
+				    "");
 	}
 	hx_buf_free(&sb->data);
 	return 1;

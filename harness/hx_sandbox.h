@@ -24,6 +24,8 @@ struct hx_sandbox {
 	int64_t started_ms;   /* when it started */
 	int64_t deadline;     /* when the parent kills it */
 	struct hx_buf data;   /* verdict bytes read so far */
+	int exit_code;        /* outer process's exit: 128+N if PID 1 died
+				 by signal N */
 };
 
 /* What came back from a sandbox. */
@@ -38,6 +40,13 @@ struct hx_verdict {
 	struct hx_buf transcript; /* rendered transcript */
 	int64_t duration_ms;      /* wall time of the sandbox */
 };
+
+/* Makes this process the reaper of every sandbox process orphaned when a
+ * sandbox is killed, so hx_sandbox_reap_all can wait until none is left. */
+void hx_sandbox_adopt_orphans(void);
+/* Reaps every child that has ended or is ending; 0 when none is left,
+ * -1 if some still run after timeout_ms. */
+int hx_sandbox_reap_all(int timeout_ms);
 
 /* 1 when namespaces can be made here (tried once, then remembered). */
 int hx_sandbox_probe(void);

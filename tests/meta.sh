@@ -1,0 +1,106 @@
+#!/usr/bin/env bash
+# meta.sh SOCKLAB LAB... - proves the grader on each lab:
+#   the reference scores full marks (REFERENCE_RUNS times, default 3);
+#   the stubs score zero, fail every check, and finish within 30 s;
+#   each mutant fails exactly the checks its "Fails:" line names;
+#   every check is caught by at least one mutant;
+#   each hostile submission is reported by name and leaves nothing running.
+set -u
+socklab=$1
+shift
+runs=${REFERENCE_RUNS:-3}
+passed=0
+failed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+
+ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+
+# grade LAB DIR - tab-separated results on stdout
+grade() { "$socklab" grade "$1" --dir "$2" --format tsv 2>&1; }
+failing() { awk -F'\t' '$1 != "total" && $2 != "pass" { print $1 }' | sort | tr '\n' ' '; }
+total() { awk -F'\t' '$1 == "total" { print $3 "/" $4 }'; }
+
+# processes still running a program built under folder $1
+leftovers() { ps -eo stat=,args= | awk -v dir="$1" 'index($0, dir) && $1 !~ /^Z/' | head -n 3; }
+
+for lab in "$@"; do
+	for i in $(seq "$runs"); do
+		result=$(grade "$lab" reference)
+		score=$(total <<<"$result")
+		if [ "${score%/*}" = "${score#*/}" ] && [ -n "$score" ]; then
+			ok "$lab reference run $i: $score"
+		else
+			bad "$lab reference run $i: $score, failing: $(failing <<<"$result")"
+		fi
+	done
+
+	start=$(date +%s%N)
+	result=$(grade "$lab" labs)
+	ms=$((($(date +%s%N) - start) / 1000000))
+	score=$(total <<<"$result")
+	passing=$(awk -F'\t' '$1 != "total" && $2 == "pass" { print $1 }' <<<"$result" | tr '\n' ' ')
+	if [ "${score%/*}" = 0 ] && [ -z "$passing" ] && [ "$ms" -lt 30000 ]; then
+		ok "$lab stubs: $score in $ms ms"
+	else
+		bad "$lab stubs: $score in $ms ms, passing: $passing"
+	fi
+
+	caught=""
+	for mutant in tests/mutants/"$lab"/*.patch; do
+		[ -e "$mutant" ] || continue
+		name=$(basename "$mutant" .patch)
+		dir="$scratch/$lab-$name"
+		mkdir -p "$dir"
+		cp reference/"$lab"/* "$dir"/
+		if ! patch -s -d "$dir" -p1 <"$mutant" >/dev/null; then
+			bad "$lab mutant $name: patch does not apply"
+			continue
+		fi
+		want=$(sed -n 's/^Fails: *//p' "$mutant" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')
+		got=$(grade "$lab" "$dir" | failing)
+		caught="$caught $got"
+		if [ -n "$want" ] && [ "$want" = "$got" ]; then
+			ok "$lab mutant $name caught by: $got"
+		else
+			bad "$lab mutant $name: expected to fail [$want], failed [$got]"
+		fi
+	done
+	for id in $("$socklab" grade "$lab" --dir reference --format tsv | awk -F'\t' '$1 != "total" { print $1 }'); do
+		case " $caught " in
+		*" $id "*) ;;
+		*) bad "$lab check $id is not caught by any mutant" ;;
+		esac
+	done
+done
+
+# hostile submissions: each replaces one file of a reference
+for hostile in tests/hostile/*.c; do
+	[ -e "$hostile" ] || continue
+	name=$(basename "$hostile" .c)
+	lab=$(sed -n 's/^ \* Lab: *//p' "$hostile")
+	file=$(sed -n 's/^ \* Replaces: *//p' "$hostile")
+	expect=$(sed -n 's/^ \* Expect: *//p' "$hostile")
+	case " $* " in *" $lab "*) ;; *) continue ;; esac
+	dir="$scratch/hostile-$name"
+	mkdir -p "$dir"
+	cp reference/"$lab"/* "$dir"/
+	cp "$hostile" "$dir/$file"
+	mkdir -p "$dir.tmp"
+	start=$(date +%s%N)
+	out=$(TMPDIR="$dir.tmp" timeout 120 "$socklab" grade "$lab" --dir "$dir" 2>&1)
+	status=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	left=$(leftovers "$dir.tmp")
+	if [ "$status" = 1 ] && grep -qF -- "$expect" <<<"$out" && [ -z "$left" ]; then
+		ok "$lab hostile $name: reported as \"$expect\" in $ms ms, nothing left running"
+	else
+		bad "$lab hostile $name: exit $status, \"$expect\" $(grep -qF -- "$expect" <<<"$out" && echo found || echo 'not found'), left: ${left:-none}"
+		printf '%s\n' "$out" | tail -n 20
+	fi
+done
+
+echo
+echo "meta: $passed passed, $failed failed"
+[ "$failed" = 0 ]
