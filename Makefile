@@ -88,7 +88,7 @@ memcheck: $(SOCKLAB)
 coverage:
 	@scripts/install-deps.sh coverage
 	$(MAKE) clean-build
-	$(MAKE) CFLAGS="-O0 -g --coverage" UNIT_LDFLAGS=--coverage unit meta
+	$(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE" UNIT_LDFLAGS=--coverage unit meta
 	@mkdir -p $(BIN)/coverage
 	gcovr --root . --filter 'harness/' --filter 'grader/' \
 	  --exclude 'grader/checks/' --branches \

@@ -20,6 +20,14 @@
 
 #include "hx_time.h"
 
+#ifdef HX_COVERAGE
+/* sandbox processes end with _exit; coverage builds save their counts */
+extern void __gcov_dump(void);
+#define hx_exit(code) (__gcov_dump(), _exit(code))
+#else
+#define hx_exit(code) _exit(code)
+#endif
+
 #define HX_NS_FLAGS \
 	(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID)
 
@@ -168,7 +176,7 @@ static void hx_sandbox_init(int isolated, int fd, void (*body)(int, void *),
 		hx_loopback_up();
 	}
 	body(fd, arg);
-	_exit(0);
+	hx_exit(0);
 }
 
 /* The outer process: enter namespaces, start PID 1, wait for it. */
@@ -201,7 +209,7 @@ static void hx_sandbox_outer(int isolate, int sync_up, int sync_down, int fd,
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
 	/* tell the parent how PID 1 ended, should it send no verdict */
-	_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0);
+	hx_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0);
 }
 
 int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
