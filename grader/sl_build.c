@@ -52,6 +52,23 @@ int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 	return -1;
 }
 
+/* 1 when every folder on path may be entered by any user. */
+static int sl_reachable_by_others(const char *path)
+{
+	char partial[512];
+	struct stat st;
+
+	for (size_t i = 1;; i++) {
+		if (path[i] == '/' || path[i] == '\0') {
+			snprintf(partial, sizeof(partial), "%.*s", (int)i, path);
+			if (stat(partial, &st) < 0 || !(st.st_mode & S_IXOTH))
+				return 0;
+		}
+		if (path[i] == '\0')
+			return 1;
+	}
+}
+
 /* mkdir -p */
 static int sl_make_dirs(const char *path)
 {
@@ -268,6 +285,16 @@ int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 		run->opt.keep = 1;
 		if (sl_make_dirs(b->root) < 0) {
 			snprintf(err, errlen, "mkdir %s: %s", b->root,
+				 strerror(errno));
+			return -1;
+		}
+	} else if (!sl_reachable_by_others(tmp && *tmp ? tmp : "/tmp") &&
+		   getuid() == 0) {
+		/* as root, sandboxes run as other users: they must be able to
+		 * reach the programs, which a private TMPDIR would hide */
+		snprintf(b->root, sizeof(b->root), "/tmp/socklab.XXXXXX");
+		if (!mkdtemp(b->root)) {
+			snprintf(err, errlen, "mkdtemp %s: %s", b->root,
 				 strerror(errno));
 			return -1;
 		}

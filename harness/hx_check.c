@@ -451,6 +451,11 @@ void hx_check_finish(struct hx_check *c)
 		hx_proc_pump(p, 0);
 		hx_buf_init(&sanitizer);
 		if (hx_sanitizer_summary(&p->err, &sanitizer)) {
+			/* the report is the cause of whatever failed before */
+			if (!hx_ok(c) && c->status != HX_CRASH)
+				hx_note(c, "(first seen as: %s)", c->message.data);
+			if (c->status != HX_CRASH)
+				c->status = HX_PASS;
 			hx_fail(c, HX_CRASH, "%s: %s", p->label, sanitizer.data);
 		} else if (p->exited && WIFSIGNALED(p->wait_status) &&
 			   !p->stopped_by_harness) {

@@ -60,10 +60,10 @@ static void hx_drop_capabilities(void)
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
 }
 
-static void hx_child(const struct hx_check *c, char *const argv[],
-		     int pipes[3][2], int status_fd)
+static void hx_child(const struct hx_check *c, const struct hx_spawn *spawn,
+		     char *const argv[], int pipes[3][2], int status_fd)
 {
-	int native = !c->sanitize && !c->valgrind;
+	int native = !c->sanitize && !c->valgrind && !spawn->tool;
 	char home[600], tmpdir[600];
 	char *env[8];
 	int n = 0;
@@ -87,6 +87,12 @@ static void hx_child(const struct hx_check *c, char *const argv[],
 		if (hx_limits[i].native_only && !native)
 			continue;
 		setrlimit(hx_limits[i].resource, &lim);
+	}
+	if (spawn->max_files > 0) {
+		struct rlimit lim = { (rlim_t)spawn->max_files,
+				      (rlim_t)spawn->max_files };
+
+		setrlimit(RLIMIT_NOFILE, &lim);
 	}
 	for (int sig = 1; sig < NSIG; sig++)
 		signal(sig, SIG_DFL);
@@ -123,12 +129,23 @@ static int hx_make_pipes(int pipes[3][2])
 
 /* Builds argv: [valgrind options...] program args... */
 static int hx_build_argv(struct hx_check *c, struct hx_proc *p,
-			 const char *const *args, char *argv[HX_MAX_ARGS],
-			 char *logopt, size_t logsize)
+			 const struct hx_spawn *spawn, char *argv[HX_MAX_ARGS],
+			 char *logopt, size_t logsize, char *toolopt,
+			 size_t toolsize)
 {
+	const char *const *args = spawn->args;
 	int n = 0;
 
-	if (c->valgrind) {
+	if (spawn->tool) {
+		snprintf(p->tool_log, sizeof(p->tool_log), "%s/%s-%d.log",
+			 c->work_dir, spawn->tool, c->nprocs);
+		snprintf(logopt, logsize, "--log-file=%s", p->tool_log);
+		snprintf(toolopt, toolsize, "--tool=%s", spawn->tool);
+		argv[n++] = "/usr/bin/valgrind";
+		argv[n++] = toolopt;
+		argv[n++] = "--vgdb=no";
+		argv[n++] = logopt;
+	} else if (c->valgrind) {
 		snprintf(p->valgrind_log, sizeof(p->valgrind_log),
 			 "%s/valgrind-%d.log", c->work_dir, c->nprocs);
 		snprintf(logopt, logsize, "--log-file=%s", p->valgrind_log);
@@ -149,11 +166,12 @@ static int hx_build_argv(struct hx_check *c, struct hx_proc *p,
 	return 0;
 }
 
-struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
-				  const char *program, const char *const *args)
+struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 {
+	const char *program = spawn->program;
+	const char *label = spawn->label ? spawn->label : program;
 	char *argv[HX_MAX_ARGS];
-	char logopt[600];
+	char logopt[600], toolopt[64];
 	char why[256];
 	int pipes[3][2], status[2];
 	struct hx_proc *p;
@@ -182,7 +200,14 @@ struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
 			program);
 		goto out_free;
 	}
-	if (hx_build_argv(c, p, args, argv, logopt, sizeof(logopt)) < 0) {
+	if (spawn->tool && access("/usr/bin/valgrind", X_OK) < 0) {
+		hx_skip(c, "needs Valgrind's %s, which is not installed "
+			   "(make test installs it)",
+			spawn->tool);
+		goto out_free;
+	}
+	if (hx_build_argv(c, p, spawn, argv, logopt, sizeof(logopt), toolopt,
+			  sizeof(toolopt)) < 0) {
 		hx_fail(c, HX_ERROR, "too many arguments for %s", program);
 		goto out_free;
 	}
@@ -195,7 +220,7 @@ struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
 		goto out_close_status;
 	if (p->pid == 0) {
 		close(status[0]);
-		hx_child(c, argv, pipes, status[1]);
+		hx_child(c, spawn, argv, pipes, status[1]);
 	}
 	/* close our copies of the child's ends, keep ours */
 	close(status[1]);
@@ -234,6 +259,14 @@ out_fail_errno:
 out_free:
 	free(p);
 	return NULL;
+}
+
+struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
+				  const char *program, const char *const *args)
+{
+	struct hx_spawn spawn = { label, program, args, 0, NULL };
+
+	return hx_start_with(c, &spawn);
 }
 
 struct hx_proc *hx_start(struct hx_check *c, const char *program,
@@ -583,22 +616,62 @@ static long hx_count_open_descriptors(const char *log, const char *own_log)
 	return count;
 }
 
+/* The whole of a log file; empty when it cannot be read. */
+static void hx_read_log(const char *path, struct hx_buf *into)
+{
+	char chunk[4096];
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		hx_buf_add(into, chunk, (size_t)n);
+	if (fd >= 0)
+		close(fd);
+}
+
+int hx_proc_expect_tool_clean(struct hx_check *c, struct hx_proc *p)
+{
+	struct hx_buf log;
+	const char *first;
+	long errors;
+	int rc = 0;
+
+	if (!p->tool_log[0])
+		return 0;
+	hx_buf_init(&log);
+	hx_read_log(p->tool_log, &log);
+	errors = hx_number_after(log.data ? log.data : "", "ERROR SUMMARY: ");
+	if (errors < 0) {
+		rc = hx_fail(c, HX_ERROR, "%s: the tool wrote no summary (did "
+					  "the program exit normally?)",
+			     p->label);
+	} else if (errors > 0) {
+		/* a report starts after a line of dashes: "Possible data
+		 * race during write ..." and its first frame "at 0x...: f" */
+		first = strstr(log.data, "Possible data race");
+		if (!first)
+			first = strstr(log.data, "Lock at");
+		hx_buf_clear(&c->actual);
+		hx_buf_add(&c->actual, log.data, log.len);
+		rc = hx_fail(c, HX_FAIL, "%s: %ld error(s) found by the thread "
+					 "checker%s%.*s",
+			     p->label, errors, first ? "; first: " : "",
+			     first ? (int)strcspn(first, "\n") : 0,
+			     first ? first : "");
+	}
+	hx_buf_free(&log);
+	return rc;
+}
+
 void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out)
 {
 	struct hx_buf log;
-	char chunk[4096];
 	long errors, lost, fds;
-	ssize_t n;
-	int fd;
 
 	if (!p->valgrind_log[0])
 		return;
 	hx_buf_init(&log);
-	fd = open(p->valgrind_log, O_RDONLY | O_CLOEXEC);
-	while (fd >= 0 && (n = read(fd, chunk, sizeof(chunk))) > 0)
-		hx_buf_add(&log, chunk, (size_t)n);
-	if (fd >= 0)
-		close(fd);
+	hx_read_log(p->valgrind_log, &log);
 	errors = hx_number_after(log.data ? log.data : "", "ERROR SUMMARY: ");
 	if (errors < 0) {
 		hx_buf_addf(out, "%s: no memcheck summary (it did not exit "
@@ -631,4 +704,54 @@ void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out)
 	hx_buf_add(out, "\n", 1);
 out_free:
 	hx_buf_free(&log);
+}
+
+int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
+			int timeout_ms)
+{
+	if (!hx_proc_running(p))
+		return hx_proc_stop(c, p, timeout_ms); /* says how it ended */
+	p->stopped_by_harness = 1;
+	hx_recordf(c, 0, "sent %s to %s", hx_signal_name(sig), p->label);
+	kill(p->pid, sig);
+	if (hx_proc_wait(c, p, timeout_ms) < 0)
+		return -1;
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == 0) {
+		p->accepted = 1;
+		return 0;
+	}
+	{
+		struct hx_buf how;
+
+		hx_buf_init(&how);
+		hx_proc_describe_end(p, &how);
+		hx_fail(c, HX_FAIL, "%s should exit with status 0 on %s; it "
+				    "ended with %s",
+			p->label, hx_signal_name(sig), how.data);
+		hx_buf_free(&how);
+	}
+	return -1;
+}
+
+char hx_proc_state(struct hx_proc *p)
+{
+	char path[64], text[512];
+	const char *close_paren;
+	ssize_t n;
+	int fd;
+
+	if (!hx_proc_running(p))
+		return 0;
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return 0;
+	text[n] = '\0';
+	/* "pid (comm) S ...": the name may hold spaces and parentheses */
+	close_paren = strrchr(text, ')');
+	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
 }

@@ -35,7 +35,20 @@ struct hx_proc {
 	int accepted;            /* 1 once its ending was as expected: its
 				    logs are left out of failure feedback */
 	char valgrind_log[512];  /* memcheck log file, "" when not used */
+	char tool_log[512];      /* log of spawn.tool, "" when not used */
 };
+
+/* How to start a process, for the cases hx_start does not cover. */
+struct hx_spawn {
+	const char *label;        /* name in feedback; NULL: the program */
+	const char *program;      /* lab program name, or an absolute path */
+	const char *const *args;  /* arguments after argv[0], NULL-terminated */
+	int max_files;            /* RLIMIT_NOFILE; 0: the default, 1024 */
+	const char *tool;         /* run under this Valgrind tool ("helgrind",
+				     "drd"); NULL: none */
+};
+
+struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn);
 
 /* Starts program (a name from the lab's programs, found in c->bin_dir, or an
  * absolute path) with args (NULL-terminated, without argv[0]). Returns the
@@ -72,6 +85,15 @@ int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 /* Sends SIGTERM and requires a prompt exit (any status but a crash). */
 int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms);
 
+/* Sends sig and requires an exit with status 0 within timeout_ms: how a
+ * server should answer SIGINT or SIGTERM. */
+int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
+			int timeout_ms);
+
+/* Its scheduler state from /proc ('R' running, 'S' sleeping, ...), or 0
+ * when it has ended. Lets a check wait until a server blocks in accept. */
+char hx_proc_state(struct hx_proc *p);
+
 /* Kills its whole process group at once and reaps it. */
 void hx_proc_kill(struct hx_proc *p);
 
@@ -80,6 +102,10 @@ int hx_proc_running(struct hx_proc *p);
 
 /* Describes how it ended: "exit status 2", "killed by SIGSEGV". */
 void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out);
+
+/* For a process run with spawn.tool: fails the check when the tool
+ * reported errors, naming the first one and where it happened. */
+int hx_proc_expect_tool_clean(struct hx_check *c, struct hx_proc *p);
 
 /* Valgrind's findings for a process run under memcheck, one line. */
 void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out);

@@ -173,6 +173,9 @@ static void hx_sandbox_init(int isolated, int fd, void (*body)(int, void *),
 	prctl(PR_SET_DUMPABLE, 0);
 	if (isolated) {
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+		/* /proc of this PID namespace: /proc/PID means our PID */
+		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
+		      NULL);
 		hx_loopback_up();
 	}
 	body(fd, arg);

@@ -15,8 +15,9 @@ status=0
 for handout in handouts/[0-9][0-9]-*.md; do
 	lab=$(basename "$handout" .md)
 	rubric=$("$socklab" rubric "$lab")
-	fresh=$(awk -v rubric="$rubric" '
-		/<!-- rubric:begin -->/ { print; print rubric; skip = 1; next }
+	# the rubric goes through the environment: awk -v would expand escapes
+	fresh=$(RUBRIC="$rubric" awk '
+		/<!-- rubric:begin -->/ { print; print ENVIRON["RUBRIC"]; skip = 1; next }
 		/<!-- rubric:end -->/ { skip = 0 }
 		!skip { print }' "$handout")
 	if ! grep -q '<!-- rubric:begin -->' "$handout"; then

@@ -23,7 +23,7 @@ failing() { awk -F'\t' '$1 != "total" && $2 != "pass" { print $1 }' | sort | tr 
 total() { awk -F'\t' '$1 == "total" { print $3 "/" $4 }'; }
 
 # processes still running a program built under folder $1
-leftovers() { ps -eo stat=,args= | awk -v dir="$1" 'index($0, dir) && $1 !~ /^Z/' | head -n 3; }
+leftovers() { pgrep -af -- "$1" | head -n 3; }
 
 for lab in "$@"; do
 	for i in $(seq "$runs"); do
