@@ -124,7 +124,7 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 	for (int i = 0; i < lab->nchecks; i++) {
 		int64_t m;
 
-		if (!lab->checks[i].run)
+		if (!lab->checks[i].run || (lab->checks[i].flags & SL_HIDDEN))
 			continue;
 		m = sl_median(per_check[i], rounds);
 		fprintf(out, "%-16s %-22s %10lld %8.1f\n", "", lab->checks[i].id,
