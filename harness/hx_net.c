@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -99,6 +100,29 @@ struct hx_proc *hx_start_server(struct hx_check *c, const char *program,
 	if (!p)
 		return NULL;
 	if (hx_wait_ready(c, p, proto, port, timeout_ms) < 0)
+		return NULL;
+	return p;
+}
+
+struct hx_proc *hx_start_server_on(struct hx_check *c, const char *label,
+				   const char *program, enum hx_proto proto,
+				   int port, const char *const *more_args,
+				   int timeout_ms)
+{
+	const char *args[16];
+	char port_arg[16];
+	struct hx_proc *p;
+	int n = 0;
+
+	snprintf(port_arg, sizeof(port_arg), "%d", port);
+	args[n++] = port_arg;
+	while (more_args && more_args[n - 1] && n < 15) {
+		args[n] = more_args[n - 1];
+		n++;
+	}
+	args[n] = NULL;
+	p = hx_start_labelled(c, label ? label : program, program, args);
+	if (!p || hx_wait_ready(c, p, proto, port, timeout_ms) < 0)
 		return NULL;
 	return p;
 }
@@ -502,6 +526,72 @@ int hx_udp_send(struct hx_check *c, struct hx_conn *conn, const char *host,
 			       strerror(errno));
 	hx_record(c, conn->id, '>', data, len);
 	return 0;
+}
+
+long hx_udp_try_recv(struct hx_check *c, struct hx_conn *conn, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+
+	if (hx_wait_fd(conn->fd, POLLIN, deadline) <= 0)
+		return -1;
+	return hx_udp_recv(c, conn, 0);
+}
+
+int hx_udp_reply(struct hx_check *c, struct hx_conn *conn, const void *data,
+		 size_t len)
+{
+	if (sendto(conn->fd, data, len, 0, (struct sockaddr *)&conn->peer,
+		   conn->peer_len) < 0)
+		return hx_fail(c, HX_ERROR, "sendto (reply): %s",
+			       strerror(errno));
+	hx_record(c, conn->id, '>', data, len);
+	return 0;
+}
+
+int hx_wait_readable(struct hx_check *c, int fd, struct hx_proc *program,
+		     const char *what, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int pidfd = program ? (int)syscall(SYS_pidfd_open, program->pid, 0) : -1;
+	int rc = 0;
+
+	for (;;) {
+		struct pollfd pfd[2] = {
+			{ .fd = fd, .events = POLLIN },
+			{ .fd = pidfd, .events = POLLIN },
+		};
+		int left = hx_remaining_ms(deadline);
+		int n;
+
+		if (program && pidfd < 0 && left > 10)
+			left = 10; /* no pidfd: look at the program often */
+		n = poll(pfd, 2, left);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n > 0 && (pfd[0].revents & (POLLIN | POLLHUP | POLLERR))) {
+			rc = 1;
+			break;
+		}
+		if (program && !hx_proc_running(program)) {
+			struct hx_buf how;
+
+			hx_proc_pump(program, 0);
+			hx_buf_init(&how);
+			hx_proc_describe_end(program, &how);
+			rc = hx_fail(c, WIFSIGNALED(program->wait_status) ?
+						HX_CRASH :
+						HX_FAIL,
+				     "%s ended (%s) %s", program->label,
+				     how.data, what);
+			hx_buf_free(&how);
+			break;
+		}
+		if (hx_remaining_ms(deadline) == 0)
+			break;
+	}
+	if (pidfd >= 0)
+		close(pidfd);
+	return rc;
 }
 
 long hx_udp_recv(struct hx_check *c, struct hx_conn *conn, int timeout_ms)

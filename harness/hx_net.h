@@ -49,6 +49,13 @@ struct hx_proc *hx_start_server(struct hx_check *c, const char *program,
 				const char *const *args, enum hx_proto proto,
 				int port, int timeout_ms);
 
+/* The labs' convention: starts "program PORT more_args..." labelled label
+ * (NULL: the program's name) and waits until it is ready on port. */
+struct hx_proc *hx_start_server_on(struct hx_check *c, const char *label,
+				   const char *program, enum hx_proto proto,
+				   int port, const char *const *more_args,
+				   int timeout_ms);
+
 /* TCP client peer: connects to host:port (numeric address). */
 int hx_tcp_connect(struct hx_check *c, struct hx_conn *conn,
 		   const char *host, int port, int timeout_ms);
@@ -90,5 +97,19 @@ int hx_udp_send(struct hx_check *c, struct hx_conn *conn, const char *host,
 /* Receives one datagram into conn->in (replacing it); sender in peer.
  * Returns its length, or -1 on timeout. */
 long hx_udp_recv(struct hx_check *c, struct hx_conn *conn, int timeout_ms);
+
+/* Like hx_udp_recv, but a timeout is an answer, not a failure: returns
+ * the datagram's length, or -1 when none came within timeout_ms. */
+long hx_udp_try_recv(struct hx_check *c, struct hx_conn *conn, int timeout_ms);
+/* Sends a datagram back to the sender of the last one received. */
+int hx_udp_reply(struct hx_check *c, struct hx_conn *conn, const void *data,
+		 size_t len);
+
+/* Waits until fd is readable (data, a connection to accept, EOF) while
+ * watching program: 1 readable; 0 timeout (not a failure); -1 when the
+ * program ended first (a failure saying how it ended and what it did not
+ * do: "without connecting to 127.0.0.1 port 9000"). */
+int hx_wait_readable(struct hx_check *c, int fd, struct hx_proc *program,
+		     const char *what, int timeout_ms);
 
 #endif

@@ -532,6 +532,18 @@ void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out)
 				    "");
 }
 
+void hx_note_end(struct hx_check *c, struct hx_proc *p)
+{
+	struct hx_buf how;
+
+	if (hx_proc_running(p))
+		return;
+	hx_buf_init(&how);
+	hx_proc_describe_end(p, &how);
+	hx_note(c, "%s had ended: %s", p->label, how.data);
+	hx_buf_free(&how);
+}
+
 int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 			int timeout_ms)
 {
@@ -754,4 +766,44 @@ char hx_proc_state(struct hx_proc *p)
 	/* "pid (comm) S ...": the name may hold spaces and parentheses */
 	close_paren = strrchr(text, ')');
 	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
+}
+
+void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int attempt = 0;
+	char state;
+
+	while ((state = hx_proc_state(p)) != 0 && state != 'S' &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_backoff(&attempt, deadline);
+}
+
+int hx_expect_usage(struct hx_check *c, const char *program,
+		    const char *const cases[][HX_MAX_USAGE_ARGS], int ncases,
+		    int timeout_ms)
+{
+	for (int i = 0; i < ncases; i++) {
+		char label[96], what[128];
+		struct hx_proc *p;
+		int used = snprintf(label, sizeof(label), "%s", program);
+
+		/* the label is the command line, so feedback names the case;
+		 * an empty argument shows as "" */
+		for (int a = 0; a < HX_MAX_USAGE_ARGS && cases[i][a] &&
+				used < (int)sizeof(label);
+		     a++)
+			used += snprintf(label + used, sizeof(label) - (size_t)used,
+					 cases[i][a][0] ? " %s" : " \"%s\"",
+					 cases[i][a]);
+		if (!cases[i][0])
+			snprintf(label + used, sizeof(label) - (size_t)used,
+				 " (no arguments)");
+		snprintf(what, sizeof(what), "stderr of %s", label);
+		p = hx_start_labelled(c, label, program, cases[i]);
+		if (!p || hx_proc_expect_exit(c, p, 1, timeout_ms) < 0 ||
+		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
+			return -1;
+	}
+	return 0;
 }

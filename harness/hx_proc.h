@@ -18,7 +18,7 @@
 enum hx_stream { HX_STDOUT, HX_STDERR };
 
 struct hx_proc {
-	char label[48];          /* name in feedback: "server", "client 3" */
+	char label[96];          /* name in feedback: "server", "client 3" */
 	char path[512];          /* program run */
 	pid_t pid;               /* process id, 0 once reaped */
 	int in_fd;               /* write end of its stdin, -1 when closed */
@@ -94,11 +94,27 @@ int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
  * when it has ended. Lets a check wait until a server blocks in accept. */
 char hx_proc_state(struct hx_proc *p);
 
+/* Waits, at most timeout_ms, until the process sleeps in a blocking call
+ * (accept, recv, poll): a signal sent then is not lost in the gap between
+ * a loop's test of its stop flag and the call. Never fails. */
+void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms);
+
+#define HX_MAX_USAGE_ARGS 8
+
+/* Runs program once per case (a NULL-terminated argument list); each run
+ * must exit with status 1 and print a "usage:" line on stderr. */
+int hx_expect_usage(struct hx_check *c, const char *program,
+		    const char *const cases[][HX_MAX_USAGE_ARGS], int ncases,
+		    int timeout_ms);
+
 /* Kills its whole process group at once and reaps it. */
 void hx_proc_kill(struct hx_proc *p);
 
 /* 1 while the process runs (reaps it if it just exited). */
 int hx_proc_running(struct hx_proc *p);
+
+/* After a failed step: notes how the process ended, if it has. */
+void hx_note_end(struct hx_check *c, struct hx_proc *p);
 
 /* Describes how it ended: "exit status 2", "killed by SIGSEGV". */
 void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out);

@@ -48,8 +48,9 @@ enum hx_udp_action {
 	HX_UDP_DROP,       /* never reply */
 	HX_UDP_DUPLICATE,  /* reply after delay_ms, and again gap_ms later */
 	HX_UDP_LATE,       /* reply after the peer's late_ms */
-	HX_UDP_REORDER,    /* hold the reply; send it right after the next
-			      reply of the main socket (never, if none) */
+	HX_UDP_REORDER,    /* hold the reply; send it right after the main
+			      socket's reply to a later datagram (never, if
+			      none comes) */
 	HX_UDP_OTHER_PORT, /* reply after delay_ms, from the other socket */
 	HX_UDP_STRAY,      /* a copy from the other socket at once, then the
 			      reply after delay_ms */

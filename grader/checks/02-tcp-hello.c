@@ -10,12 +10,10 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <netinet/in.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,94 +26,15 @@
 #define EXIT_MS	   1500 /* a program exits after bad arguments */
 #define RESOLVE_MS 3000 /* the client gives up on a name that cannot exist */
 
+/* Starts the server on port and waits until it listens. */
+#define start_server(c, label, port) \
+	hx_start_server_on(c, label, "server", HX_TCP, port, NULL, READY_MS)
+
 #define GREETING_START	 "Thank you for connecting"
 #define MANY_CLIENTS	 20			/* clients in a row */
 #define LONG_REPLY_BYTES 100000			/* many recv calls' worth */
 #define UNKNOWN_HOST	 "no-such-host.invalid" /* RFC 6761: never resolves */
 #define REPLY_CAP	 4096			/* more than any greeting */
-
-/* Starts the server on port and waits until it listens. */
-static struct hx_proc *start_server(struct hx_check *c, const char *label,
-				    int port)
-{
-	char port_arg[16];
-	const char *args[] = {port_arg, NULL};
-	struct hx_proc *server;
-
-	snprintf(port_arg, sizeof(port_arg), "%d", port);
-	server = hx_start_labelled(c, label, "server", args);
-	if (!server || hx_wait_ready(c, server, HX_TCP, port, READY_MS) < 0)
-		return NULL;
-	return server;
-}
-
-/* After a failed step: says in the notes how the server ended, if it did. */
-static void note_server_end(struct hx_check *c, struct hx_proc *server)
-{
-	struct hx_buf how;
-
-	if (hx_proc_running(server))
-		return;
-	hx_buf_init(&how);
-	hx_proc_describe_end(server, &how);
-	hx_note(c, "%s had ended: %s", server->label, how.data);
-	hx_buf_free(&how);
-}
-
-/* The pid of a process as /proc shows it. /proc may belong to an outer
- * PID namespace, where the pid differs; the fdinfo of a pidfd names it as
- * /proc sees it. Returns -1 when that cannot be found. */
-static int proc_pid_of(pid_t pid)
-{
-	int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	char path[64], line[128];
-	int found = -1;
-	FILE *f;
-
-	if (pidfd < 0)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", pidfd);
-	f = fopen(path, "re");
-	if (f) {
-		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, "Pid: %d", &found) == 1)
-				break;
-		fclose(f);
-	}
-	close(pidfd);
-	return found;
-}
-
-/* Waits (with backoff, under a deadline) until the server sleeps in a
- * blocking call, which in this lab can only be accept, or has ended.
- * A signal sent between its test of the stop flag and its accept would go
- * unseen until the next client: a race of the lab's simple design, not a
- * bug of the student's, so the checks do not send their signals into it.
- * Never fails: at worst it returns at the deadline. */
-static void wait_until_idle(struct hx_proc *server)
-{
-	int64_t deadline = hx_deadline(READY_MS);
-	int pid = proc_pid_of(server->pid);
-	char path[64], stat[512];
-	int attempt = 0;
-
-	if (pid < 0)
-		return;
-	snprintf(path, sizeof(path), "/proc/%d/stat", pid);
-	while (hx_remaining_ms(deadline) > 0 && hx_proc_running(server)) {
-		FILE *f = fopen(path, "re");
-		char *end = NULL;
-
-		if (!f)
-			return;
-		if (fgets(stat, sizeof(stat), f))
-			end = strrchr(stat, ')'); /* the name may hold spaces */
-		fclose(f);
-		if (!end || end[1] != ' ' || end[2] == 'S')
-			return;
-		hx_backoff(&attempt, deadline);
-	}
-}
 
 /* 1 if reply has the shape of a greeting: its start, and one final \n. */
 static int looks_like_greeting(const struct hx_buf *reply)
@@ -176,7 +95,7 @@ static void check_many_clients(struct hx_check *c)
 		return;
 	for (int n = 1; n <= MANY_CLIENTS; n++) {
 		if (expect_greeting(c, port, n, 0) < 0) {
-			note_server_end(c, server);
+			hx_note_end(c, server);
 			return;
 		}
 	}
@@ -192,10 +111,10 @@ static void check_restart(struct hx_check *c)
 	if (!server || expect_greeting(c, port, 1, 0) < 0 ||
 	    expect_greeting(c, port, 2, 0) < 0) {
 		if (server)
-			note_server_end(c, server);
+			hx_note_end(c, server);
 		return;
 	}
-	wait_until_idle(server);
+	hx_proc_wait_idle(server, READY_MS);
 	if (hx_proc_stop(c, server, STOP_MS) < 0)
 		return;
 	server = start_server(c, "restarted server", port);
@@ -234,7 +153,7 @@ static void check_reset_client(struct hx_check *c)
 		return;
 	/* Once it sleeps in accept again (or has died), it has dealt with
 	 * the dead connection. */
-	wait_until_idle(server);
+	hx_proc_wait_idle(server, READY_MS);
 	if (!hx_proc_running(server)) {
 		struct hx_buf how;
 
@@ -251,39 +170,12 @@ static void check_reset_client(struct hx_check *c)
 	expect_greeting(c, port, 2, 0);
 }
 
-/* Sends sig to the server and requires exit status 0 within STOP_MS. */
+/* Sends sig once the server waits in accept; requires exit status 0. */
 static int expect_clean_stop(struct hx_check *c, struct hx_proc *server,
 			     int sig)
 {
-	struct hx_buf how;
-	int rc;
-
-	wait_until_idle(server);
-	if (sig == SIGTERM) {
-		if (hx_proc_stop(c, server, STOP_MS) < 0)
-			return -1;
-	} else {
-		server->stopped_by_harness = 1;
-		hx_recordf(c, 0, "sent %s to %s", hx_signal_name(sig),
-			   server->label);
-		kill(server->pid, sig);
-		if (hx_proc_wait(c, server, STOP_MS) < 0) {
-			hx_note(c, "%s was sent %s", server->label,
-				hx_signal_name(sig));
-			return -1;
-		}
-	}
-	if (WIFEXITED(server->wait_status) &&
-	    WEXITSTATUS(server->wait_status) == 0)
-		return 0;
-	hx_buf_init(&how);
-	hx_proc_describe_end(server, &how);
-	rc = hx_fail(c, HX_FAIL,
-		     "%s ended with %s after %s instead of "
-		     "leaving its loop and exiting with status 0",
-		     server->label, how.data, hx_signal_name(sig));
-	hx_buf_free(&how);
-	return rc;
+	hx_proc_wait_idle(server, READY_MS);
+	return hx_proc_signal_exit(c, server, sig, STOP_MS);
 }
 
 static void check_stop_signal(struct hx_check *c)
@@ -303,47 +195,19 @@ static void check_stop_signal(struct hx_check *c)
 	}
 }
 
-#define MAX_USAGE_ARGS 4
-
-/* Runs program once per row of cases (NULL-terminated argument lists);
- * each run must print a "usage:" line on stderr and exit with status 1. */
-static void expect_usage(struct hx_check *c, const char *program,
-			 const char *const cases[][MAX_USAGE_ARGS], int ncases)
-{
-	for (int i = 0; i < ncases; i++) {
-		char label[48], what[64];
-		struct hx_proc *p;
-		int used;
-
-		used = snprintf(label, sizeof(label), "%s", program);
-		for (int a = 0; cases[i][a] && used < (int)sizeof(label); a++)
-			used +=
-			    snprintf(label + used, sizeof(label) - (size_t)used,
-				     " %s", cases[i][a]);
-		if (!cases[i][0])
-			snprintf(label + used, sizeof(label) - (size_t)used,
-				 " (no arguments)");
-		snprintf(what, sizeof(what), "stderr of %s", label);
-		p = hx_start_labelled(c, label, program, cases[i]);
-		if (!p || hx_proc_expect_exit(c, p, 1, EXIT_MS) < 0 ||
-		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
-			return;
-	}
-}
-
 static void check_server_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},	     {"abc", NULL},	      {"0", NULL},
 	    {"65536", NULL}, {"8080", "extra", NULL},
 	};
 
-	expect_usage(c, "server", cases, SL_COUNT(cases));
+	hx_expect_usage(c, "server", cases, SL_COUNT(cases), EXIT_MS);
 }
 
 static void check_client_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"127.0.0.1", NULL},
 	    {"127.0.0.1", "abc", NULL},
@@ -352,7 +216,7 @@ static void check_client_usage(struct hx_check *c)
 	    {"127.0.0.1", "80", "extra", NULL},
 	};
 
-	expect_usage(c, "client", cases, SL_COUNT(cases));
+	hx_expect_usage(c, "client", cases, SL_COUNT(cases), EXIT_MS);
 }
 
 /* Waits until client connects to listener; fails at once, rather than at
@@ -361,33 +225,17 @@ static int wait_for_connection(struct hx_check *c, struct hx_conn *listener,
 			       struct hx_proc *client, const char *host,
 			       int port)
 {
-	int64_t deadline = hx_deadline(IO_MS);
-	int pidfd = (int)syscall(SYS_pidfd_open, client->pid, 0);
-	struct pollfd pfd[2] = {
-	    {.fd = listener->fd, .events = POLLIN},
-	    {.fd = pidfd, .events = POLLIN},
-	};
-	struct hx_buf how;
+	char what[96];
 	int ready;
 
-	do
-		ready = poll(pfd, 2, hx_remaining_ms(deadline));
-	while (ready < 0 && errno == EINTR);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (pfd[0].revents & POLLIN)
-		return 0;
-	if (ready <= 0)
+	snprintf(what, sizeof(what), "without connecting to %s port %d", host,
+		 port);
+	ready = hx_wait_readable(c, listener->fd, client, what, IO_MS);
+	if (ready == 0)
 		return hx_fail(c, HX_TIMEOUT,
 			       "%s did not connect to %s port %d within %.1f s",
 			       client->label, host, port, IO_MS / 1000.0);
-	hx_proc_wait(c, client, IO_MS);
-	hx_buf_init(&how);
-	hx_proc_describe_end(client, &how);
-	hx_fail(c, HX_FAIL, "%s ended (%s) without connecting to %s port %d",
-		client->label, how.data, host, port);
-	hx_buf_free(&how);
-	return -1;
+	return ready > 0 ? 0 : -1;
 }
 
 /* Plays the server for one run of the client: listens on host, starts

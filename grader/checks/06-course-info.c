@@ -12,11 +12,9 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -50,55 +48,10 @@ struct exchange {
 static struct hx_proc *start_server(struct hx_check *c, const char *label,
 				    int port, const char *table)
 {
-	char port_arg[16];
-	const char *args[] = {port_arg, table, NULL};
-	struct hx_proc *server;
+	const char *more[] = {table, NULL};
 
-	snprintf(port_arg, sizeof(port_arg), "%d", port);
-	server = hx_start_labelled(c, label, "server", args);
-	if (!server || hx_wait_ready(c, server, HX_TCP, port, READY_MS) < 0)
-		return NULL;
-	return server;
-}
-
-/* After a failed step: says in the notes how the server ended, if it did. */
-static void note_server_end(struct hx_check *c, struct hx_proc *server)
-{
-	struct hx_buf how;
-
-	if (hx_proc_running(server))
-		return;
-	hx_buf_init(&how);
-	hx_proc_describe_end(server, &how);
-	hx_note(c, "%s had ended: %s", server->label, how.data);
-	hx_buf_free(&how);
-}
-
-/* Waits (briefly, with backoff) until the server sleeps in a blocking
- * call: accept, or recv on a client's connection. A signal sent between
- * its test of the stop flag and that call would go unseen until the next
- * byte: a race of the lab's simple design, so the checks do not send
- * their signals into it. Never fails. */
-static void wait_until_idle(struct hx_proc *server)
-{
-	int64_t deadline = hx_deadline(READY_MS);
-	char path[64], stat[512];
-	int attempt = 0;
-
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)server->pid);
-	while (hx_remaining_ms(deadline) > 0 && hx_proc_running(server)) {
-		FILE *f = fopen(path, "re");
-		char *end = NULL;
-
-		if (!f)
-			return;
-		if (fgets(stat, sizeof(stat), f))
-			end = strrchr(stat, ')'); /* the name may hold spaces */
-		fclose(f);
-		if (!end || end[1] != ' ' || end[2] == 'S')
-			return;
-		hx_backoff(&attempt, deadline);
-	}
+	return hx_start_server_on(c, label, "server", HX_TCP, port, more,
+				  READY_MS);
 }
 
 static int count_lines(const char *text)
@@ -167,14 +120,14 @@ static void expect_each_alone(struct hx_check *c, struct hx_proc *server,
 		int rc;
 
 		if (hx_tcp_connect(c, &conn, "127.0.0.1", port, IO_MS) < 0) {
-			note_server_end(c, server);
+			hx_note_end(c, server);
 			return;
 		}
 		rc = expect_reply_text(c, &conn, list[i].request, NULL,
 				       list[i].reply);
 		hx_close(c, &conn);
 		if (rc < 0) {
-			note_server_end(c, server);
+			hx_note_end(c, server);
 			return;
 		}
 	}
@@ -238,7 +191,7 @@ static void run_one_connection(struct hx_check *c, const char *requests,
 	if (hx_tcp_connect(c, &conn, "127.0.0.1", port, IO_MS) < 0)
 		return;
 	if (expect_reply_text(c, &conn, requests, plan, want) < 0)
-		note_server_end(c, server);
+		hx_note_end(c, server);
 	hx_close(c, &conn);
 }
 
@@ -292,7 +245,7 @@ static void check_empty_line(struct hx_check *c)
 	if (!server || hx_tcp_connect(c, &conn, "127.0.0.1", port, IO_MS) < 0)
 		return;
 	if (expect_in_turn(c, &conn, list, SL_COUNT(list)) < 0)
-		note_server_end(c, server);
+		hx_note_end(c, server);
 	hx_close(c, &conn);
 }
 
@@ -330,7 +283,7 @@ static void check_overlong(struct hx_check *c)
 	if (rc == 0)
 		expect_each_alone(c, server, port, &next, 1);
 	else
-		note_server_end(c, server);
+		hx_note_end(c, server);
 }
 
 static void check_many_clients(struct hx_check *c)
@@ -381,7 +334,7 @@ static void reset_mid_request(struct hx_check *c, struct hx_proc *server,
 static void close_without_request(struct hx_check *c, struct hx_proc *server,
 				  struct hx_conn *conn)
 {
-	wait_until_idle(server);
+	hx_proc_wait_idle(server, READY_MS);
 	hx_close(c, conn);
 }
 
@@ -456,33 +409,14 @@ static void check_table_file(struct hx_check *c)
 static int wait_for_connection(struct hx_check *c, struct hx_conn *listener,
 			       struct hx_proc *client)
 {
-	int64_t deadline = hx_deadline(IO_MS);
-	int pidfd = (int)syscall(SYS_pidfd_open, client->pid, 0);
-	struct pollfd pfd[2] = {
-	    {.fd = listener->fd, .events = POLLIN},
-	    {.fd = pidfd, .events = POLLIN},
-	};
-	struct hx_buf how;
-	int ready;
+	int ready = hx_wait_readable(c, listener->fd, client,
+				     "without connecting", IO_MS);
 
-	do
-		ready = poll(pfd, 2, hx_remaining_ms(deadline));
-	while (ready < 0 && errno == EINTR);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (pfd[0].revents & POLLIN)
-		return 0;
-	if (ready <= 0)
+	if (ready == 0)
 		return hx_fail(c, HX_TIMEOUT,
 			       "the client did not connect within %.1f s",
 			       IO_MS / 1000.0);
-	hx_proc_wait(c, client, IO_MS);
-	hx_buf_init(&how);
-	hx_proc_describe_end(client, &how);
-	hx_fail(c, HX_FAIL, "the client ended (%s) without connecting",
-		how.data);
-	hx_buf_free(&how);
-	return -1;
+	return ready > 0 ? 0 : -1;
 }
 
 /* Plays the server for one run of the client: each request must come in
@@ -552,36 +486,9 @@ out_close_listener:
 	hx_close(c, &listener);
 }
 
-#define MAX_USAGE_ARGS 5
-
-/* Runs program once per row of cases (NULL-terminated argument lists);
- * each run must print a "usage:" line on stderr and exit with status 1. */
-static void expect_usage(struct hx_check *c, const char *program,
-			 const char *const cases[][MAX_USAGE_ARGS], int ncases)
-{
-	for (int i = 0; i < ncases; i++) {
-		char label[64], what[80];
-		struct hx_proc *p;
-		int used = snprintf(label, sizeof(label), "%s", program);
-
-		for (int a = 0; cases[i][a] && used < (int)sizeof(label); a++)
-			used +=
-			    snprintf(label + used, sizeof(label) - (size_t)used,
-				     " %s", cases[i][a]);
-		if (!cases[i][0])
-			snprintf(label + used, sizeof(label) - (size_t)used,
-				 " (no arguments)");
-		snprintf(what, sizeof(what), "stderr of %s", label);
-		p = hx_start_labelled(c, label, program, cases[i]);
-		if (!p || hx_proc_expect_exit(c, p, 1, EXIT_MS) < 0 ||
-		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
-			return;
-	}
-}
-
 static void check_server_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"abc", NULL},
 	    {"0", NULL},
@@ -589,12 +496,12 @@ static void check_server_usage(struct hx_check *c)
 	    {"8080", TABLE_NAME, "extra", NULL},
 	};
 
-	expect_usage(c, "server", cases, SL_COUNT(cases));
+	hx_expect_usage(c, "server", cases, SL_COUNT(cases), EXIT_MS);
 }
 
 static void check_client_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"127.0.0.1", NULL},
 	    {"127.0.0.1", "8080", NULL},
@@ -602,37 +509,20 @@ static void check_client_usage(struct hx_check *c)
 	    {"127.0.0.1", "65536", "Python", NULL},
 	};
 
-	expect_usage(c, "client", cases, SL_COUNT(cases));
+	hx_expect_usage(c, "client", cases, SL_COUNT(cases), EXIT_MS);
 }
 
-/* Sends sig to the server and requires exit status 0 within STOP_MS. */
+/* Sends sig once the server waits in a blocking call (what it was doing
+ * goes in the notes); requires exit status 0. */
 static int expect_clean_stop(struct hx_check *c, struct hx_proc *server,
 			     int sig, const char *while_doing)
 {
-	struct hx_buf how;
-	int rc;
-
-	wait_until_idle(server);
-	server->stopped_by_harness = 1;
-	hx_recordf(c, 0, "sent %s to %s %s", hx_signal_name(sig), server->label,
-		   while_doing);
-	kill(server->pid, sig);
-	if (hx_proc_wait(c, server, STOP_MS) < 0) {
-		hx_note(c, "%s was sent %s %s", server->label,
-			hx_signal_name(sig), while_doing);
-		return -1;
-	}
-	if (WIFEXITED(server->wait_status) &&
-	    WEXITSTATUS(server->wait_status) == 0)
+	hx_proc_wait_idle(server, READY_MS);
+	if (hx_proc_signal_exit(c, server, sig, STOP_MS) == 0)
 		return 0;
-	hx_buf_init(&how);
-	hx_proc_describe_end(server, &how);
-	rc = hx_fail(c, HX_FAIL,
-		     "%s ended with %s after %s %s instead of leaving its "
-		     "loops and exiting with status 0",
-		     server->label, how.data, hx_signal_name(sig), while_doing);
-	hx_buf_free(&how);
-	return rc;
+	hx_note(c, "%s was sent %s %s", server->label, hx_signal_name(sig),
+		while_doing);
+	return -1;
 }
 
 static void check_stop_signal(struct hx_check *c)
