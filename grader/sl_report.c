@@ -6,6 +6,7 @@
 #include <string.h>
 
 #define SL_SHOW_MAX 600 /* longest value shown in the terminal */
+#define SL_WINDOW 120   /* bytes shown around a difference in long values */
 
 static const char *sl_colour(const struct sl_run *run, enum hx_status s)
 {
@@ -36,45 +37,45 @@ static void sl_indent(FILE *out, const char *prefix, const char *text)
 	}
 }
 
-/* Expected and actual, escaped, with the first difference marked. */
+/* Expected and actual, escaped, with the first difference marked by a
+ * caret. Long values show a window that starts a little before it. */
 static void sl_show_values(FILE *out, const struct hx_verdict *v)
 {
-	struct hx_buf e, a;
+	size_t from = 0, elen = v->expected.len, alen = v->actual.len;
+	struct hx_buf e, a, prefix;
 
 	hx_buf_init(&e);
 	hx_buf_init(&a);
-	if (v->diff_at >= 0 && (v->expected.len > 60 || v->actual.len > 60)) {
-		/* long values: show a window around the first difference */
-		size_t from = v->diff_at > 30 ? (size_t)v->diff_at - 30 : 0;
-		size_t elen = v->expected.len > from ? v->expected.len - from : 0;
-		size_t alen = v->actual.len > from ? v->actual.len - from : 0;
-
+	hx_buf_init(&prefix);
+	if (v->diff_at > 40 && (elen > SL_WINDOW || alen > SL_WINDOW)) {
+		from = (size_t)v->diff_at - 30;
 		fprintf(out, "      first difference at byte %ld (of %zu "
 			     "expected, %zu received); from byte %zu:\n",
 			v->diff_at, v->expected.len, v->actual.len, from);
-		hx_escape_cut(&e, v->expected.data + from, elen > 80 ? 80 : elen,
-			      SL_SHOW_MAX);
-		hx_escape_cut(&a, v->actual.data + from, alen > 80 ? 80 : alen,
-			      SL_SHOW_MAX);
-	} else {
-		hx_escape_cut(&e, v->expected.data, v->expected.len, SL_SHOW_MAX);
-		hx_escape_cut(&a, v->actual.data, v->actual.len, SL_SHOW_MAX);
+		elen = elen > from ? elen - from : 0;
+		alen = alen > from ? alen - from : 0;
+		if (elen > SL_WINDOW)
+			elen = SL_WINDOW;
+		if (alen > SL_WINDOW)
+			alen = SL_WINDOW;
 	}
+	hx_escape_cut(&e, v->expected.data + from, elen, SL_SHOW_MAX);
+	hx_escape_cut(&a, v->actual.data + from, alen, SL_SHOW_MAX);
 	fprintf(out, "      expected: \"%s\"\n", e.data ? e.data : "");
 	fprintf(out, "      actual:   \"%s\"\n", a.data ? a.data : "");
-	if (v->diff_at >= 0 && v->diff_at <= 30 && v->expected.len <= 60 &&
-	    v->actual.len <= 60) {
-		struct hx_buf prefix;
-
-		/* the caret sits under the first differing character */
-		hx_buf_init(&prefix);
-		hx_escape(&prefix, v->expected.data, (size_t)v->diff_at);
-		fprintf(out, "                 %*s^ first difference (byte %ld)\n",
-			(int)prefix.len, "", v->diff_at);
-		hx_buf_free(&prefix);
+	if (v->diff_at >= 0) {
+		/* the caret sits under the first differing character, when
+		 * what comes before it was shown uncut */
+		hx_escape(&prefix, v->expected.data + from,
+			  (size_t)v->diff_at - from);
+		if (prefix.len < SL_SHOW_MAX / 2 && prefix.len < e.len + 1)
+			fprintf(out, "                 %*s^ first difference "
+				     "(byte %ld)\n",
+				(int)prefix.len, "", v->diff_at);
 	}
 	hx_buf_free(&e);
 	hx_buf_free(&a);
+	hx_buf_free(&prefix);
 }
 
 static void sl_report_check(const struct sl_run *run,

@@ -3,6 +3,7 @@
 #include "hx_net.h"
 
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
@@ -46,6 +47,73 @@ out_close:
 	return found;
 }
 
+/* Appends the ports a table lists for sockets with an inode in inodes. */
+static void hx_table_ports_of(const char *table, const unsigned long *inodes,
+			      int ninodes, int need_listen, struct hx_buf *out)
+{
+	char line[512];
+	FILE *f = fopen(table, "re");
+
+	if (!f)
+		return;
+	if (!fgets(line, sizeof(line), f))
+		goto out_close;
+	while (fgets(line, sizeof(line), f)) {
+		char local[128];
+		unsigned state;
+		unsigned long inode;
+		char *colon;
+
+		if (sscanf(line, " %*d: %127s %*s %x %*s %*s %*s %*s %*s %lu",
+			   local, &state, &inode) != 3 ||
+		    (need_listen && state != 0x0A))
+			continue;
+		colon = strrchr(local, ':');
+		for (int i = 0; colon && i < ninodes; i++)
+			if (inodes[i] == inode)
+				hx_buf_addf(out, "%s%ld", out->len ? ", " : "",
+					    strtol(colon + 1, NULL, 16));
+	}
+out_close:
+	fclose(f);
+}
+
+/* The ports program is bound (UDP) or listening (TCP) on, as text. */
+static void hx_ports_of(struct hx_proc *program, enum hx_proto proto,
+			struct hx_buf *out)
+{
+	unsigned long inodes[64];
+	char path[64], target[64];
+	struct dirent *e;
+	int n = 0;
+	DIR *fds;
+
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)program->pid);
+	fds = opendir(path);
+	if (!fds)
+		return;
+	while ((e = readdir(fds)) && n < 64) {
+		char link[330];
+		ssize_t len;
+
+		snprintf(link, sizeof(link), "%s/%s", path, e->d_name);
+		len = readlink(link, target, sizeof(target) - 1);
+		if (len <= 0)
+			continue;
+		target[len] = '\0';
+		if (sscanf(target, "socket:[%lu]", &inodes[n]) == 1)
+			n++;
+	}
+	closedir(fds);
+	if (proto == HX_TCP) {
+		hx_table_ports_of("/proc/net/tcp", inodes, n, 1, out);
+		hx_table_ports_of("/proc/net/tcp6", inodes, n, 1, out);
+	} else {
+		hx_table_ports_of("/proc/net/udp", inodes, n, 0, out);
+		hx_table_ports_of("/proc/net/udp6", inodes, n, 0, out);
+	}
+}
+
 static int hx_port_ready(enum hx_proto proto, int port)
 {
 	if (proto == HX_TCP)
@@ -81,11 +149,24 @@ int hx_wait_ready(struct hx_check *c, struct hx_proc *server,
 			hx_buf_free(&how);
 			return -1;
 		}
-		if (hx_remaining_ms(deadline) == 0)
+		if (hx_remaining_ms(deadline) == 0) {
+			struct hx_buf ports;
+
+			/* where it listens instead says much: a port in the
+			 * wrong byte order, say */
+			hx_buf_init(&ports);
+			hx_ports_of(server, proto, &ports);
+			if (ports.len)
+				hx_note(c, "%s is %s on port %s instead",
+					server->label,
+					proto == HX_TCP ? "listening" : "bound",
+					ports.data);
+			hx_buf_free(&ports);
 			return hx_fail(c, HX_TIMEOUT,
 				       "%s did not %s on port %d within %.1f s",
 				       server->label, what, port,
 				       timeout_ms / 1000.0);
+		}
 		hx_proc_pump(server, 0);
 		hx_backoff(&attempt, deadline);
 	}
