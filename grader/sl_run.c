@@ -124,8 +124,12 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 					 jobs[i].work_dir, strerror(errno));
 				return -1;
 			}
+			/* under Valgrind every program runs ten times slower,
+			 * and so may the whole check */
 			if (hx_sandbox_start(&sandboxes[i], run->isolated,
-					     jobs[i].work_dir, check->timeout_ms,
+					     jobs[i].work_dir,
+					     check->timeout_ms *
+						     (run->opt.valgrind ? 10 : 1),
 					     sl_job_body, &jobs[i], err,
 					     errlen) < 0)
 				return -1;

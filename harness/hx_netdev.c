@@ -22,12 +22,12 @@
 
 /* One rtnetlink request being built, and the socket it goes out on. */
 struct hx_rtnl {
-	int fd;		 /* NETLINK_ROUTE socket */
-	unsigned seq;	 /* sequence number of the last request */
+	int fd;	      /* NETLINK_ROUTE socket */
+	unsigned seq; /* sequence number of the last request */
 	union {
-		struct nlmsghdr hdr;		  /* the message header */
+		struct nlmsghdr hdr;		/* the message header */
 		char bytes[HX_NETLINK_MSG_CAP]; /* header, body, attributes */
-	} msg;		 /* the request */
+	} msg;					/* the request */
 };
 
 /* Starts a request of type with flags and a zeroed body of body_len bytes;
@@ -38,15 +38,15 @@ static void *hx_rtnl_start(struct hx_rtnl *r, int type, int flags,
 	memset(&r->msg, 0, sizeof(r->msg));
 	r->msg.hdr.nlmsg_len = (unsigned)NLMSG_LENGTH(body_len);
 	r->msg.hdr.nlmsg_type = (unsigned short)type;
-	r->msg.hdr.nlmsg_flags = (unsigned short)(NLM_F_REQUEST | NLM_F_ACK |
-						  flags);
+	r->msg.hdr.nlmsg_flags =
+	    (unsigned short)(NLM_F_REQUEST | NLM_F_ACK | flags);
 	r->msg.hdr.nlmsg_seq = ++r->seq;
 	return NLMSG_DATA(&r->msg.hdr);
 }
 
 /* Appends an attribute; returns it (a nest is closed by hx_rtnl_end). */
-static struct rtattr *hx_rtnl_add(struct hx_rtnl *r, int type,
-				  const void *data, size_t len)
+static struct rtattr *hx_rtnl_add(struct hx_rtnl *r, int type, const void *data,
+				  size_t len)
 {
 	struct rtattr *attr =
 	    (struct rtattr *)(r->msg.bytes + NLMSG_ALIGN(r->msg.hdr.nlmsg_len));
@@ -63,9 +63,8 @@ static struct rtattr *hx_rtnl_add(struct hx_rtnl *r, int type,
 /* Closes a nested attribute: its length covers what was added since. */
 static void hx_rtnl_end(struct hx_rtnl *r, struct rtattr *nest)
 {
-	nest->rta_len =
-	    (unsigned short)(r->msg.bytes + r->msg.hdr.nlmsg_len -
-			     (char *)nest);
+	nest->rta_len = (unsigned short)(r->msg.bytes + r->msg.hdr.nlmsg_len -
+					 (char *)nest);
 }
 
 /* Sends the request and waits for its acknowledgement. Returns 0, or the
@@ -100,7 +99,8 @@ static int hx_rtnl_call(struct hx_rtnl *r)
 		     h = NLMSG_NEXT(h, n)) {
 			const struct nlmsgerr *err = NLMSG_DATA(h);
 
-			if (h->nlmsg_seq != r->seq || h->nlmsg_type != NLMSG_ERROR)
+			if (h->nlmsg_seq != r->seq ||
+			    h->nlmsg_type != NLMSG_ERROR)
 				continue;
 			if (h->nlmsg_len < NLMSG_LENGTH(sizeof(*err)))
 				return EPROTO;
@@ -170,9 +170,8 @@ static int hx_rtnl_new_address(struct hx_rtnl *r, int index)
  * (there is no default route in a fresh namespace). */
 static int hx_rtnl_new_broadcast_route(struct hx_rtnl *r, int index)
 {
-	struct rtmsg *route =
-	    hx_rtnl_start(r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL,
-			  sizeof(struct rtmsg));
+	struct rtmsg *route = hx_rtnl_start(
+	    r, RTM_NEWROUTE, NLM_F_CREATE | NLM_F_EXCL, sizeof(struct rtmsg));
 	struct in_addr all = {.s_addr = htonl(INADDR_BROADCAST)};
 	unsigned oif = (unsigned)index;
 
@@ -215,13 +214,17 @@ int hx_netdev_broadcast(struct hx_check *c)
 	}
 	err = hx_rtnl_new_veth(&r);
 	if (err == EOPNOTSUPP) {
-		hx_skip(c, "this kernel has no veth devices (RTM_NEWLINK "
-			   "kind veth: %s)", strerror(err));
+		hx_skip(c,
+			"this kernel has no veth devices (RTM_NEWLINK "
+			"kind veth: %s)",
+			strerror(err));
 		goto out_close;
 	}
 	if (err) {
-		hx_netdev_refused(c, "RTM_NEWLINK (veth " HX_NETDEV_NAME
-				     " and " HX_NETDEV_PEER ")", err);
+		hx_netdev_refused(c,
+				  "RTM_NEWLINK (veth " HX_NETDEV_NAME
+				  " and " HX_NETDEV_PEER ")",
+				  err);
 		goto out_close;
 	}
 	index = (int)if_nametoindex(HX_NETDEV_NAME);
@@ -233,8 +236,10 @@ int hx_netdev_broadcast(struct hx_check *c)
 		goto out_close;
 	}
 	if ((err = hx_rtnl_new_address(&r, index)) != 0)
-		hx_netdev_refused(c, "RTM_NEWADDR (" HX_NETDEV_ADDRESS " on "
-				     HX_NETDEV_NAME ")", err);
+		hx_netdev_refused(c,
+				  "RTM_NEWADDR (" HX_NETDEV_ADDRESS
+				  " on " HX_NETDEV_NAME ")",
+				  err);
 	else if ((err = hx_rtnl_link_up(&r, index)) != 0)
 		hx_netdev_refused(c, "RTM_NEWLINK (" HX_NETDEV_NAME " up)",
 				  err);
@@ -242,8 +247,10 @@ int hx_netdev_broadcast(struct hx_check *c)
 		hx_netdev_refused(c, "RTM_NEWLINK (" HX_NETDEV_PEER " up)",
 				  err);
 	else if ((err = hx_rtnl_new_broadcast_route(&r, index)) != 0)
-		hx_netdev_refused(c, "RTM_NEWROUTE (" HX_LIMITED_BROADCAST
-				     " dev " HX_NETDEV_NAME ")", err);
+		hx_netdev_refused(c,
+				  "RTM_NEWROUTE (" HX_LIMITED_BROADCAST
+				  " dev " HX_NETDEV_NAME ")",
+				  err);
 	else {
 		hx_recordf(c, 0,
 			   "set up " HX_NETDEV_NAME " (" HX_NETDEV_ADDRESS

@@ -26,12 +26,12 @@
 
 #include "hx_check.h"
 
-#define HX_NETDEV_NAME	    "slbr0"	 /* the device that carries broadcast */
-#define HX_NETDEV_PEER	    "slbr1"	 /* its veth peer */
-#define HX_NETDEV_ADDRESS   "10.9.0.1"	 /* the address of HX_NETDEV_NAME */
-#define HX_NETDEV_PREFIX    24		 /* its subnet, 10.9.0.0/24 */
-#define HX_NETDEV_BROADCAST "10.9.0.255" /* the subnet's broadcast address */
-#define HX_LIMITED_BROADCAST "255.255.255.255" /* INADDR_BROADCAST */
+#define HX_NETDEV_NAME	      "slbr0"	 /* the device that carries broadcast */
+#define HX_NETDEV_PEER	      "slbr1"	 /* its veth peer */
+#define HX_NETDEV_ADDRESS     "10.9.0.1" /* the address of HX_NETDEV_NAME */
+#define HX_NETDEV_PREFIX      24	 /* its subnet, 10.9.0.0/24 */
+#define HX_NETDEV_BROADCAST   "10.9.0.255" /* the subnet's broadcast address */
+#define HX_LIMITED_BROADCAST  "255.255.255.255" /* INADDR_BROADCAST */
 #define HX_LOOPBACK_BROADCAST "127.255.255.255" /* needs no set-up */
 
 /* Creates the veth pair, its address and the route described above, in
