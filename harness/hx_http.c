@@ -228,6 +228,12 @@ static int hx_http_wire_body(const struct hx_http_reply_plan *plan,
 	return hx_buf_add(wire, "0\r\n\r\n", 5);
 }
 
+/* 1 if plan sends in one piece, at once. */
+static int hx_http_plan_is_whole(const struct hx_plan *plan)
+{
+	return plan->split == HX_WHOLE && plan->delay_ms == 0;
+}
+
 int hx_http_send_reply(struct hx_check *c, struct hx_conn *conn,
 		       const struct hx_http_reply_plan *plan)
 {
@@ -255,10 +261,17 @@ int hx_http_send_reply(struct hx_check *c, struct hx_conn *conn,
 	send_len = wire.len;
 	if (plan->ending == HX_HTTP_CUT && plan->cut_at < send_len)
 		send_len = plan->cut_at;
-	if (hx_send(c, conn, head.data, head.len, &plan->head_plan) < 0 ||
-	    (send_len > 0 &&
-	     hx_send(c, conn, wire.data, send_len, &plan->body_plan) < 0))
+	if (hx_http_plan_is_whole(&plan->head_plan) &&
+	    hx_http_plan_is_whole(&plan->body_plan)) {
+		/* One send: head and body reach the client in one segment. */
+		hx_buf_add(&head, wire.data, send_len);
+		if (hx_send(c, conn, head.data, head.len, NULL) < 0)
+			goto out_free;
+	} else if (hx_send(c, conn, head.data, head.len, &plan->head_plan) < 0 ||
+		   (send_len > 0 && hx_send(c, conn, wire.data, send_len,
+					    &plan->body_plan) < 0)) {
 		goto out_free;
+	}
 	rc = 0;
 	if (plan->ending == HX_HTTP_CUT)
 		hx_recordf(c, conn->id, "closing after %zu of %zu body bytes",

@@ -53,7 +53,8 @@ enum hx_http_ending {
 };
 
 /* A response the server peer sends. Zeroed fields mean: whole sends,
- * Content-Length framing, close after the body. */
+ * Content-Length framing, close after the body. When both plans are
+ * whole, head and body go out in a single send. */
 struct hx_http_reply_plan {
 	int status;                  /* 200, 301, 404, ... */
 	const char *reason;          /* NULL: the usual one for status */

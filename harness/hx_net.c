@@ -475,8 +475,11 @@ long hx_recv_until(struct hx_check *c, struct hx_conn *conn,
 		if (r == 0)
 			goto out_missing;
 		if (r < 0 && hx_wait_fd(conn->fd, POLLIN, deadline) == 0) {
-			hx_buf_clear(&c->actual);
-			hx_buf_add(&c->actual, conn->in.data, conn->in.len);
+			if (hx_ok(c)) {
+				hx_buf_clear(&c->actual);
+				hx_buf_add(&c->actual, conn->in.data,
+					   conn->in.len);
+			}
 			return hx_fail(c, HX_TIMEOUT,
 				       "waited %.1f s for data ending in \"%s\" "
 				       "and got %zu bytes without it",

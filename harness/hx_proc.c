@@ -228,6 +228,8 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 	close(pipes[1][1]);
 	close(pipes[2][1]);
 	p->in_fd = pipes[0][1];
+	/* writes to it wait in poll, under a deadline, never in write */
+	fcntl(p->in_fd, F_SETFL, O_NONBLOCK);
 	p->out_fd = pipes[1][0];
 	p->err_fd = pipes[2][0];
 	setpgid(p->pid, p->pid);

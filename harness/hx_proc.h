@@ -59,7 +59,9 @@ struct hx_proc *hx_start(struct hx_check *c, const char *program,
 struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
 				  const char *program, const char *const *args);
 
-/* Writes to its stdin (all of it, under a deadline). */
+/* Writes to its stdin (all of it, under a deadline), reading its output
+ * meanwhile. The caller ignores SIGPIPE (the sandbox does), so a program
+ * that closed its input is a failure, not a signal. */
 int hx_proc_write(struct hx_check *c, struct hx_proc *p, const void *data,
 		  size_t len, int timeout_ms);
 void hx_proc_close_stdin(struct hx_proc *p);

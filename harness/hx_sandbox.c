@@ -171,6 +171,8 @@ static void hx_sandbox_init(int isolated, int fd, void (*body)(int, void *),
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* nothing inside may read or trace this process's memory */
 	prctl(PR_SET_DUMPABLE, 0);
+	/* a program that closes its end must not kill the harness */
+	signal(SIGPIPE, SIG_IGN);
 	if (isolated) {
 		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
 		/* /proc of this PID namespace: /proc/PID means our PID */

@@ -124,30 +124,27 @@ long hx_first_difference(const void *a, size_t alen, const void *b, size_t blen)
 
 int hx_escape_cut(struct hx_buf *out, const void *data, size_t len, size_t max)
 {
-	struct hx_buf full;
-	size_t keep;
-	int rc;
+	const unsigned char *p = data;
+	size_t escaped = 0, head = 0, tail = 0, used = 0, keep;
+	char piece[5];
 
-	hx_buf_init(&full);
-	if (hx_escape(&full, data, len) < 0) {
-		hx_buf_free(&full);
+	for (size_t i = 0; i < len; i++)
+		escaped += hx_escape_byte(p[i], piece);
+	if (escaped <= max || max < 64)
+		return hx_escape(out, data, len);
+	/* keep whole escapes from both ends; the middle is what is least
+	 * often needed, and the marker says how many bytes it held */
+	keep = (max - 32) / 2;
+	while (head < len && used + hx_escape_byte(p[head], piece) <= keep)
+		used += hx_escape_byte(p[head++], piece);
+	used = 0;
+	while (tail < len - head &&
+	       used + hx_escape_byte(p[len - 1 - tail], piece) <= keep)
+		used += hx_escape_byte(p[len - 1 - tail++], piece);
+	if (hx_escape(out, p, head) < 0 ||
+	    hx_buf_addf(out, " ...[%zu bytes cut]... ", len - head - tail) < 0)
 		return -1;
-	}
-	if (full.len <= max || max < 32) {
-		rc = hx_buf_add(out, full.data ? full.data : "", full.len);
-		hx_buf_free(&full);
-		return rc;
-	}
-	/* keep both ends; the middle is what is least often needed */
-	keep = (max - 24) / 2;
-	rc = hx_buf_add(out, full.data, keep);
-	if (rc == 0)
-		rc = hx_buf_addf(out, " ...[%zu characters cut]... ",
-				 full.len - 2 * keep);
-	if (rc == 0)
-		rc = hx_buf_add(out, full.data + full.len - keep, keep);
-	hx_buf_free(&full);
-	return rc;
+	return hx_escape(out, p + len - tail, tail);
 }
 
 const char *hx_signal_name(int sig)

@@ -29,7 +29,8 @@ int hx_escape(struct hx_buf *out, const void *data, size_t len);
 long hx_first_difference(const void *a, size_t alen, const void *b, size_t blen);
 
 /* Appends the escaped text, cut in the middle (" ...[N bytes cut]... ")
- * when its escaped form is longer than max: both ends stay visible. */
+ * when its escaped form is longer than max: both ends stay visible, and
+ * no escape is split. */
 int hx_escape_cut(struct hx_buf *out, const void *data, size_t len, size_t max);
 
 /* Name of a signal ("SIGSEGV"), or "signal N". */

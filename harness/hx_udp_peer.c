@@ -73,6 +73,9 @@ static void hx_udp_send_pending(struct hx_udp_peer *peer,
 {
 	struct hx_udp_seen *s = &peer->seen[p->seen];
 	struct hx_conn *from = p->other ? &peer->other : &peer->main;
+	/* Taken before sendto: if the thread is preempted around the call,
+	 * the delay noted is still no longer than the one the client saw. */
+	int64_t at = hx_now_ms();
 	ssize_t n;
 
 	do
@@ -92,9 +95,9 @@ static void hx_udp_send_pending(struct hx_udp_peer *peer,
 		return;
 	}
 	if (p->copy < 0)
-		s->stray_ms = hx_now_ms();
+		s->stray_ms = at;
 	else
-		s->sent_ms[p->copy] = hx_now_ms();
+		s->sent_ms[p->copy] = at;
 	hx_record(peer->check, from->id, '>', s->reply.data, s->reply.len);
 }
 

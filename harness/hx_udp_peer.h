@@ -77,14 +77,14 @@ typedef void (*hx_udp_decide_fn)(void *arg, int index, const void *data,
 
 /* What the peer saw and did, per datagram. */
 struct hx_udp_seen {
-	int64_t received_ms;      /* hx_now_ms() when it arrived */
+	int64_t received_ms;      /* hx_now_ms() just after it was read */
 	struct hx_buf data;       /* its bytes */
 	struct hx_udp_step step;  /* what was done (payload: NULL) */
 	struct hx_buf reply;      /* the bytes of each reply */
 	struct sockaddr_storage from; /* its sender */
 	socklen_t from_len;       /* size of from */
-	int64_t sent_ms[2];       /* when each reply left, 0: never */
-	int64_t stray_ms;         /* when the stray copy left, 0: never */
+	int64_t sent_ms[2];       /* just before each reply left, 0: never */
+	int64_t stray_ms;         /* just before the stray copy left, 0: never */
 };
 
 /* A reply waiting for its time. */
@@ -142,7 +142,9 @@ int hx_udp_peer_stop(struct hx_check *c, struct hx_udp_peer *peer,
 void hx_udp_peer_free(struct hx_udp_peer *peer);
 
 /* The delay a reply really got: its copy's send time minus the arrival
- * time, or -1 when that copy was never sent. */
+ * time, or -1 when that copy was never sent. Both times are taken on the
+ * safe side, so a client's round trip is never shorter than this (to the
+ * millisecond the clock is read in). */
 long hx_udp_applied_ms(const struct hx_udp_seen *seen, int copy);
 
 /* How many steps of each action a seeded schedule holds, and its delays. */

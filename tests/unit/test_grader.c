@@ -1,0 +1,570 @@
+/* test_grader.c - the registry, check seeds, submission folders, reports.
+ *
+ * The report tests build a grading run of lab 01 by hand (no build, no
+ * sandbox): a few checks selected, their verdicts filled in.
+ */
+#include "unit.h"
+
+#include <ctype.h>
+
+/* A run of lab 01 with checks 0, 2 and 3 selected: the first passed,
+ * the second failed with bytes a report must escape, the third skipped. */
+static struct sl_run *hand_made_run(void)
+{
+	struct sl_run *run = calloc(1, sizeof(*run));
+	const struct sl_lab *lab = sl_lab_find("01");
+
+	assert_non_null(run);
+	assert_non_null(lab);
+	assert_true(lab->nchecks >= 4);
+	run->lab = lab;
+	run->opt.seed = 1234;
+	run->isolated = 1;
+	run->duration_ms = 4321;
+	snprintf(run->build.submission, sizeof(run->build.submission),
+		 "labs/01-lookup");
+	for (int i = 0; i < lab->nchecks; i++) {
+		run->results[i].check = &lab->checks[i];
+		run->results[i].seed = sl_check_seed(run->opt.seed,
+						     lab->checks[i].id);
+		hx_verdict_init(&run->results[i].verdict);
+	}
+	run->results[0].selected = 1;
+	run->results[0].points = lab->checks[0].points;
+	run->results[0].verdict.status = HX_PASS;
+	run->results[0].verdict.duration_ms = 12;
+
+	run->results[2].selected = 1;
+	run->results[2].verdict.status = HX_FAIL;
+	run->results[2].verdict.diff_at = 1;
+	run->results[2].verdict.duration_ms = 34;
+	hx_buf_addf(&run->results[2].verdict.message,
+		    "stdout differs \"quoted\" back\\slash");
+	hx_buf_add(&run->results[2].verdict.expected, "ab\n", 3);
+	hx_buf_add(&run->results[2].verdict.actual,
+		   "a\x01\x1f\r\t\x7f\x80\xff\n", 9);
+	hx_buf_addf(&run->results[2].verdict.transcript, "0.001 note x\n");
+
+	run->results[3].selected = 1;
+	run->results[3].verdict.status = HX_SKIPPED;
+	hx_buf_addf(&run->results[3].verdict.message, "needs namespaces");
+
+	run->score = lab->checks[0].points;
+	run->max_score = lab->checks[0].points + lab->checks[2].points +
+			 lab->checks[3].points;
+	return run;
+}
+
+static void free_run(struct sl_run *run)
+{
+	sl_run_free(run);
+	free(run);
+}
+
+/* A report printed into memory. */
+static char *report(void (*print)(const struct sl_run *, FILE *),
+		    const struct sl_run *run)
+{
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out = open_memstream(&text, &size);
+
+	assert_non_null(out);
+	print(run, out);
+	fclose(out);
+	return text;
+}
+
+/* A small JSON validator: enough to tell a valid document from one with
+ * a raw control byte, a bad escape or unbalanced brackets. Returns the
+ * position after the value, or NULL. */
+static const char *json_value(const char *p);
+
+static const char *json_space(const char *p)
+{
+	while (*p == ' ' || *p == '\n' || *p == '\r' || *p == '\t')
+		p++;
+	return p;
+}
+
+static const char *json_string(const char *p)
+{
+	if (*p++ != '"')
+		return NULL;
+	while (*p != '"') {
+		if ((unsigned char)*p < 0x20)
+			return NULL;
+		if (*p++ != '\\')
+			continue;
+		if (*p == 'u') {
+			for (int i = 1; i <= 4; i++)
+				if (!isxdigit((unsigned char)p[i]))
+					return NULL;
+			p += 5;
+		} else if (*p && strchr("\"\\/bfnrt", *p)) {
+			p++;
+		} else {
+			return NULL;
+		}
+	}
+	return p + 1;
+}
+
+static const char *json_number(const char *p)
+{
+	const char *start;
+
+	if (*p == '-')
+		p++;
+	start = p;
+	while (isdigit((unsigned char)*p))
+		p++;
+	if (p == start)
+		return NULL;
+	if (*p == '.') {
+		start = ++p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == start)
+			return NULL;
+	}
+	if (*p == 'e' || *p == 'E') {
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		start = p;
+		while (isdigit((unsigned char)*p))
+			p++;
+		if (p == start)
+			return NULL;
+	}
+	return p;
+}
+
+/* Members of an object (pairs) or an array (values) up to close. */
+static const char *json_members(const char *p, char close, int pairs)
+{
+	p = json_space(p + 1);
+	if (*p == close)
+		return p + 1;
+	for (;;) {
+		if (pairs) {
+			p = json_string(json_space(p));
+			if (!p)
+				return NULL;
+			p = json_space(p);
+			if (*p++ != ':')
+				return NULL;
+		}
+		p = json_value(p);
+		if (!p)
+			return NULL;
+		p = json_space(p);
+		if (*p == close)
+			return p + 1;
+		if (*p++ != ',')
+			return NULL;
+	}
+}
+
+static const char *json_value(const char *p)
+{
+	p = json_space(p);
+	switch (*p) {
+	case '{': return json_members(p, '}', 1);
+	case '[': return json_members(p, ']', 0);
+	case '"': return json_string(p);
+	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
+	default: return json_number(p);
+	}
+}
+
+static int json_valid(const char *text)
+{
+	const char *end = json_value(text);
+
+	return end && *json_space(end) == '\0';
+}
+
+/* Writes the hand-made run's JSON report to a file in dir; returns its
+ * text (to free) and the path in path. */
+static char *json_report(const struct sl_run *run, const char *dir,
+			 char *path, size_t size)
+{
+	struct hx_buf text;
+	char err[256] = "";
+
+	snprintf(path, size, "%s/results.json", dir);
+	if (sl_report_json(run, path, err, sizeof(err)) < 0)
+		fail_msg("sl_report_json: %s", err);
+	hx_buf_init(&text);
+	assert_int_equal(unit_read_file(path, &text), 0);
+	return text.data;
+}
+
+static void test_grader_find_lab_by_number(void **state)
+{
+	const struct sl_lab *one = sl_lab_find("1");
+
+	(void)state;
+	assert_non_null(one);
+	assert_string_equal(one->number, "01");
+	assert_ptr_equal(sl_lab_find("01"), one);
+}
+
+static void test_grader_find_lab_by_name(void **state)
+{
+	const struct sl_lab *one = sl_lab_find("01");
+
+	(void)state;
+	assert_ptr_equal(sl_lab_find("lookup"), one);
+	assert_ptr_equal(sl_lab_find("01-lookup"), one);
+}
+
+static void test_grader_find_unknown_lab(void **state)
+{
+	(void)state;
+	assert_null(sl_lab_find("99"));
+	assert_null(sl_lab_find(""));
+	assert_null(sl_lab_find("nope"));
+	/* a number with something after it is not a number */
+	assert_null(sl_lab_find("1x"));
+	assert_null(sl_lab_find("02-lookup"));
+}
+
+/* `socklab list` and `make grade` walk the labs in order of number. */
+static void test_grader_registry_sorted_by_number(void **state)
+{
+	int n = sl_lab_count();
+
+	(void)state;
+	assert_true(n >= 1);
+	for (int i = 1; i < n; i++)
+		assert_true(strcmp(sl_lab_at(i - 1)->number,
+				   sl_lab_at(i)->number) < 0);
+	assert_null(sl_lab_at(-1));
+	assert_null(sl_lab_at(n));
+}
+
+static void test_grader_lab_dirname(void **state)
+{
+	char name[64];
+
+	(void)state;
+	sl_lab_dirname(sl_lab_find("01"), name, sizeof(name));
+	assert_string_equal(name, "01-lookup");
+}
+
+/* A student's total is what the visible rubric adds up to; hidden rows
+ * are counted apart. */
+static void test_grader_total_points_leave_out_hidden(void **state)
+{
+	static const struct sl_check checks[] = {
+		{ "a", "first", 30, 1000, 0, "", NULL, NULL },
+		{ "b", "second", 70, 1000, 0, "", NULL, NULL },
+		{ "h", "hidden", 15, 1000, SL_HIDDEN, "", NULL, NULL },
+	};
+	static const struct sl_lab lab = {
+		"77", "made-up", "a lab for this test", { "x.c" },
+		{ { "x", { "x.c" }, { NULL }, NULL } }, checks, 3,
+	};
+	char *text = NULL;
+	size_t size = 0;
+	FILE *out;
+
+	(void)state;
+	assert_int_equal(sl_lab_total_points(&lab), 100);
+	assert_int_equal(sl_lab_hidden_points(&lab), 15);
+	out = open_memstream(&text, &size);
+	sl_report_rubric(&lab, out);
+	fclose(out);
+	assert_null(strstr(text, "`h`"));
+	assert_non_null(strstr(text, "| `a` | first | 30 |"));
+	assert_non_null(strstr(text, "**100**"));
+	free(text);
+}
+
+/* Rerunning one check with the run's seed must replay it exactly. */
+static void test_grader_check_seed_deterministic(void **state)
+{
+	(void)state;
+	assert_true(sl_check_seed(99, "name-many") ==
+		    sl_check_seed(99, "name-many"));
+	assert_true(sl_check_seed(0, "build") != 0);
+}
+
+/* Checks of one run must not share random choices. */
+static void test_grader_check_seed_differs_per_id(void **state)
+{
+	const struct sl_lab *lab = sl_lab_find("01");
+
+	(void)state;
+	for (int i = 0; i < lab->nchecks; i++)
+		for (int k = i + 1; k < lab->nchecks; k++)
+			assert_true(sl_check_seed(7, lab->checks[i].id) !=
+				    sl_check_seed(7, lab->checks[k].id));
+}
+
+static void test_grader_check_seed_differs_per_run_seed(void **state)
+{
+	(void)state;
+	assert_true(sl_check_seed(1, "self") != sl_check_seed(2, "self"));
+}
+
+/* --dir labs (a folder of labs) finds labs/01-lookup inside it. */
+static void test_grader_submission_dir_folder_of_labs(void **state)
+{
+	struct unit_fixture *f = *state;
+	char lab_dir[512], out[512], err[256] = "", want[600];
+
+	snprintf(lab_dir, sizeof(lab_dir), "%s/01-lookup", f->dir);
+	assert_int_equal(mkdir(lab_dir, 0755), 0);
+	assert_int_equal(sl_submission_dir(sl_lab_find("01"), f->dir, out,
+					   sizeof(out), err, sizeof(err)),
+			 0);
+	snprintf(want, sizeof(want), "%s/01-lookup", f->dir);
+	assert_string_equal(out, want);
+}
+
+/* --dir pointing at the lab's own folder takes the folder itself. */
+static void test_grader_submission_dir_lab_folder(void **state)
+{
+	struct unit_fixture *f = *state;
+	char out[512], err[256] = "";
+
+	assert_int_equal(sl_submission_dir(sl_lab_find("01"), f->dir, out,
+					   sizeof(out), err, sizeof(err)),
+			 0);
+	assert_string_equal(out, f->dir);
+}
+
+static void test_grader_submission_dir_missing(void **state)
+{
+	struct unit_fixture *f = *state;
+	char missing[512], out[512], err[256] = "";
+
+	snprintf(missing, sizeof(missing), "%s/not-here", f->dir);
+	assert_int_equal(sl_submission_dir(sl_lab_find("01"), missing, out,
+					   sizeof(out), err, sizeof(err)),
+			 -1);
+	assert_non_null(strstr(err, "not-here"));
+	assert_non_null(strstr(err, "does not exist"));
+}
+
+/* A file where a folder belongs is not a submission. */
+static void test_grader_submission_dir_file_refused(void **state)
+{
+	struct unit_fixture *f = *state;
+	char file[512], out[512], err[256] = "";
+
+	snprintf(file, sizeof(file), "%s/lookup.c", f->dir);
+	assert_int_equal(unit_write_file(file, "int main;\n", 0644), 0);
+	assert_int_equal(sl_submission_dir(sl_lab_find("01"), file, out,
+					   sizeof(out), err, sizeof(err)),
+			 -1);
+	assert_true(err[0] != '\0');
+}
+
+/* The JSON goes to other programs (a gradebook, an autograder): it must
+ * parse whatever bytes a student's program printed. */
+static void test_grader_json_report_is_valid(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct sl_run *run = hand_made_run();
+	char path[512], command[1200];
+	char *text = json_report(run, f->dir, path, sizeof(path));
+
+	if (!json_valid(text))
+		fail_msg("not valid JSON:\n%s", text);
+	if (system("command -v python3 >/dev/null 2>&1") == 0) {
+		snprintf(command, sizeof(command),
+			 "python3 -c 'import json,sys; "
+			 "json.load(open(sys.argv[1]))' '%s'",
+			 path);
+		assert_int_equal(system(command), 0);
+	}
+	free(text);
+	free_run(run);
+}
+
+static void test_grader_json_escapes_control_and_high_bytes(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct sl_run *run = hand_made_run();
+	char path[512];
+	char *text = json_report(run, f->dir, path, sizeof(path));
+
+	assert_non_null(strstr(text, "\"a\\u0001\\u001f\\u000d\\t\\u007f"
+				     "\\u0080\\u00ff\\n\""));
+	assert_non_null(strstr(text, "\\\"quoted\\\" back\\\\slash"));
+	for (const char *p = text; *p; p++)
+		if ((unsigned char)*p >= 0x80 ||
+		    ((unsigned char)*p < 0x20 && *p != '\n'))
+			fail_msg("raw byte 0x%02x at %ld", (unsigned char)*p,
+				 (long)(p - text));
+	free(text);
+	free_run(run);
+}
+
+/* Checks that did not run are not in the results. */
+static void test_grader_json_lists_selected_checks(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct sl_run *run = hand_made_run();
+	char path[512], id[128];
+	char *text = json_report(run, f->dir, path, sizeof(path));
+	int count = 0;
+
+	for (const char *p = text; (p = strstr(p, "{\"id\": ")); p++)
+		count++;
+	assert_int_equal(count, 3);
+	snprintf(id, sizeof(id), "\"id\": \"%s\"", run->lab->checks[1].id);
+	assert_null(strstr(text, id));
+	assert_non_null(strstr(text, "\"lab\": \"01-lookup\""));
+	assert_non_null(strstr(text, "\"status\": \"skipped\""));
+	free(text);
+	free_run(run);
+}
+
+static void test_grader_json_unwritable_path_fails(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct sl_run *run = hand_made_run();
+	char path[512], err[256] = "";
+
+	snprintf(path, sizeof(path), "%s/no/such/folder/r.json", f->dir);
+	assert_int_equal(sl_report_json(run, path, err, sizeof(err)), -1);
+	assert_non_null(strstr(err, "cannot write"));
+	free_run(run);
+}
+
+/* Scripts read the tsv: one line per check that ran, in rubric order,
+ * five fields, then the total. */
+static void test_grader_tsv_one_line_per_selected_check(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	char *text = report(sl_report_tsv, run);
+	const int rows[] = { 0, 2, 3 };
+	char want[256], *line = text;
+
+	(void)state;
+	for (int i = 0; i < 3; i++) {
+		const struct sl_result *r = &run->results[rows[i]];
+		char *end = strchr(line, '\n');
+
+		assert_non_null(end);
+		snprintf(want, sizeof(want), "%s\t%s\t%d\t%d\t%lld",
+			 r->check->id, hx_status_name(r->verdict.status),
+			 r->points, r->check->points,
+			 (long long)r->verdict.duration_ms);
+		assert_memory_equal(line, want, strlen(want));
+		assert_int_equal(end - line, (long)strlen(want));
+		line = end + 1;
+	}
+	snprintf(want, sizeof(want), "total\tfail\t%d\t%d\t4321\n", run->score,
+		 run->max_score);
+	assert_string_equal(line, want);
+	free(text);
+	free_run(run);
+}
+
+static void test_grader_tsv_total_passes_at_full_score(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	char *text;
+
+	(void)state;
+	run->score = run->max_score;
+	text = report(sl_report_tsv, run);
+	assert_non_null(strstr(text, "\ntotal\tpass\t"));
+	free(text);
+	free_run(run);
+}
+
+/* A failure tells the student what to look at and how to rerun it. */
+static void test_grader_text_report_failure_has_hint_and_rerun(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	const struct sl_check *failed = &run->lab->checks[2];
+	char *text = report(sl_report_text, run);
+	char rerun[128];
+
+	(void)state;
+	assert_non_null(strstr(text, "stdout differs"));
+	/* values are shown escaped, never raw */
+	assert_non_null(strstr(text, "actual:   \"a\\x01\\x1f\\r\\t"));
+	if (failed->hint)
+		assert_non_null(strstr(text, "hint: "));
+	snprintf(rerun, sizeof(rerun), "make grade LAB=01 CHECK=%s V=1",
+		 failed->id);
+	assert_non_null(strstr(text, rerun));
+	assert_non_null(strstr(text, "(seed 1234)"));
+	free(text);
+	free_run(run);
+}
+
+static void test_grader_text_report_pass_is_one_line(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	char *text = report(sl_report_text, run);
+	char rerun[128];
+
+	(void)state;
+	snprintf(rerun, sizeof(rerun), "CHECK=%s ", run->lab->checks[0].id);
+	assert_null(strstr(text, rerun));
+	free(text);
+	free_run(run);
+}
+
+/* A run without namespaces must say so on its first lines. */
+static void test_grader_text_report_marks_degraded(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	char *text;
+
+	(void)state;
+	run->isolated = 0;
+	text = report(sl_report_text, run);
+	assert_non_null(strstr(text, "DEGRADED"));
+	assert_non_null(strstr(text, "1 check(s) skipped"));
+	free(text);
+	free_run(run);
+}
+
+#define GRADER_TEST(name)                                     \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+					unit_fixture_teardown)
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_grader_find_lab_by_number),
+		cmocka_unit_test(test_grader_find_lab_by_name),
+		cmocka_unit_test(test_grader_find_unknown_lab),
+		cmocka_unit_test(test_grader_registry_sorted_by_number),
+		cmocka_unit_test(test_grader_lab_dirname),
+		cmocka_unit_test(test_grader_total_points_leave_out_hidden),
+		cmocka_unit_test(test_grader_check_seed_deterministic),
+		cmocka_unit_test(test_grader_check_seed_differs_per_id),
+		cmocka_unit_test(test_grader_check_seed_differs_per_run_seed),
+		GRADER_TEST(test_grader_submission_dir_folder_of_labs),
+		GRADER_TEST(test_grader_submission_dir_lab_folder),
+		GRADER_TEST(test_grader_submission_dir_missing),
+		GRADER_TEST(test_grader_submission_dir_file_refused),
+		GRADER_TEST(test_grader_json_report_is_valid),
+		GRADER_TEST(test_grader_json_escapes_control_and_high_bytes),
+		GRADER_TEST(test_grader_json_lists_selected_checks),
+		GRADER_TEST(test_grader_json_unwritable_path_fails),
+		cmocka_unit_test(test_grader_tsv_one_line_per_selected_check),
+		cmocka_unit_test(test_grader_tsv_total_passes_at_full_score),
+		cmocka_unit_test(
+			test_grader_text_report_failure_has_hint_and_rerun),
+		cmocka_unit_test(test_grader_text_report_pass_is_one_line),
+		cmocka_unit_test(test_grader_text_report_marks_degraded),
+	};
+
+	unit_init();
+	return cmocka_run_group_tests_name("grader", tests, NULL, NULL);
+}

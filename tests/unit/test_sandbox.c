@@ -1,0 +1,529 @@
+/* test_sandbox.c - namespaces per check, verdicts across the pipe.
+ *
+ * A body runs in a forked copy of this program, so it never calls cmocka:
+ * what it finds goes back in its verdict (status, message, notes) and the
+ * test asserts on that in the parent.
+ */
+#include "unit.h"
+
+#include <dirent.h>
+#include <net/if.h>
+#include <sys/wait.h>
+
+/* Argument of every body. */
+struct body_arg {
+	const char *work_dir; /* the check's work folder */
+	int isolated;         /* what the body's context says */
+	int up;               /* body -> test: "the process is running" */
+	int down;             /* test -> body: "you may finish" */
+	const char *marker;   /* unique argument of the process left behind */
+};
+
+/* A context for a body, as the grader makes one. */
+static void body_check_init(struct hx_check *c, const struct body_arg *arg)
+{
+	hx_check_init(c, "sandboxed", UNIT_SEED);
+	c->work_dir = arg->work_dir;
+	c->bin_dir = arg->work_dir;
+	c->isolated = arg->isolated;
+}
+
+static void body_send(int fd, struct hx_check *c)
+{
+	hx_verdict_send(fd, c);
+	hx_check_free(c);
+}
+
+/* A failed check with every part of a verdict filled in. */
+static void body_failing_check(int fd, void *p)
+{
+	struct hx_check c;
+
+	body_check_init(&c, p);
+	hx_recordf(&c, 1, "connected");
+	hx_record(&c, 1, '>', "hi\n", 3);
+	hx_expect_str(&c, "greeting", "hello\n", "help\n");
+	hx_note(&c, "a note");
+	body_send(fd, &c);
+}
+
+/* Reports its pid and its network interfaces in the notes. */
+static void body_identity(int fd, void *p)
+{
+	struct if_nameindex *names = if_nameindex();
+	struct hx_check c;
+
+	body_check_init(&c, p);
+	hx_note(&c, "pid %d", (int)getpid());
+	if (!names) {
+		hx_fail(&c, HX_ERROR, "if_nameindex: %s", strerror(errno));
+	} else {
+		for (struct if_nameindex *i = names; i->if_name; i++)
+			hx_note(&c, "interface %s", i->if_name);
+		if_freenameindex(names);
+	}
+	body_send(fd, &c);
+}
+
+/* Talks to itself over TCP on loopback: passes only if lo is up. */
+static void body_loopback(int fd, void *p)
+{
+	struct hx_conn listener, client, server;
+	struct hx_check c;
+
+	body_check_init(&c, p);
+	if (hx_tcp_listen(&c, &listener, "127.0.0.1", hx_port(&c, 0)) == 0 &&
+	    hx_tcp_connect(&c, &client, "127.0.0.1", hx_port(&c, 0), 2000) ==
+		    0 &&
+	    hx_tcp_accept(&c, &listener, &server, 2000) == 0 &&
+	    hx_send_str(&c, &client, "over lo\n", NULL) == 0)
+		hx_recv_until(&c, &server, "\n", 2000);
+	body_send(fd, &c);
+}
+
+static void body_forever(int fd, void *p)
+{
+	(void)fd;
+	(void)p;
+	for (;;)
+		pause();
+}
+
+static void body_without_verdict(int fd, void *p)
+{
+	(void)fd;
+	(void)p;
+}
+
+/* Leaves a sleep running, orphaned (its shell exits), then waits for the
+ * test to have seen it before it finishes. */
+static void body_leave_process(int fd, void *p)
+{
+	const struct body_arg *arg = p;
+	const char *args[] = { "-c", "/bin/sleep \"$0\" & echo started",
+			       arg->marker, NULL };
+	struct pollfd go = { .fd = arg->down, .events = POLLIN };
+	struct hx_check c;
+	struct hx_proc *shell;
+	char byte;
+
+	body_check_init(&c, p);
+	shell = hx_start(&c, "/bin/sh", args);
+	if (shell && hx_proc_read_until(&c, shell, "started", 5000) == 0 &&
+	    hx_proc_wait(&c, shell, 5000) == 0) {
+		if (write(arg->up, "u", 1) != 1 || poll(&go, 1, 5000) != 1 ||
+		    read(arg->down, &byte, 1) != 1)
+			hx_fail(&c, HX_ERROR, "no word from the test");
+	}
+	body_send(fd, &c);
+}
+
+/* Collects the verdict, waiting at most limit_ms (the sandbox's own
+ * deadline comes first in every test). 0, or -1 after killing it. */
+static int collect_within(struct hx_sandbox *sb, struct hx_verdict *v,
+			  int limit_ms)
+{
+	int64_t give_up = hx_now_ms() + limit_ms;
+
+	while (!hx_sandbox_collect(sb, v)) {
+		struct pollfd pfd = { .fd = sb->verdict_fd, .events = POLLIN };
+		int64_t until = sb->deadline < give_up ? sb->deadline : give_up;
+
+		if (hx_now_ms() >= give_up) {
+			hx_sandbox_kill(sb);
+			return -1;
+		}
+		poll(&pfd, 1, hx_remaining_ms(until) + 1);
+	}
+	return 0;
+}
+
+/* Runs body in a sandbox and collects its verdict into v. */
+static void run_body(struct unit_fixture *f, int isolate, int timeout_ms,
+		     void (*body)(int, void *), struct body_arg *arg,
+		     struct hx_verdict *v)
+{
+	struct hx_sandbox sb;
+	char err[256] = "";
+
+	arg->work_dir = f->dir;
+	arg->isolated = isolate;
+	if (hx_sandbox_start(&sb, isolate, f->dir, timeout_ms, body, arg, err,
+			     sizeof(err)) < 0)
+		fail_msg("hx_sandbox_start: %s", err);
+	assert_int_equal(sb.isolated, isolate);
+	assert_int_equal(
+		collect_within(&sb, v, (int)unit_scaled(timeout_ms + 5000)), 0);
+	assert_int_equal(sb.pid, 0);
+}
+
+/* Namespaces are there (else the whole file's isolated tests skip). */
+static void require_namespaces(void)
+{
+	if (!hx_sandbox_probe())
+		skip();
+}
+
+/* 1 if a process has marker as one of its arguments. */
+static int process_with_argument(const char *marker)
+{
+	DIR *proc = opendir("/proc");
+	struct dirent *e;
+	int found = 0;
+
+	if (!proc)
+		return -1;
+	while (!found && (e = readdir(proc))) {
+		char path[300];
+		struct hx_buf cmdline;
+
+		if (e->d_name[0] < '0' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/cmdline", e->d_name);
+		hx_buf_init(&cmdline);
+		if (unit_read_file(path, &cmdline) == 0)
+			for (size_t at = 0; at < cmdline.len;
+			     at += strlen(cmdline.data + at) + 1)
+				found |= strcmp(cmdline.data + at, marker) == 0;
+		hx_buf_free(&cmdline);
+	}
+	closedir(proc);
+	return found;
+}
+
+static void test_sandbox_probe_finds_namespaces(void **state)
+{
+	(void)state;
+	require_namespaces();
+	assert_int_equal(hx_sandbox_probe(), 1);
+	/* the answer is remembered */
+	assert_int_equal(hx_sandbox_probe(), 1);
+}
+
+/* Everything the grader reports crosses the pipe intact. */
+static void test_sandbox_verdict_comes_back_parsed(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_body(f, 1, 5000, body_failing_check, &arg, &v);
+	assert_int_equal(v.status, HX_FAIL);
+	assert_string_equal(v.message.data, "greeting: differs from byte 3 on");
+	assert_string_equal(v.expected.data, "hello\n");
+	assert_string_equal(v.actual.data, "help\n");
+	assert_int_equal(v.diff_at, 3);
+	assert_string_equal(v.notes.data, "a note\n");
+	assert_non_null(strstr(v.transcript.data,
+			       "conn 1 sent 3 bytes \"hi\\n\""));
+	assert_non_null(strstr(v.transcript.data, "note connected"));
+	assert_true(v.duration_ms >= 0);
+	hx_verdict_free(&v);
+}
+
+/* PID 1 of its own namespace: when it ends, the kernel ends the rest. */
+static void test_sandbox_body_is_pid_one(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_body(f, 1, 5000, body_identity, &arg, &v);
+	assert_int_equal(v.status, HX_PASS);
+	assert_non_null(strstr(v.notes.data, "pid 1\n"));
+	hx_verdict_free(&v);
+}
+
+/* No way out: a student's program can reach nothing but loopback. */
+static void test_sandbox_network_has_only_loopback(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_body(f, 1, 5000, body_identity, &arg, &v);
+	assert_int_equal(v.status, HX_PASS);
+	assert_non_null(strstr(v.notes.data, "interface "));
+	/* the interface lines are the end of the notes: lo, nothing else */
+	assert_string_equal(strstr(v.notes.data, "interface "),
+			    "interface lo\n");
+	hx_verdict_free(&v);
+}
+
+/* A fresh network namespace has lo down; the sandbox brings it up. */
+static void test_sandbox_loopback_is_up(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_body(f, 1, 5000, body_loopback, &arg, &v);
+	if (v.status != HX_PASS)
+		fail_msg("loopback in the sandbox: %s", v.message.data);
+	assert_non_null(strstr(v.transcript.data, "recv 8 bytes"));
+	hx_verdict_free(&v);
+}
+
+/* A check that hangs costs its deadline; its sandbox is killed and the
+ * verdict says why. */
+static void test_sandbox_body_killed_at_deadline(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { .work_dir = f->dir, .isolated = 1 };
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char err[256] = "";
+	pid_t outer;
+
+	require_namespaces();
+	assert_int_equal(hx_sandbox_start(&sb, 1, f->dir, 300, body_forever,
+					  &arg, err, sizeof(err)),
+			 0);
+	outer = sb.pid;
+	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(5000)), 0);
+	assert_int_equal(v.status, HX_TIMEOUT);
+	assert_non_null(
+		strstr(v.message.data, "did not finish within its deadline"));
+	assert_true(v.duration_ms >= 300);
+	assert_true(kill(outer, 0) < 0 && errno == ESRCH);
+	hx_verdict_free(&v);
+}
+
+/* A process a check started and forgot (here an orphan, outside every
+ * process group the harness knows) must not outlive the check. */
+static void test_sandbox_leftover_process_is_gone(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { .work_dir = f->dir, .isolated = 1 };
+	int up[2], down[2];
+	struct pollfd ready;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char marker[64], err[256] = "", byte;
+
+	require_namespaces();
+	/* a sleep of a few microseconds over 1000 s: unique to this run */
+	snprintf(marker, sizeof(marker), "1000.%06d", (int)getpid() % 1000000);
+	arg.marker = marker;
+	assert_int_equal(pipe2(up, O_CLOEXEC), 0);
+	assert_int_equal(pipe2(down, O_CLOEXEC), 0);
+	arg.up = up[1];
+	arg.down = down[0];
+	assert_int_equal(hx_sandbox_start(&sb, 1, f->dir, 8000,
+					  body_leave_process, &arg, err,
+					  sizeof(err)),
+			 0);
+	ready.fd = up[0];
+	ready.events = POLLIN;
+	assert_int_equal(poll(&ready, 1, (int)unit_scaled(5000)), 1);
+	assert_int_equal(read(up[0], &byte, 1), 1);
+	/* the scan does find it while the sandbox runs */
+	assert_int_equal(process_with_argument(marker), 1);
+	assert_int_equal(write(down[1], "g", 1), 1);
+	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
+	if (v.status != HX_PASS)
+		fail_msg("body: %s", v.message.data);
+	assert_int_equal(process_with_argument(marker), 0);
+	hx_verdict_free(&v);
+	close(up[0]);
+	close(up[1]);
+	close(down[0]);
+	close(down[1]);
+}
+
+/* A body that ends without a verdict is the harness's error, never a
+ * pass. */
+static void test_sandbox_no_verdict_is_error(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_body(f, 1, 5000, body_without_verdict, &arg, &v);
+	assert_int_equal(v.status, HX_ERROR);
+	assert_non_null(strstr(v.message.data, "without a verdict"));
+	hx_verdict_free(&v);
+}
+
+/* Without namespaces the body still runs and reports, in a plain child
+ * process. */
+static void test_sandbox_degraded_runs_body_in_child(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { 0 };
+	struct hx_verdict v;
+	char own[32];
+
+	run_body(f, 0, 5000, body_identity, &arg, &v);
+	assert_int_equal(v.status, HX_PASS);
+	assert_null(strstr(v.notes.data, "pid 1\n"));
+	snprintf(own, sizeof(own), "pid %d\n", (int)getpid());
+	assert_null(strstr(v.notes.data, own));
+	hx_verdict_free(&v);
+}
+
+/* The bytes hx_verdict_send writes for a failed check. */
+static void verdict_bytes(struct hx_buf *out)
+{
+	struct body_arg arg = { .work_dir = "." };
+	struct hx_check c;
+	int fds[2];
+	char chunk[4096];
+	ssize_t n;
+
+	body_check_init(&c, &arg);
+	hx_record(&c, 1, '<', "x", 1);
+	hx_expect_str(&c, "line", "abc", "abd");
+	assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+	assert_int_equal(hx_verdict_send(fds[1], &c), 0);
+	close(fds[1]);
+	while ((n = read(fds[0], chunk, sizeof(chunk))) > 0)
+		hx_buf_add(out, chunk, (size_t)n);
+	close(fds[0]);
+	hx_check_free(&c);
+}
+
+static void test_sandbox_verdict_parse_round_trip(void **state)
+{
+	struct hx_buf data;
+	struct hx_verdict v;
+
+	(void)state;
+	hx_buf_init(&data);
+	verdict_bytes(&data);
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), 0);
+	assert_int_equal(v.status, HX_FAIL);
+	assert_int_equal(v.diff_at, 2);
+	assert_string_equal(v.expected.data, "abc");
+	assert_string_equal(v.actual.data, "abd");
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+}
+
+/* A sandbox killed halfway through writing must not pass for a verdict:
+ * every cut of the bytes is rejected. */
+static void test_sandbox_verdict_parse_rejects_truncated(void **state)
+{
+	struct hx_buf data, part;
+
+	(void)state;
+	hx_buf_init(&data);
+	verdict_bytes(&data);
+	assert_true(data.len > 5);
+	for (size_t len = 0; len < data.len; len++) {
+		struct hx_verdict v;
+
+		hx_buf_init(&part);
+		hx_buf_add(&part, data.data, len);
+		hx_verdict_init(&v);
+		if (hx_verdict_parse(&part, &v) != -1)
+			fail_msg("a verdict cut to %zu of %zu bytes was "
+				 "accepted",
+				 len, data.len);
+		hx_verdict_free(&v);
+		hx_buf_free(&part);
+	}
+	hx_buf_free(&data);
+}
+
+static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
+{
+	struct hx_buf data;
+	struct hx_verdict v;
+
+	(void)state;
+	hx_buf_init(&data);
+	verdict_bytes(&data);
+	data.data[0] = '?';
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), -1);
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+}
+
+/* Runs this program again with mode as its argument, SOCKLAB_NO_NAMESPACES
+ * set or not, and returns the first byte it printed (or 0). */
+static char run_self(const char *mode, int no_namespaces)
+{
+	char self[PATH_MAX], answer = 0;
+	struct pollfd pfd;
+	int out[2], status;
+	ssize_t len;
+	pid_t pid;
+
+	len = readlink("/proc/self/exe", self, sizeof(self) - 1);
+	assert_true(len > 0);
+	self[len] = '\0';
+	assert_int_equal(pipe2(out, O_CLOEXEC), 0);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		char *argv[] = { self, (char *)mode, NULL };
+
+		if (no_namespaces)
+			setenv("SOCKLAB_NO_NAMESPACES", "1", 1);
+		else
+			unsetenv("SOCKLAB_NO_NAMESPACES");
+		dup2(out[1], 1);
+		execv(self, argv);
+		_exit(127);
+	}
+	close(out[1]);
+	pfd.fd = out[0];
+	pfd.events = POLLIN;
+	if (poll(&pfd, 1, (int)unit_scaled(5000)) == 1 &&
+	    read(out[0], &answer, 1) != 1)
+		answer = 0;
+	close(out[0]);
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+	return answer;
+}
+
+/* The probe remembers its answer, so the variable is tried in a fresh
+ * copy of this program: with it set, no namespaces are used even though
+ * the same copy without it finds them. */
+static void test_sandbox_no_namespaces_forces_degraded(void **state)
+{
+	(void)state;
+	require_namespaces();
+	assert_int_equal(run_self("--probe", 0), '1');
+	assert_int_equal(run_self("--probe", 1), '0');
+}
+
+#define SANDBOX_TEST(name)                                    \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+					unit_fixture_teardown)
+
+int main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		SANDBOX_TEST(test_sandbox_probe_finds_namespaces),
+		SANDBOX_TEST(test_sandbox_verdict_comes_back_parsed),
+		SANDBOX_TEST(test_sandbox_body_is_pid_one),
+		SANDBOX_TEST(test_sandbox_network_has_only_loopback),
+		SANDBOX_TEST(test_sandbox_loopback_is_up),
+		SANDBOX_TEST(test_sandbox_body_killed_at_deadline),
+		SANDBOX_TEST(test_sandbox_leftover_process_is_gone),
+		SANDBOX_TEST(test_sandbox_no_verdict_is_error),
+		SANDBOX_TEST(test_sandbox_degraded_runs_body_in_child),
+		SANDBOX_TEST(test_sandbox_verdict_parse_round_trip),
+		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
+		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
+		SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
+	};
+
+	/* run by test_sandbox_no_namespaces_forces_degraded */
+	if (argc == 2 && strcmp(argv[1], "--probe") == 0) {
+		printf("%d\n", hx_sandbox_probe());
+		return 0;
+	}
+	unit_init();
+	return cmocka_run_group_tests_name("hx_sandbox", tests, NULL, NULL);
+}
