@@ -39,10 +39,6 @@
 #include "../../harness/hx_text.h"
 #include "../../harness/hx_time.h"
 
-/* Marks the test of a reported bug: it stays out of the run list, so the
- * suite stays green, until the bug is fixed and the test is enabled. */
-#define UNIT_KNOWN_BUG __attribute__((unused))
-
 /* The seed of every check context a test makes, unless it says otherwise. */
 #define UNIT_SEED 42
 
