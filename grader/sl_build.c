@@ -188,7 +188,7 @@ static int sl_program_has_files(struct sl_run *run,
 static pid_t sl_compile_start(struct sl_run *run, const struct sl_program *prog,
 			      int asan, int *out_fd)
 {
-	char *argv[64], output[1200], include[700];
+	char *argv[64], output[1200], include[700], libs[256];
 	char paths[2 * SL_MAX_SOURCES][1200];
 	int n = 0, np = 0, pipefd[2];
 	pid_t pid;
@@ -213,8 +213,11 @@ static pid_t sl_compile_start(struct sl_run *run, const struct sl_program *prog,
 			 sl_root(), prog->support[i]);
 		argv[n++] = paths[np++];
 	}
-	if (prog->libs)
-		argv[n++] = (char *)prog->libs;
+	/* libs is a list of flags: "-lcmocka -lm" */
+	snprintf(libs, sizeof(libs), "%s", prog->libs ? prog->libs : "");
+	for (char *save, *flag = strtok_r(libs, " ", &save); flag && n < 62;
+	     flag = strtok_r(NULL, " ", &save))
+		argv[n++] = flag;
 	argv[n] = NULL;
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -1;

@@ -39,16 +39,26 @@ const char *hx_http_header(const struct hx_http_message *m, const char *name)
 static const char *hx_http_reason(int status)
 {
 	switch (status) {
-	case 200: return "OK";
-	case 301: return "Moved Permanently";
-	case 302: return "Found";
-	case 303: return "See Other";
-	case 307: return "Temporary Redirect";
-	case 400: return "Bad Request";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 500: return "Internal Server Error";
-	default: return "Unknown";
+	case 200:
+		return "OK";
+	case 301:
+		return "Moved Permanently";
+	case 302:
+		return "Found";
+	case 303:
+		return "See Other";
+	case 307:
+		return "Temporary Redirect";
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 500:
+		return "Internal Server Error";
+	default:
+		return "Unknown";
 	}
 }
 
@@ -106,17 +116,21 @@ static int hx_http_parse_head(struct hx_check *c, struct hx_http_message *m,
 		if (n == 0)
 			break;
 		if (first) {
-			hx_http_take_word(&next, m->start[0], sizeof(m->start[0]), 0);
-			hx_http_take_word(&next, m->start[1], sizeof(m->start[1]), 0);
-			hx_http_take_word(&next, m->start[2], sizeof(m->start[2]), 1);
+			hx_http_take_word(&next, m->start[0],
+					  sizeof(m->start[0]), 0);
+			hx_http_take_word(&next, m->start[1],
+					  sizeof(m->start[1]), 0);
+			hx_http_take_word(&next, m->start[2],
+					  sizeof(m->start[2]), 1);
 			first = 0;
 			continue;
 		}
 		colon = strchr(line, ':');
 		if (!colon) {
-			rc = hx_fail(c, HX_FAIL,
-				     "%s: the header line \"%.80s\" has no colon",
-				     what, line);
+			rc = hx_fail(
+			    c, HX_FAIL,
+			    "%s: the header line \"%.80s\" has no colon", what,
+			    line);
 			break;
 		}
 		if (m->nfields == HX_HTTP_MAX_FIELDS)
@@ -127,8 +141,8 @@ static int hx_http_parse_head(struct hx_check *c, struct hx_http_message *m,
 		n = strlen(colon);
 		while (n > 0 && (colon[n - 1] == ' ' || colon[n - 1] == '\t'))
 			colon[--n] = '\0';
-		snprintf(m->fields[m->nfields].name,
-			 sizeof(m->fields[0].name), "%s", line);
+		snprintf(m->fields[m->nfields].name, sizeof(m->fields[0].name),
+			 "%s", line);
 		snprintf(m->fields[m->nfields].value,
 			 sizeof(m->fields[0].value), "%s", colon);
 		m->nfields++;
@@ -145,7 +159,7 @@ static int hx_http_recv_some(struct hx_check *c, struct hx_conn *conn,
 	char chunk[65536];
 
 	for (;;) {
-		struct pollfd pfd = { .fd = conn->fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = conn->fd, .events = POLLIN};
 		ssize_t n = recv(conn->fd, chunk, sizeof(chunk), 0);
 
 		if (n > 0) {
@@ -187,11 +201,12 @@ int hx_http_read_request(struct hx_check *c, struct hx_conn *conn,
 		hx_buf_clear(&c->actual);
 		hx_buf_add(&c->actual, conn->in.data, conn->in.len);
 		if (got == 0)
-			return hx_fail(c, HX_FAIL,
-				       "the program closed the connection after "
-				       "%zu bytes, before the blank line that "
-				       "ends a request head",
-				       conn->in.len);
+			return hx_fail(
+			    c, HX_FAIL,
+			    "the program closed the connection after "
+			    "%zu bytes, before the blank line that "
+			    "ends a request head",
+			    conn->in.len);
 		return hx_fail(c, HX_TIMEOUT,
 			       "waited %.1f s for a request head ending in a "
 			       "blank line and got %zu bytes without one",
@@ -267,7 +282,8 @@ int hx_http_send_reply(struct hx_check *c, struct hx_conn *conn,
 		hx_buf_add(&head, wire.data, send_len);
 		if (hx_send(c, conn, head.data, head.len, NULL) < 0)
 			goto out_free;
-	} else if (hx_send(c, conn, head.data, head.len, &plan->head_plan) < 0 ||
+	} else if (hx_send(c, conn, head.data, head.len, &plan->head_plan) <
+		       0 ||
 		   (send_len > 0 && hx_send(c, conn, wire.data, send_len,
 					    &plan->body_plan) < 0)) {
 		goto out_free;

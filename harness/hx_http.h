@@ -34,21 +34,21 @@
 #include "hx_net.h"
 
 #define HX_HTTP_HEAD_MAX   16384 /* longest head either peer accepts */
-#define HX_HTTP_MAX_FIELDS 32    /* header fields kept per message */
+#define HX_HTTP_MAX_FIELDS 32	 /* header fields kept per message */
 
 /* How the server peer frames the body. */
 enum hx_http_framing {
-	HX_HTTP_LENGTH,      /* Content-Length: body_len */
-	HX_HTTP_CHUNKED,     /* Transfer-Encoding: chunked, sizes in chunks */
-	HX_HTTP_UNTIL_CLOSE  /* no length: the close ends the body */
+	HX_HTTP_LENGTH,	    /* Content-Length: body_len */
+	HX_HTTP_CHUNKED,    /* Transfer-Encoding: chunked, sizes in chunks */
+	HX_HTTP_UNTIL_CLOSE /* no length: the close ends the body */
 };
 
 /* What the server peer does after the head. */
 enum hx_http_ending {
-	HX_HTTP_CLOSE,     /* the whole body, then close */
+	HX_HTTP_CLOSE,	   /* the whole body, then close */
 	HX_HTTP_KEEP_OPEN, /* the whole body, then keep the connection open
 			      until the check closes it */
-	HX_HTTP_CUT,       /* only cut_at bytes of the body, then close */
+	HX_HTTP_CUT,	   /* only cut_at bytes of the body, then close */
 	HX_HTTP_NO_REPLY   /* close at once, without a byte */
 };
 
@@ -56,25 +56,25 @@ enum hx_http_ending {
  * Content-Length framing, close after the body. When both plans are
  * whole, head and body go out in a single send. */
 struct hx_http_reply_plan {
-	int status;                  /* 200, 301, 404, ... */
-	const char *reason;          /* NULL: the usual one for status */
-	const char *headers;         /* extra lines, each ending "\r\n" */
-	const void *body;            /* the body's bytes (may hold NUL) */
-	size_t body_len;             /* bytes of body */
+	int status;		      /* 200, 301, 404, ... */
+	const char *reason;	      /* NULL: the usual one for status */
+	const char *headers;	      /* extra lines, each ending "\r\n" */
+	const void *body;	      /* the body's bytes (may hold NUL) */
+	size_t body_len;	      /* bytes of body */
 	enum hx_http_framing framing; /* how the body's end is shown */
-	const size_t *chunks;        /* HX_HTTP_CHUNKED: sizes of the first
-					chunks; the rest goes in one more */
-	int nchunks;                 /* entries in chunks */
-	enum hx_http_ending ending;  /* what happens after the head */
-	size_t cut_at;               /* HX_HTTP_CUT: body bytes sent */
-	struct hx_plan head_plan;    /* how the head is cut and paced */
-	struct hx_plan body_plan;    /* how the body is cut and paced */
+	const size_t *chunks;	      /* HX_HTTP_CHUNKED: sizes of the first
+					 chunks; the rest goes in one more */
+	int nchunks;		      /* entries in chunks */
+	enum hx_http_ending ending;   /* what happens after the head */
+	size_t cut_at;		      /* HX_HTTP_CUT: body bytes sent */
+	struct hx_plan head_plan;     /* how the head is cut and paced */
+	struct hx_plan body_plan;     /* how the body is cut and paced */
 };
 
 /* One header field, as received (name without its colon, value without
  * the spaces around it). */
 struct hx_http_field {
-	char name[64];   /* "Content-Length" */
+	char name[64];	 /* "Content-Length" */
 	char value[512]; /* "1234" */
 };
 
@@ -84,18 +84,17 @@ struct hx_http_message {
 	struct hx_buf body;  /* response body (client peer only) */
 	char start[3][2048]; /* request: method, target, version;
 				response: version, status, reason */
-	int status;          /* response: status code, else 0 */
+	int status;	     /* response: status code, else 0 */
 	struct hx_http_field fields[HX_HTTP_MAX_FIELDS]; /* in order */
-	int nfields;         /* fields in use */
-	int bare_lf;         /* 1 if lines ended in "\n" without "\r" */
+	int nfields;					 /* fields in use */
+	int bare_lf; /* 1 if lines ended in "\n" without "\r" */
 };
 
 void hx_http_message_init(struct hx_http_message *m);
 void hx_http_message_free(struct hx_http_message *m);
 
 /* The value of the first field called name (any case), or NULL. */
-const char *hx_http_header(const struct hx_http_message *m,
-			   const char *name);
+const char *hx_http_header(const struct hx_http_message *m, const char *name);
 
 /* Server peer: reads a request head from conn into req under a deadline
  * and parses it. A head that is not a request line and fields fails. */
@@ -135,8 +134,8 @@ int hx_http_parse_response(struct hx_check *c, const void *raw, size_t len,
 			   struct hx_http_message *resp);
 
 /* Requires the file at path to hold exactly expected (len bytes). */
-int hx_expect_file(struct hx_check *c, const char *path,
-		   const void *expected, size_t len);
+int hx_expect_file(struct hx_check *c, const char *path, const void *expected,
+		   size_t len);
 
 /* Requires that no file exists at path. */
 int hx_expect_no_file(struct hx_check *c, const char *path);

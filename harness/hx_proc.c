@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "hx_proc.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -770,13 +771,50 @@ char hx_proc_state(struct hx_proc *p)
 	return close_paren && close_paren[1] == ' ' ? close_paren[2] : 0;
 }
 
+/* 1 when no thread of p is running or runnable (each sleeps: 'S'). */
+static int hx_proc_all_asleep(struct hx_proc *p)
+{
+	char path[64], stat_path[400], text[512];
+	struct dirent *e;
+	int asleep = 1;
+	DIR *tasks;
+
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return 1;
+	while (asleep && (e = readdir(tasks))) {
+		const char *close_paren;
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(stat_path, sizeof(stat_path), "%s/%s/stat", path,
+			 e->d_name);
+		fd = open(stat_path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		text[n] = '\0';
+		/* "tid (comm) S ...": the name may hold spaces */
+		close_paren = strrchr(text, ')');
+		if (close_paren && close_paren[1] == ' ' && close_paren[2] != 'S')
+			asleep = 0;
+	}
+	closedir(tasks);
+	return asleep;
+}
+
 void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
 	int attempt = 0;
-	char state;
 
-	while ((state = hx_proc_state(p)) != 0 && state != 'S' &&
+	while (hx_proc_running(p) && !hx_proc_all_asleep(p) &&
 	       hx_remaining_ms(deadline) > 0)
 		hx_backoff(&attempt, deadline);
 }

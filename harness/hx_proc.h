@@ -96,9 +96,10 @@ int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
  * when it has ended. Lets a check wait until a server blocks in accept. */
 char hx_proc_state(struct hx_proc *p);
 
-/* Waits, at most timeout_ms, until the process sleeps in a blocking call
- * (accept, recv, poll): a signal sent then is not lost in the gap between
- * a loop's test of its stop flag and the call. Never fails. */
+/* Waits, at most timeout_ms, until every thread of the process sleeps in
+ * a blocking call (accept, recv, poll): a signal sent then is not lost in
+ * the gap between a loop's test of its stop flag and the call, and a
+ * threaded server has finished with what it was sent. Never fails. */
 void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms);
 
 #define HX_MAX_USAGE_ARGS 8
