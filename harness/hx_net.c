@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -206,6 +207,27 @@ struct hx_proc *hx_start_server_on(struct hx_check *c, const char *label,
 	if (!p || hx_wait_ready(c, p, proto, port, timeout_ms) < 0)
 		return NULL;
 	return p;
+}
+
+int hx_expect_server_stops(struct hx_check *c, const char *program,
+			   enum hx_proto proto, int port,
+			   const char *const *more_args, int timeout_ms)
+{
+	static const int signals[] = { SIGTERM, SIGINT };
+
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
+		char label[64];
+		struct hx_proc *server;
+
+		snprintf(label, sizeof(label), "%s (for %s)", program,
+			 hx_signal_name(signals[i]));
+		server = hx_start_server_on(c, label, program, proto, port,
+					    more_args, timeout_ms);
+		if (!server ||
+		    hx_proc_signal_exit(c, server, signals[i], timeout_ms) < 0)
+			return -1;
+	}
+	return 0;
 }
 
 static void hx_conn_init(struct hx_check *c, struct hx_conn *conn, int fd)

@@ -56,6 +56,12 @@ struct hx_proc *hx_start_server_on(struct hx_check *c, const char *label,
 				   int port, const char *const *more_args,
 				   int timeout_ms);
 
+/* Starts "program PORT more_args..." twice, stopping it once with SIGTERM
+ * and once with SIGINT while it waits: each must exit with status 0. */
+int hx_expect_server_stops(struct hx_check *c, const char *program,
+			   enum hx_proto proto, int port,
+			   const char *const *more_args, int timeout_ms);
+
 /* TCP client peer: connects to host:port (numeric address). */
 int hx_tcp_connect(struct hx_check *c, struct hx_conn *conn,
 		   const char *host, int port, int timeout_ms);

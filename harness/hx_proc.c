@@ -726,6 +726,10 @@ int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
 {
 	if (!hx_proc_running(p))
 		return hx_proc_stop(c, p, timeout_ms); /* says how it ended */
+	/* a signal sent between a loop's test of its stop flag and its
+	 * blocking call would go unseen: a race of the labs' simple design,
+	 * so the harness waits until the program blocks */
+	hx_proc_wait_idle(p, timeout_ms);
 	p->stopped_by_harness = 1;
 	hx_recordf(c, 0, "sent %s to %s", hx_signal_name(sig), p->label);
 	kill(p->pid, sig);

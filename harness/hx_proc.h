@@ -87,8 +87,9 @@ int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 /* Sends SIGTERM and requires a prompt exit (any status but a crash). */
 int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms);
 
-/* Sends sig and requires an exit with status 0 within timeout_ms: how a
- * server should answer SIGINT or SIGTERM. */
+/* Once the program blocks (hx_proc_wait_idle), sends sig and requires an
+ * exit with status 0 within timeout_ms: how a server should answer SIGINT
+ * or SIGTERM. */
 int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
 			int timeout_ms);
 

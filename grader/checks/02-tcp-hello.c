@@ -170,29 +170,9 @@ static void check_reset_client(struct hx_check *c)
 	expect_greeting(c, port, 2, 0);
 }
 
-/* Sends sig once the server waits in accept; requires exit status 0. */
-static int expect_clean_stop(struct hx_check *c, struct hx_proc *server,
-			     int sig)
-{
-	hx_proc_wait_idle(server, READY_MS);
-	return hx_proc_signal_exit(c, server, sig, STOP_MS);
-}
-
 static void check_stop_signal(struct hx_check *c)
 {
-	static const int signals[] = {SIGTERM, SIGINT};
-	int port = hx_port(c, 0);
-
-	for (int i = 0; i < SL_COUNT(signals); i++) {
-		char label[48];
-		struct hx_proc *server;
-
-		snprintf(label, sizeof(label), "server (for %s)",
-			 hx_signal_name(signals[i]));
-		server = start_server(c, label, port);
-		if (!server || expect_clean_stop(c, server, signals[i]) < 0)
-			return;
-	}
+	hx_expect_server_stops(c, "server", HX_TCP, hx_port(c, 0), NULL, READY_MS);
 }
 
 static void check_server_usage(struct hx_check *c)

@@ -259,36 +259,9 @@ static void check_burst(struct hx_check *c)
 	hx_close(c, &peer);
 }
 
-/* Sends sig once the server waits in recvfrom; requires exit status 0. A
- * signal sent between its test of the stop flag and its recvfrom would go
- * unseen until the next datagram: a race of the lab's simple design, so
- * the check waits until the server is idle. */
-static int expect_clean_stop(struct hx_check *c, struct hx_proc *server,
-			     int sig)
-{
-	hx_proc_wait_idle(server, READY_MS);
-	if (hx_proc_signal_exit(c, server, sig, STOP_MS) == 0)
-		return 0;
-	hx_note(c, "%s was sent %s while it waited in recvfrom", server->label,
-		hx_signal_name(sig));
-	return -1;
-}
-
 static void check_stop_signal(struct hx_check *c)
 {
-	static const int signals[] = {SIGTERM, SIGINT};
-	int port = hx_port(c, 0);
-
-	for (int i = 0; i < SL_COUNT(signals); i++) {
-		char label[48];
-		struct hx_proc *server;
-
-		snprintf(label, sizeof(label), "server (for %s)",
-			 hx_signal_name(signals[i]));
-		server = start_server(c, label, port);
-		if (!server || expect_clean_stop(c, server, signals[i]) < 0)
-			return;
-	}
+	hx_expect_server_stops(c, "server", HX_UDP, hx_port(c, 0), NULL, READY_MS);
 }
 
 static void check_server_usage(struct hx_check *c)

@@ -796,38 +796,9 @@ static void check_forgot_flag(struct hx_check *c)
 
 /* ---- arguments -------------------------------------------------------- */
 
-#define MAX_USAGE_ARGS 6
-
-/* Runs program once per row of cases (NULL-terminated argument lists);
- * each run must print a "usage:" line on stderr and exit with status 1. */
-static int expect_usage(struct hx_check *c, const char *program,
-			const char *const cases[][MAX_USAGE_ARGS], int ncases)
-{
-	for (int i = 0; i < ncases; i++) {
-		char label[96], what[128];
-		struct hx_proc *p;
-		int used;
-
-		used = snprintf(label, sizeof(label), "%s", program);
-		for (int a = 0; cases[i][a] && used < (int)sizeof(label); a++)
-			used += snprintf(
-			    label + used, sizeof(label) - (size_t)used,
-			    cases[i][a][0] ? " %s" : " \"%s\"", cases[i][a]);
-		if (!cases[i][0])
-			snprintf(label + used, sizeof(label) - (size_t)used,
-				 " (no arguments)");
-		snprintf(what, sizeof(what), "stderr of %s", label);
-		p = hx_start_labelled(c, label, program, cases[i]);
-		if (!p || hx_proc_expect_exit(c, p, 1, EXIT_MS) < 0 ||
-		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
-			return -1;
-	}
-	return 0;
-}
-
 static void check_usage(struct hx_check *c)
 {
-	static const char *const broadcast[][MAX_USAGE_ARGS] = {
+	static const char *const broadcast[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"127.255.255.255", "9000", NULL},
 	    {"127.255.255.255", "abc", "hi", NULL},
@@ -835,7 +806,7 @@ static void check_usage(struct hx_check *c)
 	    {"127.255.255.255", "9000", "hi", "0", NULL},
 	    {"127.255.255.255", "9000", "hi", "2", "extra", NULL},
 	};
-	static const char *const listen[][MAX_USAGE_ARGS] = {
+	static const char *const listen[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"abc", NULL},
 	    {"65536", NULL},
@@ -843,14 +814,14 @@ static void check_usage(struct hx_check *c)
 	    {"9000", "x", NULL},
 	    {"9000", "1", "extra", NULL},
 	};
-	static const char *const discover[][MAX_USAGE_ARGS] = {
+	static const char *const discover[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"127.255.255.255", NULL},
 	    {"127.255.255.255", "abc", NULL},
 	    {"127.255.255.255", "9000", "0", NULL},
 	    {"127.255.255.255", "9000", "500", "x", NULL},
 	};
-	static const char *const responder[][MAX_USAGE_ARGS] = {
+	static const char *const responder[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"9000", NULL},
 	    {"abc", "alpha", NULL},
@@ -858,10 +829,10 @@ static void check_usage(struct hx_check *c)
 	    {"9000", "alpha", "extra", NULL},
 	};
 
-	if (expect_usage(c, "broadcast", broadcast, SL_COUNT(broadcast)) == 0 &&
-	    expect_usage(c, "listen", listen, SL_COUNT(listen)) == 0 &&
-	    expect_usage(c, "discover", discover, SL_COUNT(discover)) == 0)
-		expect_usage(c, "responder", responder, SL_COUNT(responder));
+	if (hx_expect_usage(c, "broadcast", broadcast, SL_COUNT(broadcast), EXIT_MS) == 0 &&
+	    hx_expect_usage(c, "listen", listen, SL_COUNT(listen), EXIT_MS) == 0 &&
+	    hx_expect_usage(c, "discover", discover, SL_COUNT(discover), EXIT_MS) == 0)
+		hx_expect_usage(c, "responder", responder, SL_COUNT(responder), EXIT_MS);
 }
 
 /* The rubric: 100 points. */

@@ -517,7 +517,6 @@ static void check_client_usage(struct hx_check *c)
 static int expect_clean_stop(struct hx_check *c, struct hx_proc *server,
 			     int sig, const char *while_doing)
 {
-	hx_proc_wait_idle(server, READY_MS);
 	if (hx_proc_signal_exit(c, server, sig, STOP_MS) == 0)
 		return 0;
 	hx_note(c, "%s was sent %s %s", server->label, hx_signal_name(sig),

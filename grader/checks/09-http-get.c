@@ -488,11 +488,9 @@ static void check_get_cut(struct hx_check *c)
 	free(body);
 }
 
-#define MAX_USAGE_ARGS 4
-
 static void check_get_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"http://127.0.0.1/", NULL},
 	    {"http://127.0.0.1/", OUT_FILE, "extra", NULL},
@@ -501,24 +499,7 @@ static void check_get_usage(struct hx_check *c)
 	    {"http://127.0.0.1:http/", OUT_FILE, NULL},
 	};
 
-	for (int i = 0; i < SL_COUNT(cases); i++) {
-		char label[96], what[128];
-		struct hx_proc *p;
-		int used = snprintf(label, sizeof(label), "get");
-
-		for (int a = 0; cases[i][a] && used < (int)sizeof(label); a++)
-			used +=
-			    snprintf(label + used, sizeof(label) - (size_t)used,
-				     " %s", cases[i][a]);
-		if (!cases[i][0])
-			snprintf(label + used, sizeof(label) - (size_t)used,
-				 " (no arguments)");
-		snprintf(what, sizeof(what), "stderr of %s", label);
-		p = hx_start_labelled(c, label, "get", cases[i]);
-		if (!p || hx_proc_expect_exit(c, p, 1, EXIT_MS) < 0 ||
-		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
-			return;
-	}
+	hx_expect_usage(c, "get", cases, SL_COUNT(cases), EXIT_MS);
 }
 
 /* The rubric: 100 points. */

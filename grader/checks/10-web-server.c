@@ -716,11 +716,9 @@ out_free:
 	free(s);
 }
 
-#define MAX_USAGE_ARGS 4
-
 static void check_usage(struct hx_check *c)
 {
-	static const char *const cases[][MAX_USAGE_ARGS] = {
+	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"8080", NULL},
 	    {"abc", SITE, NULL},
@@ -734,23 +732,8 @@ static void check_usage(struct hx_check *c)
 
 	if (write_text(c, SITE "/index.html", INDEX_HTML) < 0)
 		return;
-	for (int i = 0; i < SL_COUNT(cases); i++) {
-		char label[64], what[96];
-		int used = snprintf(label, sizeof(label), "web");
-
-		for (int a = 0; cases[i][a] && used < (int)sizeof(label); a++)
-			used +=
-			    snprintf(label + used, sizeof(label) - (size_t)used,
-				     " %s", cases[i][a]);
-		if (!cases[i][0])
-			snprintf(label + used, sizeof(label) - (size_t)used,
-				 " (no arguments)");
-		snprintf(what, sizeof(what), "stderr of %s", label);
-		p = hx_start_labelled(c, label, "web", cases[i]);
-		if (!p || hx_proc_expect_exit(c, p, 1, EXIT_MS) < 0 ||
-		    hx_expect_contains(c, what, "usage:", p->err.data) < 0)
-			return;
-	}
+	if (hx_expect_usage(c, "web", cases, SL_COUNT(cases), EXIT_MS) < 0)
+		return;
 	/* A folder that is not there is a runtime error that names it. */
 	snprintf(port_arg, sizeof(port_arg), "%d", hx_port(c, 0));
 	p = hx_start_labelled(c, "web PORT no-such-folder", "web", missing);
