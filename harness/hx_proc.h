@@ -13,7 +13,7 @@
 #include "hx_check.h"
 
 #define HX_OUTPUT_CAP (1 << 20)
-#define HX_PROCESS_LIMIT 256
+#define HX_PROCESS_LIMIT 128
 
 enum hx_stream { HX_STDOUT, HX_STDERR };
 

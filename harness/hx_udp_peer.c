@@ -260,8 +260,12 @@ static void *hx_udp_run(void *arg)
 				strerror(errno));
 			break;
 		}
-		if (ready > 0 && pfd[1].revents)
+		if (ready > 0 && pfd[1].revents) {
+			/* Record what came before the stop: a client that
+			 * has just ended may have sent it a moment ago. */
+			hx_udp_receive_all(peer);
 			break;
+		}
 		if (ready > 0 && (pfd[0].revents & POLLIN))
 			hx_udp_receive_all(peer);
 	}
