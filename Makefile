@@ -10,17 +10,19 @@ JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
 
 HARNESS_SRC := $(sort $(wildcard harness/*.c))
 GRADER_SRC  := $(sort $(filter-out grader/main.c,$(wildcard grader/*.c)))
-CHECKS_SRC  := $(sort $(wildcard grader/checks/*.c))
+CHECKS_SRC  := $(sort $(wildcard grader/checks/*.c grader/checks/hidden/*.c))
 HEADERS     := $(wildcard harness/*.h grader/*.h)
 LABS        := $(sort $(notdir $(wildcard reference/[0-9][0-9]-*)))
 STUDENT_LABS:= $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
 
-# grade options: LAB=02 CHECK=id V=1 SEED=n DIR=folder
+# grade options: LAB=02 CHECK=id V=1 SEED=n DIR=folder FORMAT=github
 GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
-	      $(if $(SEED),--seed $(SEED)) --dir $(or $(DIR),labs)
+	      $(if $(SEED),--seed $(SEED)) $(if $(FORMAT),--format $(FORMAT)) \
+	      --dir $(or $(DIR),labs)
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts \
-	deps deps-test clean build-references format
+	deps deps-test clean build-references format batch-test stubs interop \
+	student-release gradescope
 
 all: $(SOCKLAB) build-references
 
@@ -32,6 +34,8 @@ help:
 	@echo "make coverage             line and branch coverage of harness/ and grader/"
 	@echo "make bench                grading time of each reference next to the floor"
 	@echo "make handouts             handouts to HTML, rubrics refreshed"
+	@echo "make student-release DEST=dir   the repository students get"
+	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
 
 $(BIN)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -60,7 +64,14 @@ grade: $(SOCKLAB)
 deps-test:
 	@scripts/install-deps.sh test
 
-test: deps-test unit meta
+# With reference/ (the instructors' repository): unit tests, the meta
+# tests and the batch tests. Without it (the student release): unit tests
+# and the stubs scoring zero.
+ifneq ($(LABS),)
+test: deps-test unit meta interop batch-test
+else
+test: deps-test unit stubs
+endif
 
 UNIT_SRC  := $(sort $(wildcard tests/unit/test_*.c))
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BIN)/tests/%,$(UNIT_SRC))
@@ -78,6 +89,30 @@ unit: $(UNIT_BINS)
 
 meta: all
 	@tests/meta.sh $(SOCKLAB) $(LABS)
+
+batch-test: all
+	@tests/batch.sh $(SOCKLAB)
+
+# the reference web server and downloader against real clients and servers
+interop: all
+	@tests/interop.sh $(SOCKLAB)
+
+# every lab in labs/ scores zero as handed out
+stubs: $(SOCKLAB)
+	@failed=0; for lab in $(STUDENT_LABS); do \
+	  total=$$($(SOCKLAB) grade $$lab --dir labs --format tsv | \
+	    awk -F'\t' '$$1 == "total" { print $$3 "/" $$4 }'); \
+	  case $$total in 0/*) echo "ok   $$lab stubs: $$total" ;; \
+	  *) echo "FAIL $$lab stubs: $$total, expected 0"; failed=1 ;; esac; \
+	done; [ $$failed = 0 ]
+
+student-release:
+	@test -n "$(DEST)" || { echo "usage: make student-release DEST=folder"; exit 2; }
+	@scripts/student-release.sh $(DEST)
+
+gradescope: $(SOCKLAB)
+	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=02"; exit 2; }
+	@scripts/gradescope/build.sh $(SOCKLAB) $(LAB) $(BIN)
 
 memcheck: $(SOCKLAB)
 	@scripts/install-deps.sh memcheck
@@ -100,6 +135,8 @@ coverage:
 
 bench: all
 	$(SOCKLAB) bench --rounds $(or $(ROUNDS),5)
+	@if [ -x tests/batch.sh ] && [ -n "$(LABS)" ]; then \
+	  echo; tests/batch.sh --bench $(SOCKLAB); fi
 
 handouts: $(SOCKLAB)
 	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts

@@ -1,4 +1,4 @@
-/* main.c - the socklab command: list, grade, rubric, bench. */
+/* main.c - the socklab command: list, grade, batch, rubric, build, bench. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <getopt.h>
@@ -20,13 +20,17 @@ static void usage(FILE *out)
 		"usage: socklab list\n"
 		"       socklab grade LAB [--dir DIR] [--check ID] [-j N] "
 		"[--json FILE]\n"
-		"                         [--format text|tsv] [--seed N|random] "
-		"[-v] [--valgrind]\n"
+		"                         [--format FORMAT] [--seed N|random] "
+		"[-v] [--valgrind] [--hidden]\n"
+		"       socklab batch LAB SUBMISSIONS [--out DIR] [-j N] "
+		"[--seed N] [--format EXPORT]\n"
 		"       socklab rubric LAB\n"
 		"       socklab build LAB [--dir DIR] --out DIR\n"
 		"       socklab bench [LAB...] [--rounds N] [-j N]\n"
-		"LAB is a number (02) or a name (tcp-hello). Exit status: 0 all "
-		"checks passed,\n1 some failed, 2 socklab could not run.\n");
+		"LAB is a number (02) or a name (tcp-hello). FORMAT is text, tsv "
+		"or an EXPORT:\ngradescope, autolab, junit or github (exports "
+		"run the hidden checks too).\nExit status: 0 all checks passed "
+		"(batch: it ran), 1 some failed, 2 socklab\ncould not run.\n");
 }
 
 static int fail(const char *fmt, const char *what)
@@ -57,6 +61,42 @@ static int parse_number(const char *text, long low, long high, long *value)
 	return errno || end == text || *end || *value < low || *value > high ?
 		       -1 :
 		       0;
+}
+
+/* --seed N or --seed random. */
+static int parse_seed(const char *text, uint64_t *seed)
+{
+	long number;
+
+	if (strcmp(text, "random") == 0) {
+		*seed = (uint64_t)time(NULL) ^ ((uint64_t)getpid() << 16);
+		return 0;
+	}
+	if (parse_number(text, 0, 0x7fffffffL, &number) < 0)
+		return fail("--seed needs a number or \"random\", not \"%s\"",
+			    text);
+	*seed = (uint64_t)number;
+	return 0;
+}
+
+/* Prints the run in its format; 0, or 2 when it cannot be written. */
+static int report(struct sl_run *run)
+{
+	char err[1024] = "";
+
+	if (strcmp(run->opt.format, "tsv") == 0) {
+		sl_report_tsv(run, stdout);
+	} else if (strcmp(run->opt.format, "text") == 0) {
+		sl_report_text(run, stdout);
+		sl_report_hidden(run, stdout);
+	} else if (sl_export(run, run->opt.format, stdout, err,
+			     sizeof(err)) < 0) {
+		return fail("%s", err);
+	}
+	if (run->opt.json &&
+	    sl_report_json(run, run->opt.json, err, sizeof(err)) < 0)
+		return fail("%s", err);
+	return 0;
 }
 
 static int grade(int argc, char **argv)
@@ -105,16 +145,8 @@ static int grade(int argc, char **argv)
 			run.opt.jobs = (int)number;
 			break;
 		case 's':
-			if (strcmp(optarg, "random") == 0) {
-				run.opt.seed = (uint64_t)time(NULL) ^
-					       ((uint64_t)getpid() << 16);
-				break;
-			}
-			if (parse_number(optarg, 0, 0x7fffffffL, &number) < 0)
-				return fail("--seed needs a number or \"random\", "
-					    "not \"%s\"",
-					    optarg);
-			run.opt.seed = (uint64_t)number;
+			if (parse_seed(optarg, &run.opt.seed) != 0)
+				return 2;
 			break;
 		default: usage(stderr); return 2;
 		}
@@ -125,9 +157,14 @@ static int grade(int argc, char **argv)
 	}
 	if (run.opt.jobs < 1)
 		run.opt.jobs = 1;
-	if (strcmp(run.opt.format, "text") && strcmp(run.opt.format, "tsv"))
-		return fail("unknown --format \"%s\" (text or tsv)",
+	if (strcmp(run.opt.format, "text") && strcmp(run.opt.format, "tsv") &&
+	    !sl_export_known(run.opt.format))
+		return fail("unknown --format \"%s\" (text, tsv, gradescope, "
+			    "autolab, junit or github)",
 			    run.opt.format);
+	/* exported grading is the course's grading: hidden checks run */
+	if (sl_export_known(run.opt.format))
+		run.opt.hidden = 1;
 	run.lab = find_lab(argv[optind]);
 	if (!run.lab)
 		return 2;
@@ -135,16 +172,9 @@ static int grade(int argc, char **argv)
 		sl_run_free(&run);
 		return fail("%s", err);
 	}
-	if (strcmp(run.opt.format, "tsv") == 0)
-		sl_report_tsv(&run, stdout);
-	else
-		sl_report_text(&run, stdout);
-	rc = 0;
-	if (run.opt.json && sl_report_json(&run, run.opt.json, err,
-					   sizeof(err)) < 0)
-		rc = fail("%s", err);
+	sl_split_hidden(&run);
+	rc = report(&run);
 	if (rc == 0) {
-		rc = 0;
 		for (int i = 0; i < run.lab->nchecks; i++)
 			if (run.results[i].selected &&
 			    run.results[i].verdict.status != HX_PASS &&
@@ -197,6 +227,70 @@ static int build(int argc, char **argv)
 	return rc;
 }
 
+static int batch(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "format", required_argument, NULL, 'f' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct sl_batch_options opt = { 0 };
+	const struct sl_lab *lab;
+	char err[1024] = "", out[256];
+	long number;
+	int c;
+
+	opt.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	opt.seed = SL_DEFAULT_SEED;
+	while ((c = getopt_long(argc, argv, "o:j:s:f:", options, NULL)) != -1) {
+		switch (c) {
+		case 'o': opt.out = optarg; break;
+		case 'f':
+			if (!sl_export_known(optarg))
+				return fail("unknown --format \"%s\" (gradescope, "
+					    "autolab, junit or github)",
+					    optarg);
+			opt.format = optarg;
+			break;
+		case 'j':
+			if (parse_number(optarg, 1, 64, &number) < 0)
+				return fail("-j needs a number from 1 to 64, not "
+					    "\"%s\"",
+					    optarg);
+			opt.jobs = (int)number;
+			break;
+		case 's':
+			if (parse_seed(optarg, &opt.seed) != 0)
+				return 2;
+			break;
+		default: usage(stderr); return 2;
+		}
+	}
+	if (optind != argc - 2) {
+		usage(stderr);
+		return 2;
+	}
+	lab = find_lab(argv[optind]);
+	if (!lab)
+		return 2;
+	opt.submissions = argv[optind + 1];
+	if (!opt.out) {
+		snprintf(out, sizeof(out), "grades-%s", lab->number);
+		opt.out = out;
+	}
+	fprintf(stderr, "socklab batch %s-%s: %s, -j%d, seed %llu\n",
+		lab->number, lab->name, opt.submissions, opt.jobs < 1 ? 1 : opt.jobs,
+		(unsigned long long)opt.seed);
+	if (sl_batch(lab, &opt, stderr, err, sizeof(err)) < 0)
+		return fail("%s", err);
+	fprintf(stderr, "socklab batch: results in %s (gradebook.csv, "
+			"summary.md)\n",
+		opt.out);
+	return 0;
+}
+
 static int bench(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -243,6 +337,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "grade") == 0)
 		return grade(argc - 1, argv + 1);
+	if (strcmp(argv[1], "batch") == 0)
+		return batch(argc - 1, argv + 1);
 	if (strcmp(argv[1], "build") == 0)
 		return build(argc - 1, argv + 1);
 	if (strcmp(argv[1], "bench") == 0)

@@ -2,14 +2,19 @@
 #define _GNU_SOURCE
 #include "sl_grade.h"
 
+#include "../harness/hx_time.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <limits.h>
+#include <poll.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -20,6 +25,7 @@
 
 /* Fixed compiler flags: every submission is built the same way. */
 #define SL_CC "gcc"
+#define SL_COMPILE_MS 60000 /* one program's compilation (scaled) */
 static const char *const sl_cflags[] = { "-std=gnu11", "-Wall", "-Wextra",
 					 "-g", "-pthread", NULL };
 static const char *const sl_asan_flags[] = {
@@ -223,6 +229,12 @@ static pid_t sl_compile_start(struct sl_run *run, const struct sl_program *prog,
 		return -1;
 	pid = fork();
 	if (pid == 0) {
+		/* its own group, so a deadline stops cc1 and as too; and
+		 * a source that makes it eat memory meets a limit */
+		struct rlimit memory = { 2048UL << 20, 2048UL << 20 };
+
+		setpgid(0, 0);
+		setrlimit(RLIMIT_AS, &memory);
 		dup2(pipefd[1], 1);
 		dup2(pipefd[1], 2);
 		if (chdir(run->build.src) < 0)
@@ -241,17 +253,33 @@ static pid_t sl_compile_start(struct sl_run *run, const struct sl_program *prog,
 	return pid;
 }
 
-/* Reads the compiler's output and waits; 0 when it succeeded. */
+/* Reads the compiler's output and waits, under a deadline (a source can
+ * make a compiler read forever: #include "/dev/zero"); 0 when it built. */
 static int sl_compile_finish(pid_t pid, int fd, struct hx_buf *log)
 {
+	int64_t deadline = hx_deadline(SL_COMPILE_MS);
 	char chunk[4096];
-	ssize_t n;
 	int status = 0;
 
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 ||
-	       (n < 0 && errno == EINTR))
-		if (n > 0 && log->len < (256 << 10))
+	for (;;) {
+		struct pollfd pfd = { .fd = fd, .events = POLLIN };
+		ssize_t n;
+
+		if (poll(&pfd, 1, hx_remaining_ms(deadline)) == 0) {
+			kill(-pid, SIGKILL);
+			hx_buf_addf(log, "the compiler did not finish within %d s "
+					 "and was stopped\n",
+				    SL_COMPILE_MS / 1000);
+			break;
+		}
+		n = read(fd, chunk, sizeof(chunk));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (log->len < (256 << 10))
 			hx_buf_add(log, chunk, (size_t)n);
+	}
 	close(fd);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

@@ -53,6 +53,10 @@ struct sl_run {
 	int score;                     /* points earned */
 	int max_score;                 /* points possible (selected checks) */
 	int64_t duration_ms;           /* wall time of the run */
+	int hidden_score;              /* points of hidden checks (see
+					  sl_split_hidden), not in score */
+	int hidden_max;                /* points possible in hidden checks run */
+	int hidden_run;                /* hidden checks that ran */
 };
 
 /* sl_build.c */
@@ -76,11 +80,87 @@ void sl_report_rubric(const struct sl_lab *lab, FILE *out);
 void sl_report_list(FILE *out);
 
 /* sl_json.c */
+/* A JSON string of len bytes: control bytes and bytes above 0x7e as
+ * \u00XX escapes, so any program output makes valid JSON. */
+void sl_json_string(FILE *out, const char *data, size_t len);
+void sl_json_text(FILE *out, const char *text);
 int sl_report_json(const struct sl_run *run, const char *path, char *err,
 		   size_t errlen);
 
 /* sl_bench.c */
 int sl_bench(const char *const *labs, int nlabs, int rounds, int jobs,
 	     FILE *out, char *err, size_t errlen);
+
+/* Hidden checks: rows added to a lab's rubric from grader/checks/hidden/,
+ * which the student release leaves out. The registry appends them to the
+ * lab numbered lab; they run only with opt.hidden (batch, exports). */
+struct sl_hidden_checks {
+	const char *lab;                 /* lab number, "02" */
+	const struct sl_check *checks;   /* rows, each flagged SL_HIDDEN */
+	int nchecks;                     /* rows in checks */
+};
+
+#define SL_REGISTER_HIDDEN(var)                                              \
+	static const struct sl_hidden_checks *const sl_hidden_entry_##var    \
+		__attribute__((used, section("sl_hidden"))) = &var
+
+/* sl_registry.c: hidden checks of a lab in this build, and their points. */
+int sl_lab_hidden_count(const struct sl_lab *lab);
+int sl_lab_hidden_points(const struct sl_lab *lab);
+
+/* sl_export.c */
+/* Moves the points of hidden checks out of score and max_score into
+ * hidden_score and hidden_max: a lab's public total stays 100. */
+void sl_split_hidden(struct sl_run *run);
+/* 1 if name is an export format (gradescope, autolab, junit, github). */
+int sl_export_known(const char *name);
+/* Writes the run's results in format to out. */
+int sl_export(const struct sl_run *run, const char *format, FILE *out,
+	      char *err, size_t errlen);
+/* One line for the terminal about hidden checks: how many, whether run. */
+void sl_report_hidden(const struct sl_run *run, FILE *out);
+
+/* One student of a batch, as the gradebook and the summary see it. */
+#define SL_MESSAGE_MAX 160
+struct sl_student {
+	char id[128];                 /* folder or archive name, no extension */
+	char source[256];             /* what was found: "alice.zip", "bob/" */
+	char problem[512];            /* why it was not graded, "" if graded */
+	int graded;                   /* 1 when sl_grade ran */
+	int score;                    /* public points earned */
+	int max_score;                /* public points possible */
+	int hidden_score;             /* hidden points earned */
+	int hidden_max;               /* hidden points possible */
+	int64_t duration_ms;          /* wall time of its grading */
+	int points[64];               /* per check of the lab, -1: did not run */
+	int status[64];               /* enum hx_status per check */
+	char message[64][SL_MESSAGE_MAX]; /* first line of each failure */
+	int64_t started_ms;           /* when its grading began (monotonic) */
+	int64_t ended_ms;             /* when it ended */
+	int regraded;                 /* 1 if graded again, alone */
+};
+
+/* sl_export.c: the class views. */
+int sl_write_gradebook(const struct sl_lab *lab, const struct sl_student *s,
+		       int n, const char *path, char *err, size_t errlen);
+int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
+		     int n, const char *path, char *err, size_t errlen);
+
+/* sl_batch.c - grading a class. */
+struct sl_batch_options {
+	const char *submissions; /* folder of student folders and archives */
+	const char *out;         /* results folder */
+	const char *format;      /* an export format per student, or NULL */
+	int jobs;                /* students graded at once */
+	uint64_t seed;           /* run seed, as for grade */
+	int check_jobs;          /* checks at once within one student (1) */
+};
+
+/* Grades every submission of lab; writes gradebook.csv, summary.md and
+ * per-student results to opt->out. Problems with one student are reported
+ * in that student's row; -1 (with err) only when the batch cannot run.
+ * progress, when not NULL, gets one line per student as it finishes. */
+int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
+	     FILE *progress, char *err, size_t errlen);
 
 #endif

@@ -183,8 +183,12 @@ void sl_report_list(FILE *out)
 		const struct sl_lab *lab = sl_lab_at(i);
 		char name[128];
 
+		int public = 0;
+
+		for (int c = 0; c < lab->nchecks; c++)
+			public += !(lab->checks[c].flags & SL_HIDDEN);
 		sl_lab_dirname(lab, name, sizeof(name));
-		fprintf(out, "%-16s %3d checks %4d points  %s\n", name,
-			lab->nchecks, sl_lab_total_points(lab), lab->title);
+		fprintf(out, "%-16s %3d checks %4d points  %s\n", name, public,
+			sl_lab_total_points(lab), lab->title);
 	}
 }

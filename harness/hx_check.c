@@ -388,6 +388,9 @@ static void hx_note_output(struct hx_check *c, const char *label,
 	} else {
 		hx_buf_add(&cut, b->data, b->len);
 	}
+	/* the note ends the line itself */
+	if (cut.len && cut.data[cut.len - 1] == '\n')
+		cut.data[--cut.len] = '\0';
 	hx_note(c, "%s of %s:\n%s", stream, label, cut.data);
 	hx_buf_free(&cut);
 }

@@ -379,7 +379,7 @@ static const struct sl_check checks[] = {
 static const struct sl_lab lab01 = {
 	"01",
 	"lookup",
-	"names, addresses and services: a lookup tool",
+	"Names, addresses and services: a lookup tool",
 	{ "lookup.c", "lookup_lib.c", "lookup.h" },
 	{ { "lookup", { "lookup.c", "lookup_lib.c" }, { NULL }, NULL } },
 	checks,

@@ -525,7 +525,7 @@ static const struct sl_check checks[] = {
 static const struct sl_lab lab02 = {
     .number = "02",
     .name = "tcp-hello",
-    .title = "the first TCP server and client: a greeting, wrappers, writen",
+    .title = "The first TCP server and client: a greeting, wrappers, writen",
     .files = {"server.c", "client.c", "wrappers.c", "wrappers.h"},
     .programs =
 	{

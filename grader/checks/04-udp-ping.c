@@ -686,7 +686,7 @@ static const struct sl_check checks[] = {
 static const struct sl_lab lab04 = {
 	"04",
 	"udp-ping",
-	"loss and round-trip time: a UDP ping client",
+	"Loss and round-trip time: a UDP ping client",
 	{ "ping.c", "stats.c", "ping.h" },
 	{ { "ping", { "ping.c", "stats.c" }, { NULL }, NULL } },
 	checks,

@@ -1,0 +1,602 @@
+/* sl_batch.c - grade a class: one folder or archive per student, each
+ * unpacked under limits, graded by sl_grade in its own worker process,
+ * several at once, into a gradebook, a summary and per-student files.
+ * A problem with one submission is that student's row; it never stops the
+ * batch. */
+#define _GNU_SOURCE
+#include "sl_grade.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "../harness/hx_time.h"
+#include "sl_unpack.h"
+
+#define SL_BUILD_MS 60000              /* compiling, on top of the checks */
+#define SL_SEARCH_DEPTH 3              /* folders a submission may nest */
+
+/* One worker: a student being graded in a child process. */
+struct sl_worker {
+	pid_t pid;              /* the worker, 0 when the slot is free */
+	int fd;                 /* read end of its record pipe */
+	int student;            /* index of the student */
+	int64_t deadline;       /* when it is killed */
+	struct hx_buf record;   /* what it has sent so far */
+};
+
+/* ---- the class ------------------------------------------------------- */
+
+/* Declared files of lab present in dir. */
+static int sl_count_declared(const struct sl_lab *lab, const char *dir)
+{
+	int count = 0;
+
+	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++) {
+		char path[1200];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, lab->files[i]);
+		count += lstat(path, &st) == 0;
+	}
+	return count;
+}
+
+/* The folder under dir (dir itself or up to SL_SEARCH_DEPTH below) that
+ * holds most of the lab's files, the shallowest on a tie: students zip a
+ * folder, their lab folder or their whole repository. 0 when found. */
+static int sl_find_root(const struct sl_lab *lab, const char *dir,
+			int depth, char *best, size_t size, int *best_count)
+{
+	int count = sl_count_declared(lab, dir);
+	struct dirent *e;
+	DIR *d;
+
+	if (count > *best_count) {
+		*best_count = count;
+		snprintf(best, size, "%s", dir);
+	}
+	if (depth >= SL_SEARCH_DEPTH || !(d = opendir(dir)))
+		return *best_count > 0 ? 0 : -1;
+	while ((e = readdir(d))) {
+		char path[1200];
+		struct stat st;
+
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "__MACOSX") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			sl_find_root(lab, path, depth + 1, best, size,
+				     best_count);
+	}
+	closedir(d);
+	return *best_count > 0 ? 0 : -1;
+}
+
+/* The kind of a class folder entry: 1 zip, 2 tar.gz, 3 folder, 0 other;
+ * its id is the name without the extension. */
+static int sl_entry_kind(const char *dir, const char *name, char *id,
+			 size_t size, char *why, size_t whylen)
+{
+	static const char *const exts[] = { ".zip", ".tar.gz", ".tgz" };
+	char path[1200];
+	struct stat st;
+	size_t len = strlen(name);
+
+	snprintf(id, size, "%.120s", name); /* longer ones are odd names */
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	if (lstat(path, &st) < 0) {
+		snprintf(why, whylen, "cannot read it: %s", strerror(errno));
+		return 0;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		snprintf(why, whylen, "refused: a symbolic link");
+		return 0;
+	}
+	if (S_ISDIR(st.st_mode))
+		return 3;
+	for (int i = 0; i < 3; i++) {
+		size_t elen = strlen(exts[i]);
+
+		if (len > elen && strcmp(name + len - elen, exts[i]) == 0 &&
+		    S_ISREG(st.st_mode)) {
+			snprintf(id, size, "%.*s", (int)(len - elen), name);
+			return i == 0 ? 1 : 2;
+		}
+	}
+	snprintf(why, whylen, "refused: not a folder, .zip or .tar.gz");
+	return 0;
+}
+
+/* Lists the class; duplicates and odd names are refused in their rows. */
+static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
+			 int **kinds, char *err, size_t errlen)
+{
+	struct dirent **names;
+	int count = scandir(dir, &names, NULL, alphasort), used = 0;
+
+	if (count < 0) {
+		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		return -1;
+	}
+	*out = calloc((size_t)count + 1, sizeof(**out));
+	*kinds = calloc((size_t)count + 1, sizeof(**kinds));
+	if (!*out || !*kinds) {
+		snprintf(err, errlen, "out of memory for %d submissions", count);
+		goto out_free;
+	}
+	for (int i = 0; i < count; i++) {
+		struct sl_student *s = &(*out)[used];
+		const char *name = names[i]->d_name;
+
+		if (name[0] == '.')
+			continue;
+		(*kinds)[used] = sl_entry_kind(dir, name, s->id, sizeof(s->id),
+					       s->problem, sizeof(s->problem));
+		sl_show_name(s->source, sizeof(s->source), name);
+		if (!sl_good_id(s->id)) {
+			char shown[128];
+
+			sl_show_name(shown, sizeof(shown), s->id);
+			for (char *p = shown; *p; p++)
+				if (!strchr("._@+-", *p) && !sl_is_alnum(*p))
+					*p = '?';
+			snprintf(s->problem, sizeof(s->problem),
+				 "refused: an odd name (use letters, digits and "
+				 "._@+- only)");
+			snprintf(s->id, sizeof(s->id), "%s", shown);
+			(*kinds)[used] = 0;
+		}
+		used++;
+	}
+	for (int i = 0; i < used; i++)
+		for (int k = i + 1; k < used; k++)
+			if (strcmp((*out)[i].id, (*out)[k].id) == 0) {
+				snprintf((*out)[i].problem, sizeof((*out)[i].problem),
+					 "refused: two submissions for one student "
+					 "(%s and %s); keep one",
+					 (*out)[i].source, (*out)[k].source);
+				snprintf((*out)[k].problem, sizeof((*out)[k].problem),
+					 "%s", (*out)[i].problem);
+				(*kinds)[i] = (*kinds)[k] = 0;
+			}
+	*n = used;
+out_free:
+	for (int i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+	return *out && *kinds ? 0 : -1;
+}
+
+/* ---- grading workers ------------------------------------------------- */
+
+/* In the worker: grades one student, writes its files, and sends the
+ * points per check on fd. Never returns. */
+static void sl_worker_main(const struct sl_lab *lab,
+			   const struct sl_batch_options *opt,
+			   const struct sl_student *s, const char *root, int fd)
+{
+	static struct sl_run run;
+	char err[1024] = "", path[1200];
+	FILE *out, *rec = fdopen(fd, "w");
+
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	memset(&run, 0, sizeof(run));
+	run.lab = lab;
+	run.opt.dir = root;
+	run.opt.format = "text";
+	run.opt.jobs = opt->check_jobs > 0 ? opt->check_jobs : 1;
+	run.opt.seed = opt->seed;
+	run.opt.hidden = 1;
+	if (!rec || sl_grade(&run, err, sizeof(err)) < 0) {
+		if (rec) {
+			fprintf(rec, "E\t%s\n", err);
+			fclose(rec);
+		}
+		_exit(1);
+	}
+	sl_split_hidden(&run);
+	snprintf(run.build.submission, sizeof(run.build.submission), "%s",
+		 s->source);
+	snprintf(path, sizeof(path), "%s/%s.json", opt->out, s->id);
+	if (sl_report_json(&run, path, err, sizeof(err)) < 0)
+		fprintf(rec, "E\t%s\n", err);
+	snprintf(path, sizeof(path), "%s/%s.txt", opt->out, s->id);
+	if ((out = fopen(path, "w"))) {
+		sl_report_text(&run, out);
+		sl_report_hidden(&run, out);
+		fclose(out);
+	}
+	if (opt->format) {
+		snprintf(path, sizeof(path), "%s/%s.%s%s", opt->out, s->id,
+			 opt->format,
+			 strcmp(opt->format, "junit") == 0 ? ".xml" :
+			 strcmp(opt->format, "github") == 0 ? ".md" :
+			 strcmp(opt->format, "autolab") == 0 ? ".txt" :
+							       ".json");
+		if ((out = fopen(path, "w"))) {
+			sl_export(&run, opt->format, out, err, sizeof(err));
+			fclose(out);
+		}
+	}
+	fprintf(rec, "S\t%d\t%d\t%d\t%d\t%lld\n", run.score, run.max_score,
+		run.hidden_score, run.hidden_max, (long long)run.duration_ms);
+	for (int i = 0; i < lab->nchecks; i++) {
+		const struct sl_result *r = &run.results[i];
+		const char *m = r->verdict.message.data;
+
+		if (!r->selected)
+			continue;
+		fprintf(rec, "C\t%d\t%d\t%d\t", i, (int)r->verdict.status,
+			r->points);
+		for (; r->verdict.status != HX_PASS && m && *m && *m != '\n'; m++)
+			fputc(*m == '\t' ? ' ' : *m, rec);
+		fputc('\n', rec);
+	}
+	sl_run_free(&run);
+	_exit(fclose(rec) == 0 ? 0 : 1);
+}
+
+/* Reads a worker's record into its student's row. */
+static void sl_parse_record(const struct sl_lab *lab, char *record,
+			    struct sl_student *s)
+{
+	for (char *line = strtok(record, "\n"); line;
+	     line = strtok(NULL, "\n")) {
+		long long ms;
+		int i, status, points, used = 0;
+
+		if (strncmp(line, "E\t", 2) == 0 && !s->problem[0])
+			snprintf(s->problem, sizeof(s->problem),
+				 "could not grade: %s", line + 2);
+		else if (sscanf(line, "S\t%d\t%d\t%d\t%d\t%lld", &s->score,
+				&s->max_score, &s->hidden_score, &s->hidden_max,
+				&ms) == 5) {
+			s->duration_ms = ms;
+			s->graded = 1;
+		} else if (sscanf(line, "C\t%d\t%d\t%d\t%n", &i, &status,
+				  &points, &used) == 3 &&
+			   used && i >= 0 && i < lab->nchecks) {
+			s->points[i] = points;
+			s->status[i] = status;
+			snprintf(s->message[i], sizeof(s->message[i]), "%s",
+				 line + used);
+		}
+	}
+}
+
+static int64_t sl_worker_budget(const struct sl_lab *lab)
+{
+	int64_t ms = SL_BUILD_MS;
+
+	for (int i = 0; i < lab->nchecks; i++)
+		ms += lab->checks[i].timeout_ms;
+	return ms;
+}
+
+static void sl_worker_finish(const struct sl_lab *lab, struct sl_worker *w,
+			     struct sl_student *s, int timed_out)
+{
+	int status = 0;
+
+	if (timed_out) {
+		kill(-w->pid, SIGKILL);
+		kill(w->pid, SIGKILL);
+	}
+	close(w->fd);
+	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
+		;
+	s->ended_ms = hx_now_ms();
+	if (w->record.data)
+		sl_parse_record(lab, w->record.data, s);
+	if (timed_out)
+		snprintf(s->problem, sizeof(s->problem),
+			 "grading did not finish within %.0f s",
+			 (double)sl_worker_budget(lab) * hx_timeout_scale() /
+				 1000);
+	else if (!s->graded && !s->problem[0])
+		snprintf(s->problem, sizeof(s->problem),
+			 "grading ended without a result (%s %d)",
+			 WIFSIGNALED(status) ? "signal" : "status",
+			 WIFSIGNALED(status) ? WTERMSIG(status) :
+					       WEXITSTATUS(status));
+	if (!s->graded)
+		s->score = s->hidden_score = 0;
+	hx_buf_free(&w->record);
+	w->pid = 0;
+}
+
+static int sl_remove_entry(const char *path, const struct stat *st, int flag,
+			   struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+/* Where a student's files are, once unpacked; a problem otherwise. */
+static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
+		       const char *work, int kind, struct sl_student *s,
+		       char *root, size_t size)
+{
+	char path[1200], files[256] = "";
+	int found = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", class_dir, s->source);
+	if (kind == 1 || kind == 2) {
+		char dest[1200];
+
+		snprintf(dest, sizeof(dest), "%s/%s", work, s->id);
+		sl_unpack(path, kind == 1, dest, s->problem, sizeof(s->problem));
+		if (s->problem[0])
+			return;
+		snprintf(path, sizeof(path), "%s", dest);
+	} else {
+		strncat(s->source, "/", sizeof(s->source) - strlen(s->source) - 1);
+	}
+	if (sl_find_root(lab, path, 0, root, size, &found) == 0)
+		return;
+	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++)
+		snprintf(files + strlen(files), sizeof(files) - strlen(files),
+			 "%s%s", i ? ", " : "", lab->files[i]);
+	snprintf(s->problem, sizeof(s->problem),
+		 "none of the lab's files (%s) was found in it", files);
+}
+
+/* Starts grading student i in a free slot. */
+static int sl_worker_start(const struct sl_lab *lab,
+			   const struct sl_batch_options *opt,
+			   struct sl_worker *slots, int slot,
+			   struct sl_student *s, int i, const char *root)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC) < 0)
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		setpgid(0, 0);
+		close(pipefd[0]);
+		for (int k = 0; k < opt->jobs; k++)
+			if (slots[k].pid)
+				close(slots[k].fd);
+		sl_worker_main(lab, opt, &s[i], root, pipefd[1]);
+	}
+	close(pipefd[1]);
+	if (pid < 0) {
+		close(pipefd[0]);
+		return -1;
+	}
+	slots[slot].pid = pid;
+	slots[slot].fd = pipefd[0];
+	slots[slot].student = i;
+	slots[slot].deadline = hx_deadline((int)sl_worker_budget(lab));
+	s[i].started_ms = hx_now_ms();
+	hx_buf_init(&slots[slot].record);
+	return 0;
+}
+
+/* Waits for output of the running workers, up to the nearest deadline;
+ * finishes those that are done or late. */
+static void sl_workers_wait(const struct sl_lab *lab, struct sl_worker *slots,
+			    int jobs, struct sl_student *s, FILE *progress)
+{
+	struct pollfd pfd[64];
+	int index[64], np = 0, wait_ms = 60000;
+
+	for (int k = 0; k < jobs; k++) {
+		if (!slots[k].pid)
+			continue;
+		pfd[np].fd = slots[k].fd;
+		pfd[np].events = POLLIN;
+		index[np++] = k;
+		if (hx_remaining_ms(slots[k].deadline) < wait_ms)
+			wait_ms = hx_remaining_ms(slots[k].deadline);
+	}
+	if (poll(pfd, (nfds_t)np, wait_ms) < 0 && errno != EINTR)
+		return;
+	for (int p = 0; p < np; p++) {
+		struct sl_worker *w = &slots[index[p]];
+		struct sl_student *st = &s[w->student];
+		char chunk[4096];
+		ssize_t n = 0;
+		int late = hx_remaining_ms(w->deadline) == 0;
+
+		if (pfd[p].revents) {
+			n = read(w->fd, chunk, sizeof(chunk));
+			if (n > 0 && w->record.len < (1 << 20))
+				hx_buf_add(&w->record, chunk, (size_t)n);
+		}
+		if (pfd[p].revents && n <= 0 && !(n < 0 && errno == EINTR))
+			late = 0; /* it ended: its record is whole */
+		else if (!late)
+			continue;
+		{
+			sl_worker_finish(lab, w, st, late);
+			if (progress)
+				fprintf(progress, "  %-24s %3d/%d%s%s%s\n", st->id,
+					st->score, sl_lab_total_points(lab),
+					st->regraded ? "  (again, alone)" : "",
+					st->problem[0] ? "  " : "", st->problem);
+		}
+	}
+}
+
+static int sl_has_status(const struct sl_student *s, int count,
+			 enum hx_status a, enum hx_status b)
+{
+	for (int c = 0; c < count; c++)
+		if (s->points[c] >= 0 && (s->status[c] == (int)a ||
+					  s->status[c] == (int)b))
+			return 1;
+	return 0;
+}
+
+/* A student with a timeout who was graded next to one whose programs
+ * timed out or crashed may have lost to that neighbour's load (a fork
+ * bomb, a spinning server): such students are graded again, alone, and
+ * the second result counts, as `socklab grade` would give it. */
+static int sl_needs_regrade(const struct sl_lab *lab, const struct sl_student *s,
+			    int n, int i)
+{
+	if (!s[i].graded || s[i].regraded ||
+	    !sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_TIMEOUT))
+		return 0;
+	for (int k = 0; k < n; k++)
+		if (k != i && s[k].graded && s[k].started_ms < s[i].ended_ms &&
+		    s[i].started_ms < s[k].ended_ms &&
+		    sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
+			return 1;
+	return 0;
+}
+
+static int sl_make_dir(const char *path, char *err, size_t errlen)
+{
+	char partial[1024];
+
+	for (size_t i = 1; i <= strlen(path); i++) {
+		if (path[i] != '/' && path[i] != '\0')
+			continue;
+		snprintf(partial, sizeof(partial), "%.*s", (int)i, path);
+		if (mkdir(partial, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "mkdir %s: %s", partial,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* A refused student's feedback: why, and what to hand in. */
+static void sl_write_refusal(const struct sl_lab *lab, const char *out_dir,
+			     const struct sl_student *s)
+{
+	char path[1200];
+	FILE *out;
+
+	if (!sl_good_id(s->id))
+		return;
+	snprintf(path, sizeof(path), "%s/%s.txt", out_dir, s->id);
+	out = fopen(path, "w");
+	if (!out)
+		return;
+	fprintf(out, "socklab %s-%s: %s\n  submission %s was not graded: %s\n"
+		     "score 0/%d\n",
+		lab->number, lab->name, lab->title, s->source, s->problem,
+		sl_lab_total_points(lab));
+	fclose(out);
+}
+
+int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
+	     FILE *progress, char *err, size_t errlen)
+{
+	struct sl_worker slots[64];
+	struct sl_student *s = NULL;
+	char class_dir[1024], work[1024], path[1200];
+	char (*roots)[1200] = NULL;
+	const char *tmp = getenv("TMPDIR");
+	int *kinds = NULL, n = 0, next = 0, running, rc = -1;
+	int jobs = opt->jobs < 1 ? 1 : opt->jobs > 64 ? 64 : opt->jobs;
+	struct sl_batch_options o = *opt;
+
+	o.jobs = jobs;
+	memset(slots, 0, sizeof(slots));
+	if (!realpath(opt->submissions, class_dir)) {
+		snprintf(err, errlen, "submissions folder %s: %s",
+			 opt->submissions, strerror(errno));
+		return -1;
+	}
+	if (sl_make_dir(opt->out, err, errlen) < 0)
+		return -1;
+	snprintf(work, sizeof(work), "%s/socklab-batch.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp");
+	if (!mkdtemp(work)) {
+		snprintf(err, errlen, "mkdtemp %s: %s", work, strerror(errno));
+		return -1;
+	}
+	if (sl_scan_class(class_dir, &s, &n, &kinds, err, errlen) < 0)
+		goto out_remove;
+	roots = calloc((size_t)n + 1, sizeof(*roots));
+	if (!roots) {
+		snprintf(err, errlen, "out of memory");
+		goto out_remove;
+	}
+	hx_sandbox_probe(); /* once, before the workers inherit the answer */
+	for (int i = 0; i < n; i++) {
+		for (int c = 0; c < 64; c++)
+			s[i].points[c] = -1;
+		s[i].max_score = sl_lab_total_points(lab);
+		if (kinds[i])
+			sl_prepare(lab, class_dir, work, kinds[i], &s[i],
+				   roots[i], sizeof(roots[i]));
+		if (s[i].problem[0]) {
+			sl_write_refusal(lab, opt->out, &s[i]);
+			if (progress)
+				fprintf(progress, "  %-24s not graded: %s\n",
+					s[i].id, s[i].problem);
+		}
+	}
+	if (progress)
+		fflush(progress);
+	do {
+		running = 0;
+		for (int k = 0; k < jobs; k++) {
+			while (!slots[k].pid && next < n && s[next].problem[0])
+				next++;
+			if (!slots[k].pid && next < n) {
+				if (sl_worker_start(lab, &o, slots, k, s, next,
+						    roots[next]) < 0)
+					snprintf(s[next].problem,
+						 sizeof(s[next].problem),
+						 "could not start grading: %s",
+						 strerror(errno));
+				next++;
+			}
+			running += slots[k].pid != 0;
+		}
+		if (running)
+			sl_workers_wait(lab, slots, jobs, s, progress);
+	} while (running || next < n);
+	/* again, one at a time, those a neighbour may have slowed down */
+	o.check_jobs = jobs;
+	for (int i = 0; i < n; i++) {
+		if (!sl_needs_regrade(lab, s, n, i))
+			continue;
+		memset(s[i].points, 0xff, sizeof(s[i].points));
+		memset(s[i].message, 0, sizeof(s[i].message));
+		s[i].graded = 0;
+		s[i].regraded = 1;
+		if (sl_worker_start(lab, &o, slots, 0, s, i, roots[i]) < 0)
+			continue;
+		while (slots[0].pid)
+			sl_workers_wait(lab, slots, 1, s, progress);
+	}
+	/* processes of killed workers came to us; let them go */
+	hx_sandbox_reap_all(5000);
+	snprintf(path, sizeof(path), "%s/gradebook.csv", opt->out);
+	if (sl_write_gradebook(lab, s, n, path, err, errlen) < 0)
+		goto out_remove;
+	snprintf(path, sizeof(path), "%s/summary.md", opt->out);
+	if (sl_write_summary(lab, s, n, path, err, errlen) < 0)
+		goto out_remove;
+	rc = 0;
+out_remove:
+	nftw(work, sl_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(roots);
+	free(kinds);
+	free(s);
+	return rc;
+}

@@ -1,0 +1,501 @@
+/* sl_export.c - results in the shapes other tools read: Gradescope's
+ * results.json, Autolab's scores line, JUnit XML, a Markdown table for a
+ * CI job summary; and the class views of a batch (gradebook, summary). */
+#define _GNU_SOURCE
+#include "sl_grade.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const sl_formats[] = { "gradescope", "autolab", "junit",
+					  "github", NULL };
+
+int sl_export_known(const char *name)
+{
+	for (int i = 0; sl_formats[i]; i++)
+		if (strcmp(sl_formats[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+void sl_split_hidden(struct sl_run *run)
+{
+	run->hidden_score = run->hidden_max = run->hidden_run = 0;
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		if (!r->selected || !(r->check->flags & SL_HIDDEN))
+			continue;
+		run->hidden_run++;
+		run->hidden_score += r->points;
+		run->hidden_max += r->check->points;
+		run->score -= r->points;
+		run->max_score -= r->check->points;
+	}
+}
+
+void sl_report_hidden(const struct sl_run *run, FILE *out)
+{
+	int count = sl_lab_hidden_count(run->lab);
+
+	if (run->hidden_run)
+		fprintf(out, "hidden %d/%d in %d hidden check(s), not part of "
+			     "the public 100\n",
+			run->hidden_score, run->hidden_max, run->hidden_run);
+	else if (count)
+		fprintf(out, "%d hidden check(s) not run here; they run when "
+			     "the course grades submissions\n",
+			count);
+}
+
+/* XML text or attribute; bytes XML 1.0 cannot hold become '?'. */
+static void sl_put_xml(FILE *out, const char *text)
+{
+	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
+		switch (*p) {
+		case '<': fputs("&lt;", out); break;
+		case '>': fputs("&gt;", out); break;
+		case '&': fputs("&amp;", out); break;
+		case '"': fputs("&quot;", out); break;
+		case '\n': fputs("&#10;", out); break;
+		case '\t': fputc(' ', out); break;
+		default: fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, out);
+		}
+	}
+}
+
+/* Markdown table cell: one line, no pipes. */
+static void sl_put_cell(FILE *out, const char *text)
+{
+	for (const char *p = text; p && *p; p++)
+		fputc(*p == '|' ? '/' : (*p == '\n' || *p == '\r') ? ' ' : *p,
+		      out);
+}
+
+/* What a student reads about one check: the terminal report's lines for
+ * it, without colour. */
+static char *sl_check_feedback(const struct sl_result *r)
+{
+	const struct hx_verdict *v = &r->verdict;
+	struct hx_buf b;
+
+	hx_buf_init(&b);
+	hx_buf_addf(&b, "%s", v->message.data ? v->message.data : "");
+	if (v->expected.len || v->actual.len) {
+		hx_buf_addf(&b, "%sexpected: \"", b.len ? "\n" : "");
+		hx_escape_cut(&b, v->expected.data, v->expected.len, 600);
+		hx_buf_addf(&b, "\"\nactual:   \"");
+		hx_escape_cut(&b, v->actual.data, v->actual.len, 600);
+		hx_buf_addf(&b, "\"");
+	}
+	if (v->notes.len)
+		hx_buf_addf(&b, "\n%s", v->notes.data);
+	if (r->check->hint && v->status != HX_PASS && v->status != HX_SKIPPED)
+		hx_buf_addf(&b, "\nhint: %s", r->check->hint);
+	if (!b.data)
+		hx_buf_addf(&b, "%s", "");
+	return b.data;
+}
+
+static int sl_failed(const struct sl_result *r)
+{
+	return r->verdict.status != HX_PASS && r->verdict.status != HX_SKIPPED;
+}
+
+/* Gradescope: tests[] per check; hidden checks are shown to students only
+ * once grades are published. The score is public plus hidden points. */
+static void sl_export_gradescope(const struct sl_run *run, FILE *out)
+{
+	int first = 1;
+
+	fprintf(out, "{\"score\": %d, \"execution_time\": %lld,\n \"output\": ",
+		run->score + run->hidden_score,
+		(long long)(run->duration_ms / 1000));
+	{
+		char text[512];
+
+		snprintf(text, sizeof(text),
+			 "socklab %s-%s: %d/%d public points, %d/%d hidden "
+			 "points in %d hidden check(s) (shown after grades "
+			 "are published); seed %llu",
+			 run->lab->number, run->lab->name, run->score,
+			 run->max_score, run->hidden_score, run->hidden_max,
+			 run->hidden_run, (unsigned long long)run->opt.seed);
+		sl_json_text(out, text);
+	}
+	fputs(",\n \"visibility\": \"visible\", \"stdout_visibility\": "
+	      "\"hidden\",\n \"tests\": [\n",
+	      out);
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+		char *text;
+
+		if (!r->selected)
+			continue;
+		text = sl_check_feedback(r);
+		fprintf(out, "%s  {\"name\": ", first ? "" : ",\n");
+		sl_json_text(out, r->check->title);
+		fprintf(out, ", \"number\": \"%d\", \"score\": %d, "
+			     "\"max_score\": %d, \"status\": \"%s\",\n   "
+			     "\"visibility\": \"%s\", \"tags\": [",
+			i + 1, r->points, r->check->points,
+			sl_failed(r) ? "failed" : "passed",
+			(r->check->flags & SL_HIDDEN) ? "after_published" :
+							"visible");
+		sl_json_text(out, r->check->id);
+		fputs("], \"output\": ", out);
+		sl_json_text(out, text);
+		fputc('}', out);
+		free(text);
+		first = 0;
+	}
+	fputs("\n]}\n", out);
+}
+
+/* Autolab: any feedback, then a last line {"scores": {...}}. */
+static void sl_export_autolab(const struct sl_run *run, FILE *out)
+{
+	int first = 1;
+
+	sl_report_text(run, out);
+	sl_report_hidden(run, out);
+	fputs("{\"scores\": {", out);
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		if (!r->selected)
+			continue;
+		fputs(first ? "" : ", ", out);
+		sl_json_text(out, r->check->id);
+		fprintf(out, ": %d", r->points);
+		first = 0;
+	}
+	fputs("}}\n", out);
+}
+
+/* JUnit XML: one testsuite, a testcase per check, failure or skipped. */
+static void sl_export_junit(const struct sl_run *run, FILE *out)
+{
+	int tests = 0, failures = 0, skipped = 0;
+	char name[128];
+
+	sl_lab_dirname(run->lab, name, sizeof(name));
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		tests += r->selected;
+		failures += r->selected && sl_failed(r);
+		skipped += r->selected && r->verdict.status == HX_SKIPPED;
+	}
+	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		     "<testsuites>\n"
+		     "<testsuite name=\"socklab.%s\" tests=\"%d\" failures=\"%d\" "
+		     "errors=\"0\" skipped=\"%d\" time=\"%.3f\">\n",
+		name, tests, failures, skipped, (double)run->duration_ms / 1000);
+	fprintf(out, "  <properties><property name=\"score\" value=\"%d/%d\"/>"
+		     "<property name=\"hidden\" value=\"%d/%d in %d check(s)\"/>"
+		     "<property name=\"seed\" value=\"%llu\"/></properties>\n",
+		run->score, run->max_score, run->hidden_score, run->hidden_max,
+		run->hidden_run, (unsigned long long)run->opt.seed);
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+		char *text;
+
+		if (!r->selected)
+			continue;
+		fprintf(out, "  <testcase classname=\"socklab.%s%s\" name=\"",
+			name, (r->check->flags & SL_HIDDEN) ? ".hidden" : "");
+		sl_put_xml(out, r->check->id);
+		fprintf(out, "\" time=\"%.3f\"",
+			(double)r->verdict.duration_ms / 1000);
+		if (!sl_failed(r) && r->verdict.status != HX_SKIPPED) {
+			fputs("/>\n", out);
+			continue;
+		}
+		text = sl_check_feedback(r);
+		if (r->verdict.status == HX_SKIPPED)
+			fputs(">\n    <skipped message=\"", out);
+		else
+			fprintf(out, ">\n    <failure type=\"%s\" message=\"",
+				hx_status_name(r->verdict.status));
+		sl_put_xml(out, r->verdict.message.data);
+		fputs("\">", out);
+		sl_put_xml(out, text);
+		fprintf(out, "</%s>\n  </testcase>\n",
+			r->verdict.status == HX_SKIPPED ? "skipped" : "failure");
+		free(text);
+	}
+	fputs("</testsuite>\n</testsuites>\n", out);
+}
+
+/* GitHub job summary: a Markdown table, then the first line of each
+ * failure. Hidden checks get their own rows only when they ran. */
+static void sl_export_github(const struct sl_run *run, FILE *out)
+{
+	int count = sl_lab_hidden_count(run->lab);
+
+	fprintf(out, "### socklab %s-%s: %d/%d\n\n", run->lab->number,
+		run->lab->name, run->score, run->max_score);
+	fputs("| check | status | points | what it proves |\n"
+	      "| --- | --- | ---: | --- |\n",
+	      out);
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		if (!r->selected)
+			continue;
+		fprintf(out, "| `%s`%s | %s %s | %d/%d | ", r->check->id,
+			(r->check->flags & SL_HIDDEN) ? " (hidden)" : "",
+			sl_failed(r) ? ":x:" :
+			r->verdict.status == HX_SKIPPED ? ":warning:" :
+							  ":white_check_mark:",
+			hx_status_name(r->verdict.status), r->points,
+			r->check->points);
+		sl_put_cell(out, r->check->title);
+		fputs(" |\n", out);
+	}
+	fputc('\n', out);
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+		const char *message = r->verdict.message.data;
+
+		if (!r->selected || !sl_failed(r) || !message)
+			continue;
+		fprintf(out, "- `%s`: ", r->check->id);
+		sl_put_cell(out, message);
+		fputc('\n', out);
+	}
+	if (run->hidden_run)
+		fprintf(out, "\nHidden checks: %d, %d/%d points, on top of the "
+			     "public 100.\n",
+			run->hidden_run, run->hidden_score, run->hidden_max);
+	else if (count)
+		fprintf(out, "\nHidden checks: %d, not run here (the course "
+			     "runs them when it grades).\n",
+			count);
+	fprintf(out, "\nRerun one check: `make grade LAB=%s CHECK=id V=1` "
+		     "(seed %llu)\n",
+		run->lab->number, (unsigned long long)run->opt.seed);
+}
+
+int sl_export(const struct sl_run *run, const char *format, FILE *out,
+	      char *err, size_t errlen)
+{
+	if (strcmp(format, "gradescope") == 0)
+		sl_export_gradescope(run, out);
+	else if (strcmp(format, "autolab") == 0)
+		sl_export_autolab(run, out);
+	else if (strcmp(format, "junit") == 0)
+		sl_export_junit(run, out);
+	else if (strcmp(format, "github") == 0)
+		sl_export_github(run, out);
+	else {
+		snprintf(err, errlen, "unknown export format \"%s\"", format);
+		return -1;
+	}
+	if (fflush(out) != 0 || ferror(out)) {
+		snprintf(err, errlen, "writing the %s results: %s", format,
+			 strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* ---- class views of a batch ------------------------------------------ */
+
+/* A CSV field, quoted when it holds a comma, quote or line break. */
+static void sl_put_csv(FILE *out, const char *text)
+{
+	if (!strpbrk(text, ",\"\r\n")) {
+		fputs(text, out);
+		return;
+	}
+	fputc('"', out);
+	for (const char *p = text; *p; p++) {
+		if (*p == '"')
+			fputc('"', out);
+		fputc(*p == '\r' || *p == '\n' ? ' ' : *p, out);
+	}
+	fputc('"', out);
+}
+
+static FILE *sl_open_out(const char *path, char *err, size_t errlen)
+{
+	FILE *out = fopen(path, "w");
+
+	if (!out)
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+	return out;
+}
+
+static int sl_close_out(FILE *out, const char *path, char *err, size_t errlen)
+{
+	if (ferror(out) | (fclose(out) != 0)) {
+		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+int sl_write_gradebook(const struct sl_lab *lab, const struct sl_student *s,
+		       int n, const char *path, char *err, size_t errlen)
+{
+	FILE *out = sl_open_out(path, err, errlen);
+
+	if (!out)
+		return -1;
+	fputs("student,total,max", out);
+	for (int c = 0; c < lab->nchecks; c++)
+		if (!(lab->checks[c].flags & SL_HIDDEN))
+			fprintf(out, ",%s", lab->checks[c].id);
+	fputs(",hidden,hidden_max", out);
+	for (int c = 0; c < lab->nchecks; c++)
+		if (lab->checks[c].flags & SL_HIDDEN)
+			fprintf(out, ",hidden:%s", lab->checks[c].id);
+	fputs(",problem\n", out);
+	for (int i = 0; i < n; i++) {
+		sl_put_csv(out, s[i].id);
+		fprintf(out, ",%d,%d", s[i].score, sl_lab_total_points(lab));
+		for (int c = 0; c < lab->nchecks; c++)
+			if (!(lab->checks[c].flags & SL_HIDDEN))
+				fprintf(out, ",%d",
+					s[i].points[c] > 0 ? s[i].points[c] : 0);
+		fprintf(out, ",%d,%d", s[i].hidden_score,
+			sl_lab_hidden_points(lab));
+		for (int c = 0; c < lab->nchecks; c++)
+			if (lab->checks[c].flags & SL_HIDDEN)
+				fprintf(out, ",%d",
+					s[i].points[c] > 0 ? s[i].points[c] : 0);
+		fputc(',', out);
+		sl_put_csv(out, s[i].problem);
+		fputc('\n', out);
+	}
+	return sl_close_out(out, path, err, errlen);
+}
+
+/* The failure message most students of the class got for check c. */
+static const char *sl_common_message(const struct sl_student *s, int n, int c,
+				     int *times)
+{
+	const char *best = "";
+
+	*times = 0;
+	for (int i = 0; i < n; i++) {
+		int count = 0;
+
+		if (!s[i].graded || !s[i].message[c][0])
+			continue;
+		for (int k = 0; k < n; k++)
+			count += s[k].graded &&
+				 strcmp(s[k].message[c], s[i].message[c]) == 0;
+		if (count > *times) {
+			*times = count;
+			best = s[i].message[c];
+		}
+	}
+	return best;
+}
+
+static int sl_compare_int(const void *a, const void *b)
+{
+	return *(const int *)a - *(const int *)b;
+}
+
+static void sl_summary_histogram(FILE *out, const struct sl_student *s, int n,
+				 int total)
+{
+	int buckets[11] = { 0 }, graded = 0, sum = 0;
+	int *scores = calloc((size_t)n + 1, sizeof(int));
+
+	for (int i = 0; i < n; i++) {
+		int pct;
+
+		if (!s[i].graded)
+			continue;
+		pct = total ? s[i].score * 100 / total : 0;
+		buckets[pct >= 100 ? 10 : pct / 10]++;
+		sum += s[i].score;
+		if (scores)
+			scores[graded] = s[i].score;
+		graded++;
+	}
+	fputs("## Score distribution\n\n```\n", out);
+	for (int b = 0; b <= 10; b++) {
+		if (b == 10)
+			fprintf(out, "    100 %4d ", buckets[b]);
+		else
+			fprintf(out, "%3d-%3d %4d ", b * 10, b * 10 + 9,
+				buckets[b]);
+		for (int k = 0; k < buckets[b]; k++)
+			fputc('#', out);
+		fputc('\n', out);
+	}
+	fputs("```\n\n", out);
+	if (graded && scores) {
+		qsort(scores, (size_t)graded, sizeof(int), sl_compare_int);
+		fprintf(out, "Mean %.1f, median %d of %d points, over %d graded "
+			     "submission(s).\n\n",
+			(double)sum / graded, scores[graded / 2], total, graded);
+	}
+	free(scores);
+}
+
+int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
+		     int n, const char *path, char *err, size_t errlen)
+{
+	FILE *out = sl_open_out(path, err, errlen);
+	int graded = 0;
+
+	if (!out)
+		return -1;
+	for (int i = 0; i < n; i++)
+		graded += s[i].graded;
+	fprintf(out, "# socklab batch: %s-%s\n\n%d submission(s): %d graded, "
+		     "%d not graded.\n\n",
+		lab->number, lab->name, n, graded, n - graded);
+	sl_summary_histogram(out, s, n, sl_lab_total_points(lab));
+	for (int i = 0; i < n; i++)
+		if (s[i].regraded)
+			fprintf(out, "- `%s` timed out next to a submission whose "
+				     "programs timed out or crashed; it was graded "
+				     "again, alone, and that result counts.\n\n",
+				s[i].id);
+	fputs("## Checks: what to reteach\n\n"
+	      "| check | points | failed | most common failure |\n"
+	      "| --- | ---: | ---: | --- |\n",
+	      out);
+	for (int c = 0; c < lab->nchecks; c++) {
+		int failed = 0, times;
+		const char *common;
+
+		for (int i = 0; i < n; i++)
+			failed += s[i].graded && s[i].points[c] >= 0 &&
+				  s[i].status[c] != HX_PASS &&
+				  s[i].status[c] != HX_SKIPPED;
+		common = sl_common_message(s, n, c, &times);
+		fprintf(out, "| `%s`%s | %d | %d of %d | ", lab->checks[c].id,
+			(lab->checks[c].flags & SL_HIDDEN) ? " (hidden)" : "",
+			lab->checks[c].points, failed, graded);
+		if (times) {
+			sl_put_cell(out, common);
+			fprintf(out, " (%d)", times);
+		}
+		fputs(" |\n", out);
+	}
+	fprintf(out, "\nHidden checks: %d, worth %d points on top of the public "
+		     "%d; they run in batch and exported grading only.\n",
+		sl_lab_hidden_count(lab), sl_lab_hidden_points(lab),
+		sl_lab_total_points(lab));
+	if (graded < n) {
+		fputs("\n## Not graded\n\n", out);
+		for (int i = 0; i < n; i++)
+			if (!s[i].graded) {
+				fprintf(out, "- `%s` (%s): ", s[i].id, s[i].source);
+				sl_put_cell(out, s[i].problem);
+				fputc('\n', out);
+			}
+	}
+	return sl_close_out(out, path, err, errlen);
+}

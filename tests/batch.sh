@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# batch.sh SOCKLAB - proves `socklab batch` on a generated class of labs 01
+# and 02: references score 100, stubs 0, each mutant fails exactly its
+# "Fails:" checks, every hostile or broken submission is reported by name
+# while the rest of the class is graded, nothing is left running, scores
+# match `socklab grade`; then the export formats (tests/exports/) and the
+# student release (nothing of reference/ in it; a clone builds and grades).
+#
+# batch.sh --bench SOCKLAB - submissions graded per minute at -j1 and -j2.
+set -u
+mode=test
+if [ "${1:-}" = --bench ]; then
+	mode=bench
+	shift
+fi
+socklab=$(realpath "$1")
+here=$(pwd)
+passed=0
+failed=0
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+mkdir -p "$scratch/tmp"
+
+ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
+bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
+have() { command -v "$1" >/dev/null 2>&1; }
+lab_dir() { basename "$(ls -d reference/"$1"-* | head -n 1)"; }
+
+# expect ID KIND ARG - what the class's student ID must get
+expect() { printf '%s\t%s\t%s\n' "$1" "$2" "$3" >>"$class.expect"; }
+
+# add_mutants LAB - one student per mutant: a patched reference folder
+add_mutants() {
+	local lab=$1 name
+	for mutant in tests/mutants/"$lab"/*.patch; do
+		[ -e "$mutant" ] || continue
+		name=mut-$(basename "$mutant" .patch)
+		mkdir -p "$class/$name"
+		cp reference/"$lab"/* "$class/$name"/
+		patch -s -d "$class/$name" -p1 <"$mutant" >/dev/null ||
+			{ bad "$lab $name: patch does not apply"; rm -rf "${class:?}/$name"; continue; }
+		expect "$name" mutant "$(sed -n 's/^Fails: *//p' "$mutant" | tr ' ' '\n' | grep . | sort | tr '\n' ' ')"
+	done
+}
+
+# add_common LAB - references as a folder, a zip of its folder and a
+# tar.gz of its files; the stubs; a student with two archives; an empty one
+add_common() {
+	local lab=$1
+	mkdir -p "$class/ref-folder" "$class/stub" "$class/empty" "$scratch/z"
+	cp reference/"$lab"/* "$class/ref-folder"/
+	cp labs/"$lab"/* "$class/stub"/
+	(cd reference && zip -qr "$class/ref-zip.zip" "$lab")
+	tar -czf "$class/ref-tgz.tar.gz" -C reference/"$lab" .
+	cp "$class/ref-zip.zip" "$class/dup.zip"
+	cp "$class/ref-tgz.tar.gz" "$class/dup.tar.gz"
+	expect ref-folder total 100
+	expect ref-zip total 100
+	expect ref-tgz total 100
+	expect stub total 0
+	expect dup refused "two submissions"
+	expect empty refused "none of the lab's files"
+}
+
+# add_hostile LAB - programs that hang, crash, flood, fork, detach
+add_hostile() {
+	local lab=$1 name file want
+	for hostile in tests/hostile/*.c; do
+		[ -e "$hostile" ] || continue
+		[ "$(sed -n 's/^ \* Lab: *//p' "$hostile")" = "$lab" ] || continue
+		name=hostile-$(basename "$hostile" .c)
+		file=$(sed -n 's/^ \* Replaces: *//p' "$hostile")
+		want=$(sed -n 's/^ \* Expect: *//p' "$hostile")
+		mkdir -p "$class/$name"
+		cp reference/"$lab"/* "$class/$name"/
+		cp "$hostile" "$class/$name/$file"
+		expect "$name" hostile "$want"
+	done
+}
+
+# add_broken LAB - archives and names the batch must refuse, by name
+add_broken() {
+	local lab=$1 file
+	file=$(cd reference/"$lab" && ls | head -n 1)
+	printf 'not an archive at all' >"$class/corrupt.tar.gz"
+	head -c 3000 "$class/ref-zip.zip" >"$class/truncated.zip"
+	head -c $((24 << 20)) /dev/zero >"$scratch/z/zeros"
+	(cd "$scratch/z" && zip -q "$class/bomb.zip" zeros)
+	tar -czf "$class/gzbomb.tar.gz" -C "$scratch/z" zeros
+	mkdir -p "$class/odd name" "$class/-dash"
+	cp reference/"$lab"/* "$class/odd name"/
+	printf 'a class folder holds folders and archives only\n' >"$class/notes.txt"
+	mkdir -p "$scratch/many"
+	for i in $(seq 1 205); do : >"$scratch/many/f$i.c"; done
+	tar -czf "$class/toomany.tar.gz" -C "$scratch/many" .
+	expect corrupt refused "corrupt"
+	expect truncated refused "corrupt"
+	expect bomb refused "zip bomb"
+	expect gzbomb refused "zip bomb"
+	expect "odd?name" refused "odd name"
+	expect "-dash" refused "odd name"
+	expect notes.txt refused "not a folder"
+	expect toomany refused "more than 200 files"
+	if ! have python3; then
+		echo "SKIP hand-made hostile archive entries: no python3 here"
+		return
+	fi
+	python3 - "$class" "reference/$lab/$file" "$file" <<'PY'
+import io, sys, tarfile, zipfile
+out, src, name = sys.argv[1], sys.argv[2], sys.argv[3]
+data = open(src, "rb").read()
+def tar(path, entries):
+    with tarfile.open(path, "w:gz") as t:
+        for info in entries:
+            t.addfile(info, io.BytesIO(data) if info.isfile() else None)
+def entry(n, kind=tarfile.REGTYPE, link=""):
+    i = tarfile.TarInfo(n); i.type = kind; i.linkname = link
+    i.size = len(data) if kind == tarfile.REGTYPE else 0
+    return i
+tar(out + "/traversal.tar.gz", [entry(name), entry("../../evil-" + name)])
+tar(out + "/absolute.tar.gz", [entry("/tmp/evil-" + name)])
+tar(out + "/symlink.tar.gz", [entry(name, tarfile.SYMTYPE, "/etc/passwd")])
+tar(out + "/hardlink.tar.gz", [entry(name, tarfile.LNKTYPE, "/etc/passwd")])
+tar(out + "/ctrlname.tar.gz", [entry("evil\nname.c")])
+with zipfile.ZipFile(out + "/zipslip.zip", "w") as z:
+    z.writestr(name, data)
+    z.writestr("../../evil-" + name, data)
+with zipfile.ZipFile(out + "/ziplink.zip", "w") as z:
+    i = zipfile.ZipInfo(name); i.create_system = 3
+    i.external_attr = 0o120777 << 16
+    z.writestr(i, "/etc/passwd")
+PY
+	expect traversal refused "leaves the archive"
+	expect absolute refused "absolute path"
+	expect symlink refused "symbolic link"
+	expect hardlink refused "hard link"
+	expect ctrlname refused "odd file name"
+	expect zipslip refused "leaves the archive"
+	expect ziplink refused "symbolic link"
+}
+
+# ID's gradebook row (ids hold no commas), and its last field, the problem
+row() { grep -m 1 "^$1," "$out/gradebook.csv"; }
+problem() { row "$1" | cut -d, -f"$ncols"- | sed 's/^"//; s/"$//; s/""/"/g'; }
+
+# failing public checks of ID, from its feedback file
+failing() {
+	awk -v hidden=" $hidden_ids " '$1 ~ /^(fail|timeout|crash|error)$/ &&
+		index(hidden, " " $3 " ") == 0 { print $3 }' "$out/$1.txt" |
+		sort | tr '\n' ' '
+}
+
+# leftovers: processes still running a program built under the batch's tmp
+# (the folder reaches awk through the environment, so awk never matches itself)
+leftovers() { ps -eo stat=,args= | DIR="$scratch/tmp" awk 'index($0, ENVIRON["DIR"]) && $1 !~ /^Z/' | head -n 3; }
+
+run_batch() {
+	local lab=$1 dirname=$2
+	class=$scratch/class-$lab
+	out=$scratch/grades-$lab
+	: >"$class.expect"
+	mkdir -p "$class"
+	add_common "$dirname"
+	add_mutants "$dirname"
+	if [ "$lab" = 02 ]; then
+		add_hostile "$dirname"
+		add_broken "$dirname"
+	fi
+	start=$(date +%s%N)
+	TMPDIR=$scratch/tmp timeout 600 "$socklab" batch "$lab" "$class" --out "$out" \
+		-j 2 --format gradescope 2>"$out.log"
+	status=$?
+	ms=$((($(date +%s%N) - start) / 1000000))
+	students=$(wc -l <"$class.expect")
+	if [ "$status" = 0 ] && [ -s "$out/gradebook.csv" ] && [ -s "$out/summary.md" ]; then
+		ok "$lab batch of $students submissions ran in $ms ms"
+	else
+		bad "$lab batch: exit $status"
+		tail -n 20 "$out.log"
+		return
+	fi
+	hidden_ids=$(head -n 1 "$out/gradebook.csv" | tr ',' '\n' | sed -n 's/^hidden://p' | tr '\n' ' ')
+	ncols=$(head -n 1 "$out/gradebook.csv" | tr ',' '\n' | wc -l)
+	while IFS=$'\t' read -r id kind want; do
+		total=$(row "$id" | cut -d, -f2)
+		case $kind in
+		total)
+			[ "$total" = "$want" ] && ok "$lab $id: $total" ||
+				bad "$lab $id: $total, expected $want, failing: $(failing "$id")" ;;
+		mutant)
+			got=$(failing "$id")
+			if [ -n "$total" ] && [ "$total" -lt 100 ] && [ "$got" = "$want" ]; then
+				ok "$lab $id: $total, caught by: $got"
+			else
+				bad "$lab $id: $total, expected to fail [$want], failed [$got]"
+			fi ;;
+		hostile)
+			if [ -n "$total" ] && [ "$total" -lt 100 ] && grep -qF -- "$want" "$out/$id.txt"; then
+				ok "$lab $id: $total, reported as \"$want\""
+			else
+				bad "$lab $id: $total, \"$want\" not in its feedback"
+			fi ;;
+		refused)
+			why=$(problem "$id")
+			if [ "$total" = 0 ] && grep -qF -- "$want" <<<"$why" &&
+				grep -qF -- "\`$id\`" "$out/summary.md"; then
+				ok "$lab $id: refused by name: $why"
+			else
+				bad "$lab $id: total '$total', expected \"$want\", got \"$why\""
+			fi ;;
+		esac
+	done <"$class.expect"
+	rows=$(($(wc -l <"$out/gradebook.csv") - 1))
+	# dup.zip and dup.tar.gz are two rows of one student
+	[ "$rows" = $((students + 1)) ] && ok "$lab gradebook: $rows rows, one per submission" ||
+		bad "$lab gradebook: $rows rows for $((students + 1)) submissions"
+	grep -q '^## Score distribution' "$out/summary.md" &&
+		grep -q 'most common failure' "$out/summary.md" &&
+		ok "$lab summary.md: distribution and most common failures" ||
+		bad "$lab summary.md lacks its sections"
+	left=$(leftovers)
+	[ -z "$left" ] && ok "$lab nothing left running" || bad "$lab still running: $left"
+	[ -z "$(ls "$scratch/tmp")" ] && ok "$lab temporary folders removed" ||
+		bad "$lab left in the temporary folder: $(ls "$scratch/tmp")"
+	[ -z "$(find "$scratch" /tmp -maxdepth 2 -name 'evil*' 2>/dev/null)" ] &&
+		ok "$lab no archive entry escaped its folder" || bad "$lab an archive entry escaped"
+	# the same score as `socklab grade` with the same seed
+	one=$(sed -n 's/\tmutant\t.*//p' "$class.expect" | head -n 1)
+	if [ -n "$one" ]; then
+		alone=$("$socklab" grade "$lab" --dir "$class/$one" --hidden --format tsv |
+			awk -F'\t' '$1 == "total" { print $3 }')
+		[ "$alone" = "$(row "$one" | cut -d, -f2)" ] &&
+			ok "$lab $one: batch and grade agree ($alone)" ||
+			bad "$lab $one: batch $(row "$one" | cut -d, -f2), grade $alone"
+	fi
+	if have python3; then
+		python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' \
+			"$out"/*.json && ok "$lab per-student JSON and Gradescope files parse" ||
+			bad "$lab some per-student JSON does not parse"
+	fi
+}
+
+bench_class() {
+	local lab=$1 dirname=$2
+	class=$scratch/bench-$lab
+	: >"$class.expect"
+	mkdir -p "$class"
+	add_common "$dirname"
+	add_mutants "$dirname"
+	rm -rf "$class"/dup.* "$class/empty"
+}
+
+if [ "$mode" = bench ]; then
+	total=0
+	for lab in 01 02; do
+		bench_class "$lab" "$(lab_dir "$lab")"
+		total=$((total + $(ls "$class" | wc -l)))
+	done
+	for jobs in 1 2; do
+		start=$(date +%s%N)
+		for lab in 01 02; do
+			"$socklab" batch "$lab" "$scratch/bench-$lab" --out "$scratch/out" -j "$jobs" 2>/dev/null
+		done
+		ms[$jobs]=$((($(date +%s%N) - start) / 1000000))
+		echo "batch -j$jobs: $total submissions in ${ms[$jobs]} ms: $((total * 60000 / ${ms[$jobs]})) per minute"
+	done
+	awk -v a="${ms[1]}" -v b="${ms[2]}" 'BEGIN { printf "batch -j2 / -j1 throughput: %.2f\n", a / b }'
+	exit 0
+fi
+
+for lab in 01 02; do
+	run_batch "$lab" "$(lab_dir "$lab")"
+done
+"$socklab" batch 02 "$scratch/no-such-class" --out "$scratch/none" 2>/dev/null
+[ $? = 2 ] && ok "a missing class folder: exit 2" || bad "a missing class folder: not exit 2"
+
+if tests/exports/check.sh "$socklab" 02 >"$scratch/exports.log"; then
+	ok "$(tail -n 1 "$scratch/exports.log")"
+else
+	bad "export formats:"
+	grep -v '^ok' "$scratch/exports.log"
+fi
+
+# the student release: nothing of reference/ or the hidden checks in it
+release=$scratch/release
+if scripts/student-release.sh "$release" >"$scratch/release.log" 2>&1; then
+	ok "student release written"
+	leaks=""
+	for f in reference/*/*; do
+		twin=labs/${f#reference/}
+		cmp -s "$f" "$twin" 2>/dev/null && continue # the same in labs/: no secret
+		sum=$(cksum <"$f")
+		while IFS= read -r g; do
+			[ "$(cksum <"$g")" = "$sum" ] && leaks="$leaks ${g#"$release"/}"
+		done < <(find "$release" -type f -size "$(stat -c %s "$f")c")
+	done
+	for f in grader/checks/hidden/*.c tests/mutants/*/*.patch; do
+		[ -e "$f" ] || continue
+		sum=$(cksum <"$f")
+		while IFS= read -r g; do
+			[ "$(cksum <"$g")" = "$sum" ] && leaks="$leaks ${g#"$release"/}"
+		done < <(find "$release" -type f -size "$(stat -c %s "$f")c")
+	done
+	for d in reference tests/mutants grader/checks/hidden tests/hostile; do
+		[ -e "$release/$d" ] && leaks="$leaks $d/"
+	done
+	[ -z "$leaks" ] && ok "release holds nothing of reference/, mutants or hidden checks" ||
+		bad "release leaks:$leaks"
+	clone=$scratch/clone
+	if (cd "$release" && git init -q && git add -A &&
+		git -c user.name=socklab -c user.email=socklab@invalid commit -qm release) &&
+		git clone -q "$release" "$clone" &&
+		(cd "$clone" && make -s bin/socklab >/dev/null 2>&1); then
+		(cd "$clone" && timeout 120 make -s grade LAB=01 >"$scratch/clone-grade.log" 2>&1)
+		gs=$?
+		# make fails (status 2) because the stubs fail their checks
+		if [ "$gs" = 2 ] && grep -q '^score 0/100' "$scratch/clone-grade.log"; then
+			ok "a clone of the release builds and grades (stubs: 0/100)"
+		else
+			bad "a clone of the release: make grade exit $gs"
+			tail -n 5 "$scratch/clone-grade.log"
+		fi
+		if (cd "$clone" && timeout 300 make -s test </dev/null >"$scratch/clone-test.log" 2>&1); then
+			ok "make test passes in a clone of the release"
+		else
+			bad "make test fails in a clone of the release"
+			tail -n 15 "$scratch/clone-test.log"
+		fi
+	else
+		bad "a clone of the release does not build"
+	fi
+else
+	bad "student release failed"
+	tail -n 10 "$scratch/release.log"
+fi
+cd "$here" || exit 1
+
+echo
+echo "batch: $passed passed, $failed failed"
+[ "$failed" = 0 ]
