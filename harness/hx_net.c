@@ -368,15 +368,6 @@ int hx_tcp_accept(struct hx_check *c, struct hx_conn *listener,
 	return 0;
 }
 
-static void hx_pause(int ms)
-{
-	/* a fault plan's delay: the test is about time itself */
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
-
-	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
-		;
-}
-
 /* Sends one piece completely, under the deadline. */
 static int hx_send_piece(struct hx_check *c, struct hx_conn *conn,
 			 const char *data, size_t len, int64_t deadline)

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "hx_time.h"
 
+#include <errno.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -64,4 +65,13 @@ void hx_backoff(int *attempt, int64_t deadline)
 	ts.tv_nsec = (long)wait_ms * 1000000L;
 	nanosleep(&ts, NULL);
 	(*attempt)++;
+}
+
+void hx_pause(int ms)
+{
+	/* a fault plan's delay: the test is about time itself */
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
+		;
 }

@@ -23,4 +23,8 @@ int hx_remaining_ms(int64_t deadline);
  * 32 ms, never past the deadline. *attempt counts the tries. */
 void hx_backoff(int *attempt, int64_t deadline);
 
+/* Pauses ms milliseconds (unscaled): only where the test is about time
+ * itself, such as a fault plan's delay between pieces. */
+void hx_pause(int ms);
+
 #endif

@@ -429,7 +429,6 @@ static void send_in_pieces(struct hx_check *c, struct hx_conn *conn,
 
 	while (len > 0) {
 		size_t piece = (size_t)hx_random_between(c, 1, max_piece);
-		const struct timespec pause = {0, 1000000L};
 		struct pollfd pfd = {.fd = conn->fd, .events = POLLOUT};
 		ssize_t n;
 
@@ -449,7 +448,7 @@ static void send_in_pieces(struct hx_check *c, struct hx_conn *conn,
 		hx_record(c, conn->id, '>', data, (size_t)n);
 		data += n;
 		len -= (size_t)n;
-		nanosleep(&pause, NULL); /* a fault plan's pause */
+		hx_pause(1); /* a fault plan's pause */
 	}
 }
 
