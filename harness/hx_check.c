@@ -192,8 +192,7 @@ long hx_random_between(struct hx_check *c, long low, long high)
 	return low + (long)(hx_random(c) % (uint64_t)(high - low + 1));
 }
 
-/* A port nobody uses now: bind port 0 and read what the kernel chose. */
-static int hx_free_port(void)
+int hx_free_port(void)
 {
 	struct sockaddr_in addr = { .sin_family = AF_INET };
 	socklen_t len = sizeof(addr);

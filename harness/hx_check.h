@@ -97,6 +97,10 @@ uint64_t hx_random(struct hx_check *c);
 /* A number in [low, high]. */
 long hx_random_between(struct hx_check *c, long low, long high);
 
+/* A TCP port free on 127.0.0.1 now (the kernel's choice for port 0), or
+ * -1. Another process may take it before it is used. */
+int hx_free_port(void);
+
 /* Port number n (0, 1, ...) for this check: fixed inside a namespace,
  * a free ephemeral port in the degraded mode. */
 int hx_port(struct hx_check *c, int n);

@@ -261,6 +261,24 @@ static int hx_address(const char *host, int port, struct sockaddr_storage *addr,
 	return -1;
 }
 
+/* A non-blocking socket of type for host:port, its address in addr, set
+ * up as conn; the socket, or -1 after recording why. */
+static int hx_open_socket(struct hx_check *c, struct hx_conn *conn,
+			  const char *host, int port, int type,
+			  struct sockaddr_storage *addr, socklen_t *len)
+{
+	int fd;
+
+	conn->fd = -1;
+	if (hx_address(host, port, addr, len) < 0)
+		return hx_fail(c, HX_ERROR, "bad peer address %s", host);
+	fd = socket(addr->ss_family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return hx_fail(c, HX_ERROR, "socket: %s", strerror(errno));
+	hx_conn_init(c, conn, fd);
+	return fd;
+}
+
 /* Waits for fd to be ready for events; 1 ready, 0 timeout, -1 error. */
 static int hx_wait_fd(int fd, short events, int64_t deadline)
 {
@@ -283,14 +301,9 @@ int hx_tcp_connect(struct hx_check *c, struct hx_conn *conn, const char *host,
 	int fd, err = 0;
 	socklen_t errlen = sizeof(err);
 
-	conn->fd = -1;
-	if (hx_address(host, port, &addr, &len) < 0)
-		return hx_fail(c, HX_ERROR, "bad peer address %s", host);
-	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = hx_open_socket(c, conn, host, port, SOCK_STREAM, &addr, &len);
 	if (fd < 0)
-		return hx_fail(c, HX_ERROR, "socket: %s", strerror(errno));
-	hx_conn_init(c, conn, fd);
+		return -1;
 	if (connect(fd, (struct sockaddr *)&addr, len) < 0 &&
 	    errno != EINPROGRESS) {
 		err = errno;
@@ -322,14 +335,9 @@ int hx_tcp_listen(struct hx_check *c, struct hx_conn *listener,
 	int one = 1;
 	int fd;
 
-	listener->fd = -1;
-	if (hx_address(host, port, &addr, &len) < 0)
-		return hx_fail(c, HX_ERROR, "bad peer address %s", host);
-	fd = socket(addr.ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = hx_open_socket(c, listener, host, port, SOCK_STREAM, &addr, &len);
 	if (fd < 0)
-		return hx_fail(c, HX_ERROR, "socket: %s", strerror(errno));
-	hx_conn_init(c, listener, fd);
+		return -1;
 	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, 64) < 0) {
 		int err = errno;
@@ -592,14 +600,9 @@ int hx_udp_open(struct hx_check *c, struct hx_conn *conn, const char *host,
 	socklen_t len;
 	int fd;
 
-	conn->fd = -1;
-	if (hx_address(host, port, &addr, &len) < 0)
-		return hx_fail(c, HX_ERROR, "bad peer address %s", host);
-	fd = socket(addr.ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC,
-		    0);
+	fd = hx_open_socket(c, conn, host, port, SOCK_DGRAM, &addr, &len);
 	if (fd < 0)
-		return hx_fail(c, HX_ERROR, "socket: %s", strerror(errno));
-	hx_conn_init(c, conn, fd);
+		return -1;
 	if (bind(fd, (struct sockaddr *)&addr, len) < 0) {
 		int err = errno;
 

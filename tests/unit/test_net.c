@@ -16,7 +16,7 @@ struct pair {
 
 static void pair_open(struct hx_check *c, struct pair *p)
 {
-	int port = unit_free_port();
+	int port = hx_free_port();
 
 	assert_true(port > 0);
 	assert_int_equal(hx_tcp_listen(c, &p->listener, "127.0.0.1", port), 0);
@@ -391,7 +391,7 @@ static void test_net_connect_refused_fails(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_conn conn;
-	int port = unit_free_port();
+	int port = hx_free_port();
 
 	assert_int_equal(hx_tcp_connect(&f->c, &conn, "127.0.0.1", port, 2000),
 			 -1);
@@ -416,7 +416,7 @@ static void test_net_listen_on_taken_port_is_error(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_conn listener;
-	int port = unit_free_port();
+	int port = hx_free_port();
 	int fd = plain_socket(AF_INET, SOCK_STREAM, port, 1);
 
 	assert_true(fd >= 0);
@@ -434,7 +434,7 @@ static void test_net_accept_times_out(void **state)
 	int64_t start;
 
 	assert_int_equal(hx_tcp_listen(&f->c, &listener, "127.0.0.1",
-				       unit_free_port()),
+				       hx_free_port()),
 			 0);
 	start = hx_now_ms();
 	assert_int_equal(hx_tcp_accept(&f->c, &listener, &conn, 200), -1);
@@ -454,7 +454,7 @@ static void test_net_wait_ready_fails_fast_when_server_exits(void **state)
 	int64_t start = hx_now_ms();
 
 	assert_non_null(server);
-	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, unit_free_port(),
+	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(),
 				       10000),
 			 -1);
 	assert_true(hx_now_ms() - start < unit_scaled(5000));
@@ -471,7 +471,7 @@ static void test_net_wait_ready_crash_is_crash(void **state)
 		hx_start_labelled(&f->c, "server", "/bin/sh", args);
 
 	assert_non_null(server);
-	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, unit_free_port(),
+	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(),
 				       10000),
 			 -1);
 	assert_int_equal(f->c.status, HX_CRASH);
@@ -482,7 +482,7 @@ static void test_net_wait_ready_succeeds_when_listening(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *server = start_idle_server(&f->c);
-	int port = unit_free_port();
+	int port = hx_free_port();
 	int fd = plain_socket(AF_INET, SOCK_STREAM, port, 1);
 	int64_t start = hx_now_ms();
 
@@ -499,7 +499,7 @@ static void test_net_wait_ready_needs_listen_for_tcp(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *server = start_idle_server(&f->c);
-	int port = unit_free_port();
+	int port = hx_free_port();
 	int fd = plain_socket(AF_INET, SOCK_STREAM, port, 0);
 
 	assert_non_null(server);
@@ -514,7 +514,7 @@ static void test_net_wait_ready_udp_bound(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *server = start_idle_server(&f->c);
-	int port = unit_free_port();
+	int port = hx_free_port();
 	int fd = plain_socket(AF_INET, SOCK_DGRAM, port, 0);
 
 	assert_non_null(server);
@@ -528,7 +528,7 @@ static void test_net_wait_ready_sees_ipv6_listener(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *server;
-	int port = unit_free_port();
+	int port = hx_free_port();
 	int fd = plain_socket(AF_INET6, SOCK_STREAM, port, 1);
 
 	if (fd < 0)
@@ -545,7 +545,7 @@ static void test_net_udp_round_trip(void **state)
 	struct hx_conn a, b;
 	struct sockaddr_in self;
 	socklen_t len = sizeof(self);
-	int port = unit_free_port();
+	int port = hx_free_port();
 
 	assert_int_equal(hx_udp_open(&f->c, &a, "127.0.0.1", 0), 0);
 	assert_int_equal(hx_udp_open(&f->c, &b, "127.0.0.1", port), 0);
@@ -573,7 +573,7 @@ static void test_net_udp_recv_replaces_buffer(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_conn a, b;
-	int port = unit_free_port();
+	int port = hx_free_port();
 
 	hx_udp_open(&f->c, &a, "127.0.0.1", 0);
 	hx_udp_open(&f->c, &b, "127.0.0.1", port);

@@ -178,23 +178,4 @@ static inline int unit_message_has(const struct hx_check *c, const char *text)
 	return 0;
 }
 
-/* A TCP port on 127.0.0.1 that nothing uses now: the kernel's choice for
- * port 0. */
-static inline int unit_free_port(void)
-{
-	struct sockaddr_in addr = { .sin_family = AF_INET };
-	socklen_t len = sizeof(addr);
-	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int port = -1;
-
-	if (fd < 0)
-		return -1;
-	addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	if (bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0 &&
-	    getsockname(fd, (struct sockaddr *)&addr, &len) == 0)
-		port = ntohs(addr.sin_port);
-	close(fd);
-	return port;
-}
-
 #endif
