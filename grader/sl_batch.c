@@ -445,15 +445,17 @@ static int sl_has_status(const struct sl_student *s, int count,
 	return 0;
 }
 
-/* A student with a timeout who was graded next to one whose programs
- * timed out or crashed may have lost to that neighbour's load (a fork
- * bomb, a spinning server): such students are graded again, alone, and
- * the second result counts, as `socklab grade` would give it. */
+/* A student with a timeout (or an error: a timing check that found the
+ * machine too busy) who was graded next to one whose programs timed out
+ * or crashed may have lost to that neighbour's load (a fork bomb, a
+ * spinning server): such students are graded again, alone, and the second
+ * result counts, as `socklab grade` would give it. */
 static int sl_needs_regrade(const struct sl_lab *lab, const struct sl_student *s,
 			    int n, int i)
 {
 	if (!s[i].graded || s[i].regraded ||
-	    !sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_TIMEOUT))
+	    (!sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_TIMEOUT) &&
+	     !sl_has_status(&s[i], lab->nchecks, HX_ERROR, HX_ERROR)))
 		return 0;
 	for (int k = 0; k < n; k++)
 		if (k != i && s[k].graded && s[k].started_ms < s[i].ended_ms &&
