@@ -2,7 +2,8 @@
 # meta.sh SOCKLAB LAB... - proves the grader on each lab:
 #   the reference scores full marks (REFERENCE_RUNS times, default 3);
 #   the stubs score zero, fail every check, and finish within 30 s;
-#   each mutant fails exactly the checks its "Fails:" line names;
+#   each mutant fails exactly the checks its "Fails:" line names (hidden
+#   checks included: the meta tests grade as the course does);
 #   every check is caught by at least one mutant;
 #   each hostile submission is reported by name and leaves nothing running.
 set -u
@@ -18,7 +19,7 @@ ok() { passed=$((passed + 1)); printf 'ok   %s\n' "$*"; }
 bad() { failed=$((failed + 1)); printf 'FAIL %s\n' "$*"; }
 
 # grade LAB DIR - tab-separated results on stdout
-grade() { "$socklab" grade "$1" --dir "$2" --format tsv 2>&1; }
+grade() { "$socklab" grade "$1" --dir "$2" --hidden --format tsv 2>&1; }
 failing() { awk -F'\t' '$1 != "total" && $2 != "pass" { print $1 }' | sort | tr '\n' ' '; }
 total() { awk -F'\t' '$1 == "total" { print $3 "/" $4 }'; }
 
@@ -67,7 +68,7 @@ for lab in "$@"; do
 			bad "$lab mutant $name: expected to fail [$want], failed [$got]"
 		fi
 	done
-	for id in $("$socklab" grade "$lab" --dir reference --format tsv | awk -F'\t' '$1 != "total" { print $1 }'); do
+	for id in $("$socklab" grade "$lab" --dir reference --hidden --format tsv | awk -F'\t' '$1 != "total" { print $1 }'); do
 		case " $caught " in
 		*" $id "*) ;;
 		*) bad "$lab check $id is not caught by any mutant" ;;
