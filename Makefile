@@ -123,8 +123,10 @@ memcheck: $(SOCKLAB)
 coverage:
 	@scripts/install-deps.sh coverage
 	$(MAKE) clean-build
-	$(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE" UNIT_LDFLAGS=--coverage \
-	  unit meta
+	@# each sandbox runs as a user of its own: the counts files it
+	@# writes, and those it finds, must be writable by every user
+	umask 000 && $(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE" \
+	  UNIT_LDFLAGS=--coverage unit meta
 	@mkdir -p $(BIN)/coverage
 	gcovr --root . --filter 'harness/' --filter 'grader/' \
 	  --exclude 'grader/checks/' --branches \
