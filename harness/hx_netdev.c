@@ -44,7 +44,8 @@ static void *hx_rtnl_start(struct hx_rtnl *r, int type, int flags,
 	return NLMSG_DATA(&r->msg.hdr);
 }
 
-/* Appends an attribute; returns it (a nest is closed by hx_rtnl_end). */
+/* Appends an attribute of len bytes from data (zeroes when data is NULL);
+ * returns it (a nest is closed by hx_rtnl_end). */
 static struct rtattr *hx_rtnl_add(struct hx_rtnl *r, int type, const void *data,
 				  size_t len)
 {
@@ -53,8 +54,11 @@ static struct rtattr *hx_rtnl_add(struct hx_rtnl *r, int type, const void *data,
 
 	attr->rta_type = (unsigned short)type;
 	attr->rta_len = (unsigned short)RTA_LENGTH(len);
-	if (len)
+	/* no data: a zeroed body the caller fills (VETH_INFO_PEER) */
+	if (len && data)
 		memcpy(RTA_DATA(attr), data, len);
+	else if (len)
+		memset(RTA_DATA(attr), 0, len);
 	r->msg.hdr.nlmsg_len =
 	    NLMSG_ALIGN(r->msg.hdr.nlmsg_len) + RTA_ALIGN(attr->rta_len);
 	return attr;
@@ -113,7 +117,6 @@ static int hx_rtnl_call(struct hx_rtnl *r)
 static int hx_rtnl_new_veth(struct hx_rtnl *r)
 {
 	struct rtattr *linkinfo, *data, *peer;
-	struct ifinfomsg *peer_info;
 
 	hx_rtnl_start(r, RTM_NEWLINK, NLM_F_CREATE | NLM_F_EXCL,
 		      sizeof(struct ifinfomsg));
@@ -122,9 +125,7 @@ static int hx_rtnl_new_veth(struct hx_rtnl *r)
 	hx_rtnl_add(r, IFLA_INFO_KIND, "veth", sizeof("veth"));
 	data = hx_rtnl_add(r, IFLA_INFO_DATA, NULL, 0);
 	/* VETH_INFO_PEER holds an ifinfomsg, then the peer's attributes. */
-	peer = hx_rtnl_add(r, VETH_INFO_PEER, NULL, sizeof(*peer_info));
-	peer_info = RTA_DATA(peer);
-	memset(peer_info, 0, sizeof(*peer_info));
+	peer = hx_rtnl_add(r, VETH_INFO_PEER, NULL, sizeof(struct ifinfomsg));
 	hx_rtnl_add(r, IFLA_IFNAME, HX_NETDEV_PEER, sizeof(HX_NETDEV_PEER));
 	hx_rtnl_end(r, peer);
 	hx_rtnl_end(r, data);
