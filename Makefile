@@ -126,7 +126,7 @@ coverage:
 	@# each sandbox runs as a user of its own: the counts files it
 	@# writes, and those it finds, must be writable by every user
 	umask 000 && $(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE" \
-	  UNIT_LDFLAGS=--coverage unit meta
+	  UNIT_LDFLAGS=--coverage unit meta batch-test
 	@mkdir -p $(BIN)/coverage
 	gcovr --root . --filter 'harness/' --filter 'grader/' \
 	  --exclude 'grader/checks/' --branches \
