@@ -5,7 +5,8 @@
 #   each mutant fails exactly the checks its "Fails:" line names (hidden
 #   checks included: the meta tests grade as the course does);
 #   every check is caught by at least one mutant;
-#   each hostile submission is reported by name and leaves nothing running.
+#   each hostile submission is reported by name and leaves nothing running;
+#   every handout's rubric is the one its check table prints.
 set -u
 socklab=$1
 shift
@@ -101,6 +102,13 @@ for hostile in tests/hostile/*.c; do
 		printf '%s\n' "$out" | tail -n 20
 	fi
 done
+
+# every handout's rubric is the one its check table prints
+if scripts/handouts.sh --check "$socklab" 2>"$scratch/handouts.err"; then
+	ok "every handout's rubric matches its check table"
+else
+	bad "handouts: $(cat "$scratch/handouts.err")"
+fi
 
 echo
 echo "meta: $passed passed, $failed failed"
