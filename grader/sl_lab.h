@@ -12,6 +12,7 @@
 #include "../harness/hx_net.h"
 #include "../harness/hx_proc.h"
 #include "../harness/hx_time.h"
+#include "../harness/hx_tools.h"
 
 #define SL_MAX_FILES 8
 #define SL_MAX_PROGRAMS 8

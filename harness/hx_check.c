@@ -18,6 +18,8 @@
 #include <unistd.h>
 
 #include "hx_proc.h"
+#include "hx_root.h"
+#include "hx_tools.h"
 #include "hx_time.h"
 
 /* Peers may run in threads; the transcript is shared. */
@@ -305,22 +307,25 @@ static int hx_write_file(const char *path, const char *content)
 
 int hx_fixture_file(struct hx_check *c, const char *path, const char *content)
 {
-	static int count;
-	char source[1024];
+	int rc;
 
 	if (!c->isolated)
 		return hx_skip(c, "needs a private mount namespace for a "
 				  "fixture %s, and this machine has none",
 			       path);
-	snprintf(source, sizeof(source), "%s/.fixture-%d", c->work_dir,
-		 count++);
-	if (hx_write_file(source, content) < 0)
-		return hx_fail(c, HX_ERROR, "fixture %s: write %s: %s", path,
-			       source, strerror(errno));
-	if (mount(source, path, NULL, MS_BIND, NULL) < 0)
-		return hx_fail(c, HX_ERROR, "fixture %s: mount: %s", path,
-			       strerror(errno));
-	return 0;
+	/* the sealed root is read-only to everyone but for this moment,
+	 * before the check starts a program */
+	if (hx_root_writable(1) < 0)
+		return hx_fail(c, HX_ERROR, "fixture %s: make / writable: %s",
+			       path, strerror(errno));
+	rc = hx_write_file(path, content);
+	if (rc < 0)
+		hx_fail(c, HX_ERROR, "fixture %s: write: %s", path,
+			strerror(errno));
+	if (hx_root_writable(0) < 0)
+		return hx_fail(c, HX_ERROR, "fixture %s: make / read-only: %s",
+			       path, strerror(errno));
+	return rc;
 }
 
 int hx_fixture_hostname(struct hx_check *c, const char *name)
@@ -331,44 +336,6 @@ int hx_fixture_hostname(struct hx_check *c, const char *name)
 	if (sethostname(name, strlen(name)) < 0)
 		return hx_fail(c, HX_ERROR, "sethostname %s: %s", name,
 			       strerror(errno));
-	return 0;
-}
-
-/* First frame of a sanitizer report in stderr, or NULL. */
-static int hx_sanitizer_summary(const struct hx_buf *err, struct hx_buf *out)
-{
-	const char *text = err->data ? err->data : "";
-	const char *report = strstr(text, "ERROR: AddressSanitizer: ");
-	const char *frame;
-
-	if (report) {
-		const char *end = strchr(report, '\n');
-		const char *kind = report + strlen("ERROR: ");
-
-		hx_buf_add(out, kind, end ? (size_t)(end - kind) : strlen(kind));
-		frame = strstr(report, "#0 ");
-		if (frame) {
-			const char *in = strstr(frame, " in ");
-			const char *eol = strchr(frame, '\n');
-
-			if (in && (!eol || in < eol))
-				hx_buf_addf(out, ", first frame:%.*s",
-					    (int)(eol ? eol - in : (long)strlen(in)),
-					    in);
-		}
-		return 1;
-	}
-	report = strstr(text, ": runtime error: ");
-	if (report) {
-		const char *start = report;
-		const char *end = strchr(report, '\n');
-
-		while (start > text && start[-1] != '\n')
-			start--;
-		hx_buf_addf(out, "UndefinedBehaviorSanitizer: %.*s",
-			    (int)(end ? end - start : (long)strlen(start)), start);
-		return 1;
-	}
 	return 0;
 }
 
@@ -423,6 +390,42 @@ static int hx_count_sandbox_processes(void)
 	return count - 1;
 }
 
+/* A sanitizer report is the cause of whatever failed before it: it
+ * becomes the verdict, and the earlier failure a note. */
+static void hx_note_sanitizer(struct hx_check *c)
+{
+	struct hx_buf reports;
+	char dir[600];
+
+	if (!c->sanitize)
+		return;
+	hx_buf_init(&reports);
+	hx_sanitizer_dir(c, dir, sizeof(dir));
+	if (hx_sanitizer_reports(dir, c->procs, c->nprocs, &reports) > 0) {
+		if (!hx_ok(c) && c->status != HX_CRASH)
+			hx_note(c, "(first seen as: %s)", c->message.data);
+		c->status = HX_PASS;
+		hx_fail(c, HX_CRASH, "%s", reports.data);
+	}
+	hx_buf_free(&reports);
+}
+
+/* The sandbox's own disks have a size: one that filled up is named. */
+static void hx_note_disks(struct hx_check *c)
+{
+	static const char *const disks[] = { "/tmp", "/dev/shm", HX_WORK_DIR };
+
+	if (!c->isolated)
+		return;
+	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++)
+		if (hx_root_full(disks[i]))
+			hx_note(c, "disk limit of %s reached (%d MiB, or its "
+				   "number of files): a write there failed",
+				disks[i],
+				strcmp(disks[i], HX_WORK_DIR) ? HX_TMP_MB :
+								HX_WORK_MB);
+}
+
 void hx_check_finish(struct hx_check *c)
 {
 	int running = c->isolated ? hx_count_sandbox_processes() : 0;
@@ -435,7 +438,6 @@ void hx_check_finish(struct hx_check *c)
 			running, HX_PROCESS_LIMIT);
 	for (int i = 0; i < c->nprocs; i++) {
 		struct hx_proc *p = c->procs[i];
-		struct hx_buf sanitizer;
 
 		if (c->valgrind && hx_proc_running(p)) {
 			/* a server the check left running: stop it the way
@@ -451,16 +453,8 @@ void hx_check_finish(struct hx_check *c)
 		if (hx_proc_running(p))
 			hx_proc_kill(p);
 		hx_proc_pump(p, 0);
-		hx_buf_init(&sanitizer);
-		if (hx_sanitizer_summary(&p->err, &sanitizer)) {
-			/* the report is the cause of whatever failed before */
-			if (!hx_ok(c) && c->status != HX_CRASH)
-				hx_note(c, "(first seen as: %s)", c->message.data);
-			if (c->status != HX_CRASH)
-				c->status = HX_PASS;
-			hx_fail(c, HX_CRASH, "%s: %s", p->label, sanitizer.data);
-		} else if (p->exited && WIFSIGNALED(p->wait_status) &&
-			   !p->stopped_by_harness) {
+		if (p->exited && WIFSIGNALED(p->wait_status) &&
+		    !p->stopped_by_harness) {
 			struct hx_buf how;
 
 			hx_buf_init(&how);
@@ -469,9 +463,10 @@ void hx_check_finish(struct hx_check *c)
 				how.data);
 			hx_buf_free(&how);
 		}
-		hx_buf_free(&sanitizer);
 		hx_proc_memcheck(p, &c->memcheck);
 	}
+	hx_note_sanitizer(c);
+	hx_note_disks(c);
 	if (c->status == HX_PASS || c->status == HX_SKIPPED)
 		return;
 	for (int i = 0; i < c->nprocs; i++)

@@ -34,8 +34,12 @@ struct hx_proc {
 	int timed_out;           /* 1 if a wait on it ran out of time */
 	int accepted;            /* 1 once its ending was as expected: its
 				    logs are left out of failure feedback */
-	char valgrind_log[512];  /* memcheck log file, "" when not used */
-	char tool_log[512];      /* log of spawn.tool, "" when not used */
+	const char *tool;        /* Valgrind tool it runs under ("memcheck",
+				    "helgrind", "drd"), NULL: none */
+	int log_fd;              /* read end of the tool's own log pipe, -1 */
+	int max_files;           /* its RLIMIT_NOFILE: descriptors from here
+				    up are the tool's own */
+	struct hx_buf log;       /* what the tool wrote there */
 };
 
 /* How to start a process, for the cases hx_start does not cover. */
@@ -46,6 +50,9 @@ struct hx_spawn {
 	int max_files;            /* RLIMIT_NOFILE; 0: the default, 1024 */
 	const char *tool;         /* run under this Valgrind tool ("helgrind",
 				     "drd"); NULL: none */
+	const char *cwd;          /* folder it starts in; NULL: the check's
+				     work folder */
+	int cpu_seconds;          /* RLIMIT_CPU; 0: the default, 20 */
 };
 
 struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn);
@@ -123,11 +130,7 @@ void hx_note_end(struct hx_check *c, struct hx_proc *p);
 /* Describes how it ended: "exit status 2", "killed by SIGSEGV". */
 void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out);
 
-/* For a process run with spawn.tool: fails the check when the tool
- * reported errors, naming the first one and where it happened. */
-int hx_proc_expect_tool_clean(struct hx_check *c, struct hx_proc *p);
-
-/* Valgrind's findings for a process run under memcheck, one line. */
-void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out);
+/* The folder the sanitizers write their reports to, for this check. */
+void hx_sanitizer_dir(const struct hx_check *c, char *out, size_t size);
 
 #endif

@@ -1,4 +1,5 @@
-/* hx_sandbox.c - namespaces per check; the verdict crosses back by pipe. */
+/* hx_sandbox.c - sealed sandboxes: namespaces, users, a control group,
+ * and the pipe a verdict crosses back by. */
 #define _GNU_SOURCE
 #include "hx_sandbox.h"
 
@@ -6,15 +7,16 @@
 #include <fcntl.h>
 #include <net/if.h>
 #include <poll.h>
+#include <pwd.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
-#include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,22 +32,56 @@ extern void __gcov_dump(void);
 
 #define HX_NS_FLAGS \
 	(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID)
+#define HX_SYNC_MS 5000        /* the two sides of a start wait this long */
+#define HX_SETUP_FAILED 120    /* outer's exit status after a setup error */
+#define HX_UID_BASE 1000000    /* as root: sandbox users start here */
+#define HX_MEMORY_MB 1024      /* default budget of a sandbox */
+#define HX_PIDS 512            /* processes and threads of a sandbox */
 
-static int hx_write_all(int fd, const void *data, size_t len)
+/* How the users of a sandbox map to the machine's. */
+enum hx_id_mode {
+	HX_IDS_SINGLE, /* only our own uid: harness and programs share it */
+	HX_IDS_ROOT,   /* as root: two fresh uids per sandbox */
+	HX_IDS_SUBIDS  /* our uid and one of our subordinate ids */
+};
+
+/* Found once per process. */
+static struct {
+	int known;            /* 1 once decided */
+	enum hx_id_mode mode; /* how users are mapped */
+	long subuid, subuids; /* first subordinate uid and how many */
+	long subgid, subgids; /* the same for gids */
+} hx_ids;
+
+/* Inside a sandbox: the uid of the student's programs (0: ours). */
+static int hx_student_uid;
+
+/* Control groups of ended sandboxes not yet removable: a process of
+ * theirs is still on its way out. */
+static struct hx_cgroup *hx_pending;
+static int hx_npending;
+
+/* What the probe found. */
+static int hx_probed = -1;
+static char hx_degraded[512];
+
+void hx_sandbox_spec_init(struct hx_sandbox_spec *spec, int isolate,
+			  int timeout_ms, void (*body)(int, void *), void *arg)
 {
-	const char *p = data;
+	memset(spec, 0, sizeof(*spec));
+	spec->isolate = isolate;
+	spec->timeout_ms = timeout_ms;
+	spec->root.tmp_mb = HX_TMP_MB;
+	spec->root.work_mb = HX_WORK_MB;
+	spec->budget.memory_mb = HX_MEMORY_MB;
+	spec->budget.pids = HX_PIDS;
+	spec->body = body;
+	spec->arg = arg;
+}
 
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
+int hx_sandbox_student_uid(void)
+{
+	return hx_student_uid;
 }
 
 static int hx_write_text(const char *path, const char *text)
@@ -56,7 +92,8 @@ static int hx_write_text(const char *path, const char *text)
 	if (fd < 0)
 		return -1;
 	rc = hx_write_all(fd, text, strlen(text));
-	close(fd);
+	if (close(fd) < 0)
+		rc = -1;
 	return rc;
 }
 
@@ -69,6 +106,196 @@ static int hx_read_byte(int fd, int timeout_ms)
 	if (poll(&pfd, 1, timeout_ms) <= 0)
 		return -1;
 	return read(fd, &byte, 1) == 1 ? 0 : -1;
+}
+
+/* This user's first subordinate id and count in file, or -1. */
+static int hx_subordinate(const char *file, long *first, long *count)
+{
+	struct passwd *me = getpwuid(getuid());
+	const char *name = me ? me->pw_name : NULL;
+	char line[256], uid[32];
+	FILE *f = fopen(file, "re");
+	int found = -1;
+
+	if (!f)
+		return -1;
+	snprintf(uid, sizeof(uid), "%u", (unsigned)getuid());
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		char *sep = strchr(line, ':');
+
+		if (!sep)
+			continue;
+		*sep = '\0';
+		if ((strcmp(line, uid) == 0 || (name && strcmp(line, name) == 0)) &&
+		    sscanf(sep + 1, "%ld:%ld", first, count) == 2 && *count > 1)
+			found = 0;
+	}
+	fclose(f);
+	return found;
+}
+
+static void hx_decide_ids(void)
+{
+	if (hx_ids.known)
+		return;
+	hx_ids.known = 1;
+	hx_ids.mode = HX_IDS_SINGLE;
+	if (getenv("SOCKLAB_ONE_USER"))
+		return;
+	if (getuid() == 0)
+		hx_ids.mode = HX_IDS_ROOT;
+	else if (access("/usr/bin/newuidmap", X_OK) == 0 &&
+		 access("/usr/bin/newgidmap", X_OK) == 0 &&
+		 hx_subordinate("/etc/subuid", &hx_ids.subuid, &hx_ids.subuids) ==
+			 0 &&
+		 hx_subordinate("/etc/subgid", &hx_ids.subgid, &hx_ids.subgids) ==
+			 0)
+		hx_ids.mode = HX_IDS_SUBIDS;
+}
+
+/* Runs a setuid id-mapping helper (newuidmap, newgidmap) under a
+ * deadline; 0 when it succeeded. */
+static int hx_run_helper(char *const argv[])
+{
+	int64_t deadline = hx_deadline(HX_SYNC_MS);
+	int status = 0, pidfd;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		dup2(null, 0);
+		dup2(null, 1);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (pidfd >= 0) {
+		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+
+		if (poll(&pfd, 1, hx_remaining_ms(deadline)) <= 0)
+			kill(pid, SIGKILL);
+		close(pidfd);
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+}
+
+/* Writes the id maps of the outer process pid: the harness is root of
+ * the sandbox; the student's programs, where a second id exists, are
+ * HX_STUDENT_UID. */
+static int hx_map_ids(pid_t pid)
+{
+	char path[64], map[128], a[32], b[32], c[32], d[32];
+
+	switch (hx_ids.mode) {
+	case HX_IDS_ROOT: {
+		/* two fresh ids per sandbox, so per-user limits hold per
+		 * sandbox and nothing of the machine's users is shared */
+		unsigned harness = HX_UID_BASE + 2u * (unsigned)pid;
+
+		snprintf(map, sizeof(map), "0 %u 1\n%d %u 1\n", harness,
+			 HX_STUDENT_UID, harness + 1);
+		snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+		if (hx_write_text(path, map) < 0)
+			return -1;
+		snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+		return hx_write_text(path, map);
+	}
+	case HX_IDS_SUBIDS: {
+		char *uid_argv[] = { "/usr/bin/newuidmap", a, "0", b, "1",
+				     "1000", c, "1", NULL };
+		char *gid_argv[] = { "/usr/bin/newgidmap", a, "0", d, "1",
+				     "1000", c, "1", NULL };
+
+		snprintf(a, sizeof(a), "%d", (int)pid);
+		snprintf(b, sizeof(b), "%u", (unsigned)getuid());
+		snprintf(c, sizeof(c), "%ld",
+			 hx_ids.subuid + (long)pid % hx_ids.subuids);
+		if (hx_run_helper(uid_argv) < 0)
+			return -1;
+		snprintf(c, sizeof(c), "%ld",
+			 hx_ids.subgid + (long)pid % hx_ids.subgids);
+		snprintf(d, sizeof(d), "%u", (unsigned)getgid());
+		return hx_run_helper(gid_argv);
+	}
+	case HX_IDS_SINGLE:
+		break;
+	}
+	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
+	if (hx_write_text(path, "deny") < 0 && errno != ENOENT)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getuid());
+	if (hx_write_text(path, map) < 0)
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
+	snprintf(map, sizeof(map), "0 %u 1\n", (unsigned)getgid());
+	return hx_write_text(path, map);
+}
+
+void hx_sandbox_adopt_orphans(void)
+{
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+}
+
+/* Removes the control groups that can be removed now. */
+static void hx_remove_pending(void)
+{
+	int kept = 0;
+
+	for (int i = 0; i < hx_npending; i++)
+		if (hx_cgroup_remove(&hx_pending[i]) < 0)
+			hx_pending[kept++] = hx_pending[i];
+	hx_npending = kept;
+}
+
+int hx_sandbox_reap_all(int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int attempt = 0;
+
+	for (;;) {
+		pid_t pid = waitpid(-1, NULL, WNOHANG);
+
+		if (pid > 0)
+			continue;
+		if (pid < 0 && errno == ECHILD) {
+			hx_remove_pending();
+			if (hx_npending == 0)
+				return 0;
+		} else if (pid < 0 && errno != EINTR) {
+			return -1;
+		}
+		if (hx_remaining_ms(deadline) == 0)
+			return -1;
+		/* processes killed a moment ago are still on their way out */
+		hx_backoff(&attempt, deadline);
+	}
+}
+
+/* In the sandbox: reports a failed setup step on the verdict pipe, so the
+ * parent can name it, and ends. */
+static void hx_setup_fail(int fd, const char *what)
+{
+	struct hx_buf out;
+
+	hx_buf_init(&out);
+	hx_frame_put(&out, 'X', what, strlen(what));
+	hx_write_all(fd, out.data, out.len);
+	hx_buf_free(&out);
+	hx_exit(HX_SETUP_FAILED);
+}
+
+static void hx_setup_fail_errno(int fd, const char *step)
+{
+	char what[256];
+
+	snprintf(what, sizeof(what), "%s: %s", step, strerror(errno));
+	hx_setup_fail(fd, what);
 }
 
 static int hx_loopback_up(void)
@@ -89,146 +316,129 @@ static int hx_loopback_up(void)
 	return rc;
 }
 
-/* The uid and gid the sandbox's root maps to. As root each sandbox gets a
- * uid of its own, so per-user limits (processes) hold per sandbox. */
-static void hx_sandbox_ids(pid_t pid, uid_t *uid, gid_t *gid)
+/* The grader's command line (a class folder, a results folder) stays in
+ * the memory PID 1 inherited, and /proc/1/cmdline would show it to every
+ * process in the sandbox: it is overwritten. The grader keeps its own
+ * copy of its arguments, so nothing here reads them. */
+static void hx_wipe_command_line(void)
 {
-	if (getuid() == 0) {
-		*uid = (uid_t)(1000000 + pid);
-		*gid = (gid_t)(1000000 + pid);
-	} else {
-		*uid = getuid();
-		*gid = getgid();
-	}
+	char text[1024];
+	unsigned long start = 0, end = 0;
+	const char *field;
+	ssize_t n;
+	int fd = open("/proc/self/stat", O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	text[n] = '\0';
+	/* after "pid (comm)" come fields 3...; arg_start and arg_end are
+	 * fields 48 and 49 */
+	field = strrchr(text, ')');
+	for (int i = 2; field && i < 47; i++)
+		field = strchr(field + 1, ' ');
+	if (field && sscanf(field, " %lu %lu", &start, &end) == 2 &&
+	    start && end > start && end - start < (1UL << 20))
+		memset((void *)start, 0, end - start);
 }
 
-static int hx_map_ids(pid_t pid, uid_t uid, gid_t gid)
+/* PID 1 of the sandbox: seal the root, set the stage, run the body. */
+static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
 {
-	char path[64], line[64];
+	char err[512];
+	int null;
 
-	snprintf(path, sizeof(path), "/proc/%d/setgroups", (int)pid);
-	if (hx_write_text(path, "deny") < 0 && errno != ENOENT)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-	snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)uid);
-	if (hx_write_text(path, line) < 0)
-		return -1;
-	snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-	snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)gid);
-	return hx_write_text(path, line);
-}
-
-void hx_sandbox_adopt_orphans(void)
-{
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
-}
-
-int hx_sandbox_reap_all(int timeout_ms)
-{
-	int64_t deadline = hx_deadline(timeout_ms);
-	int attempt = 0;
-
-	for (;;) {
-		pid_t pid = waitpid(-1, NULL, WNOHANG);
-
-		if (pid > 0)
-			continue;
-		if (pid < 0 && errno == ECHILD)
-			return 0;
-		if (pid < 0 && errno != EINTR)
-			return -1;
-		if (hx_remaining_ms(deadline) == 0)
-			return -1;
-		/* processes killed a moment ago are still on their way out */
-		hx_backoff(&attempt, deadline);
-	}
-}
-
-int hx_sandbox_probe(void)
-{
-	static int known = -1;
-	pid_t pid;
-	int status;
-
-	if (known >= 0)
-		return known;
-	if (getenv("SOCKLAB_NO_NAMESPACES")) {
-		known = 0;
-		return known;
-	}
-	pid = fork();
-	if (pid == 0)
-		_exit(unshare(CLONE_NEWUSER | HX_NS_FLAGS) == 0 ? 0 : 1);
-	known = pid > 0 && waitpid(pid, &status, 0) == pid &&
-		WIFEXITED(status) && WEXITSTATUS(status) == 0;
-	return known;
-}
-
-/* PID 1 of the sandbox: set the stage and run the body. */
-static void hx_sandbox_init(int isolated, int fd, void (*body)(int, void *),
-			    void *arg)
-{
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* nothing inside may read or trace this process's memory */
 	prctl(PR_SET_DUMPABLE, 0);
 	/* a program that closes its end must not kill the harness */
 	signal(SIGPIPE, SIG_IGN);
-	if (isolated) {
-		mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
-		/* /proc of this PID namespace: /proc/PID means our PID */
-		mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC,
-		      NULL);
-		hx_loopback_up();
+	if (spec->isolate) {
+		if (hx_root_enter(&spec->root, err, sizeof(err)) < 0)
+			hx_setup_fail(fd, err);
+		for (int i = 0; i < spec->root.nmounts; i++)
+			close(spec->root.mounts[i].fd);
+		if (hx_loopback_up() < 0)
+			hx_setup_fail_errno(fd, "bring loopback up");
+		if (sethostname("sandbox", 7) < 0)
+			hx_setup_fail_errno(fd, "sethostname");
+		hx_student_uid = spec->root.student_uid;
 	}
-	body(fd, arg);
+	hx_wipe_command_line();
+	null = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
+	    dup2(null, 2) < 0)
+		hx_setup_fail_errno(fd, "open /dev/null");
+	close(null);
+	spec->body(fd, spec->arg);
 	hx_exit(0);
 }
 
 /* The outer process: enter namespaces, start PID 1, wait for it. */
-static void hx_sandbox_outer(int isolate, int sync_up, int sync_down, int fd,
-			     void (*body)(int, void *), void *arg)
+static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
+			     int sync_down, int fd)
 {
+	char err[512];
 	pid_t init;
 	int status;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	setpgid(0, 0);
-	if (isolate) {
+	/* a session of its own: no terminal a program could write to */
+	setsid();
+	if (spec->isolate) {
 		if (unshare(CLONE_NEWUSER) < 0)
-			_exit(120);
-		/* the parent writes our id maps, then says go */
-		if (write(sync_up, "u", 1) != 1 ||
-		    hx_read_byte(sync_down, 5000) < 0)
-			_exit(121);
-		if (setgid(0) < 0 || setuid(0) < 0 || unshare(HX_NS_FLAGS) < 0)
-			_exit(122);
+			hx_setup_fail_errno(fd, "unshare the user namespace");
 	}
+	/* the parent writes our id maps and control group, then says go */
+	if (write(sync_up, "u", 1) != 1 || hx_read_byte(sync_down, HX_SYNC_MS) < 0)
+		hx_setup_fail(fd, "the grader did not finish the sandbox's "
+				  "setup in time");
 	close(sync_up);
 	close(sync_down);
+	if (spec->isolate) {
+		if (unshare(HX_NS_FLAGS) < 0)
+			hx_setup_fail_errno(fd, "unshare the namespaces");
+		/* still the grader's own uid on the machine: the folders to
+		 * show inside are opened now, in the new mount namespace,
+		 * though the sandbox's users could not reach them */
+		if (hx_root_open(&spec->root, err, sizeof(err)) < 0)
+			hx_setup_fail(fd, err);
+		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+			hx_setup_fail_errno(fd, "become root of the sandbox");
+	}
 	init = fork();
 	if (init < 0)
-		_exit(123);
+		hx_setup_fail_errno(fd, "fork PID 1");
 	if (init == 0)
-		hx_sandbox_init(isolate, fd, body, arg);
+		hx_sandbox_init(spec, fd);
 	close(fd);
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
 	/* tell the parent how PID 1 ended, should it send no verdict */
-	hx_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) : 0);
+	hx_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
+				      WEXITSTATUS(status));
 }
 
-int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
-		     int timeout_ms, void (*body)(int fd, void *arg),
-		     void *arg, char *err, size_t errlen)
+int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
+		     char *err, size_t errlen)
 {
+	struct hx_sandbox_spec own = *spec;
 	int verdict[2], up[2], down[2];
-	uid_t uid;
-	gid_t gid;
+	char name[64];
 
 	memset(sb, 0, sizeof(*sb));
 	hx_buf_init(&sb->data);
 	sb->verdict_fd = -1;
-	sb->isolated = isolate;
+	sb->isolated = spec->isolate;
+	sb->budget = spec->budget;
+	if (own.isolate) {
+		hx_decide_ids();
+		own.root.student_uid =
+			hx_ids.mode == HX_IDS_SINGLE ? 0 : HX_STUDENT_UID;
+	}
 	if (pipe2(verdict, O_CLOEXEC) < 0)
 		goto out_errno;
 	if (pipe2(up, O_CLOEXEC) < 0)
@@ -236,7 +446,7 @@ int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
 	if (pipe2(down, O_CLOEXEC) < 0)
 		goto out_close_up;
 	sb->started_ms = hx_now_ms();
-	sb->deadline = hx_deadline(timeout_ms);
+	sb->deadline = hx_deadline(spec->timeout_ms);
 	sb->pid = fork();
 	if (sb->pid < 0)
 		goto out_close_down;
@@ -244,25 +454,33 @@ int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
 		close(verdict[0]);
 		close(up[0]);
 		close(down[1]);
-		hx_sandbox_outer(isolate, up[1], down[0], verdict[1], body, arg);
+		hx_sandbox_outer(&own, up[1], down[0], verdict[1]);
 	}
 	close(verdict[1]);
 	close(up[1]);
 	close(down[0]);
 	sb->verdict_fd = verdict[0];
 	fcntl(sb->verdict_fd, F_SETFL, O_NONBLOCK);
-	if (isolate) {
-		hx_sandbox_ids(sb->pid, &uid, &gid);
-		if (hx_read_byte(up[0], 5000) < 0 ||
-		    hx_map_ids(sb->pid, uid, gid) < 0 ||
-		    (getuid() == 0 && chown(work_dir, uid, gid) < 0) ||
-		    write(down[1], "g", 1) != 1) {
-			snprintf(err, errlen, "could not set up namespaces: %s",
+	/* an outer process that failed before asking has said why on the
+	 * verdict pipe; hx_sandbox_collect names it */
+	if (hx_read_byte(up[0], HX_SYNC_MS) == 0) {
+		if (own.isolate && hx_map_ids(sb->pid) < 0) {
+			snprintf(err, errlen,
+				 "could not map the sandbox's users: %s",
 				 strerror(errno));
 			hx_sandbox_kill(sb);
 			close(up[0]);
 			close(down[1]);
 			return -1;
+		}
+		snprintf(name, sizeof(name), "socklab-%d", (int)sb->pid);
+		if (hx_cgroup_create(&sb->cgroup, name, &spec->budget) == 0 &&
+		    hx_cgroup_attach(&sb->cgroup, sb->pid) < 0) {
+			hx_cgroup_remove(&sb->cgroup);
+			sb->cgroup.version = 0;
+		}
+		if (write(down[1], "g", 1) != 1) {
+			/* it has ended already; collect says how */
 		}
 	}
 	close(up[0]);
@@ -283,6 +501,25 @@ out_errno:
 	return -1;
 }
 
+/* The sandbox has ended: what it used, then its group goes (later, if a
+ * process of it is still on its way out). */
+static void hx_sandbox_release(struct hx_sandbox *sb)
+{
+	struct hx_cgroup *grown;
+
+	if (sb->cgroup.version == 0)
+		return;
+	hx_cgroup_usage(&sb->cgroup, &sb->usage);
+	if (hx_cgroup_remove(&sb->cgroup) < 0) {
+		grown = realloc(hx_pending,
+				(size_t)(hx_npending + 1) * sizeof(*grown));
+		if (grown) {
+			hx_pending = grown;
+			hx_pending[hx_npending++] = sb->cgroup;
+		}
+	}
+}
+
 void hx_sandbox_kill(struct hx_sandbox *sb)
 {
 	if (sb->pid > 0) {
@@ -294,6 +531,7 @@ void hx_sandbox_kill(struct hx_sandbox *sb)
 			;
 		sb->pid = 0;
 		sb->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+		hx_sandbox_release(sb);
 	}
 	if (sb->verdict_fd >= 0) {
 		close(sb->verdict_fd);
@@ -301,7 +539,7 @@ void hx_sandbox_kill(struct hx_sandbox *sb)
 	}
 }
 
-int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
+int hx_sandbox_poll(struct hx_sandbox *sb)
 {
 	char chunk[65536];
 	int status = 0;
@@ -322,26 +560,73 @@ int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
 	}
 	if (sb->verdict_fd >= 0 && hx_now_ms() < sb->deadline)
 		return 0;
+	if (sb->verdict_fd >= 0) {
+		sb->timed_out = 1;
+		hx_sandbox_kill(sb);
+		return 1;
+	}
+	/* everything is read; collect the outer process */
+	if (sb->pid > 0) {
+		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
+			;
+		sb->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;
+		sb->pid = 0;
+		hx_sandbox_release(sb);
+	}
+	return 1;
+}
+
+const char *hx_sandbox_setup_error(const struct hx_sandbox *sb)
+{
+	static char what[600];
+	const char *bytes;
+	size_t at = 0;
+	uint32_t n;
+	char tag;
+
+	if (hx_frame_next(&sb->data, &at, &tag, &bytes, &n) != 1 || tag != 'X')
+		return NULL;
+	snprintf(what, sizeof(what), "%.*s", (int)n, bytes);
+	return what;
+}
+
+/* Lines that say the sandbox met its budget, from its control group. */
+static void hx_note_budget(const struct hx_sandbox *sb, struct hx_buf *notes)
+{
+	if (sb->usage.oom_kills > 0)
+		hx_buf_addf(notes,
+			    "memory limit of the check reached (%d MiB for "
+			    "all its processes together): the kernel stopped "
+			    "%d process(es)\n",
+			    sb->budget.memory_mb, sb->usage.oom_kills);
+	if (sb->usage.pids_refused > 0)
+		hx_buf_addf(notes,
+			    "process limit of the check reached (%d processes "
+			    "and threads together): %d fork(s) refused\n",
+			    sb->budget.pids, sb->usage.pids_refused);
+}
+
+int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
+{
+	const char *setup;
+
+	if (!hx_sandbox_poll(sb))
+		return 0;
 	hx_verdict_init(v);
 	v->duration_ms = hx_now_ms() - sb->started_ms;
-	if (sb->verdict_fd >= 0) {
-		hx_sandbox_kill(sb);
+	if (sb->cgroup.version)
+		v->cpu_ms = sb->usage.cpu_ms;
+	setup = hx_sandbox_setup_error(sb);
+	if (sb->timed_out) {
 		v->status = HX_TIMEOUT;
 		hx_buf_addf(&v->message,
 			    "the check did not finish within its deadline of "
 			    "%.1f s; everything it started was killed",
 			    (double)(sb->deadline - sb->started_ms) / 1000.0);
-		hx_buf_free(&sb->data);
-		return 1;
-	}
-	/* the verdict is complete; collect the sandbox before looking */
-	if (sb->pid > 0)
-		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
-			;
-	if (WIFEXITED(status))
-		sb->exit_code = WEXITSTATUS(status);
-	sb->pid = 0;
-	if (hx_verdict_parse(&sb->data, v) < 0) {
+	} else if (setup) {
+		v->status = HX_ERROR;
+		hx_buf_addf(&v->message, "sandbox setup: %s", setup);
+	} else if (hx_verdict_parse(&sb->data, v) < 0) {
 		hx_verdict_free(v);
 		hx_verdict_init(v);
 		v->duration_ms = hx_now_ms() - sb->started_ms;
@@ -356,93 +641,58 @@ int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
 				    hx_signal_name(sb->exit_code - 128) :
 				    "");
 	}
+	hx_note_budget(sb, &v->notes);
 	hx_buf_free(&sb->data);
 	return 1;
 }
 
-void hx_verdict_init(struct hx_verdict *v)
+/* The probe's body: a sandbox that starts and says so is all it takes. */
+static void hx_probe_body(int fd, void *arg)
 {
-	memset(v, 0, sizeof(*v));
-	v->diff_at = -1;
-	hx_buf_init(&v->message);
-	hx_buf_init(&v->expected);
-	hx_buf_init(&v->actual);
-	hx_buf_init(&v->notes);
-	hx_buf_init(&v->memcheck);
-	hx_buf_init(&v->transcript);
-}
+	struct hx_buf out;
 
-void hx_verdict_free(struct hx_verdict *v)
-{
-	hx_buf_free(&v->message);
-	hx_buf_free(&v->expected);
-	hx_buf_free(&v->actual);
-	hx_buf_free(&v->notes);
-	hx_buf_free(&v->memcheck);
-	hx_buf_free(&v->transcript);
-}
-
-/* Record: one tag byte, a 4-byte length, the bytes. */
-static void hx_put(struct hx_buf *out, char tag, const void *data, size_t len)
-{
-	uint32_t n = (uint32_t)len;
-
-	hx_buf_add(out, &tag, 1);
-	hx_buf_add(out, &n, sizeof(n));
-	hx_buf_add(out, data, len);
-}
-
-int hx_verdict_send(int fd, const struct hx_check *c)
-{
-	struct hx_buf out, transcript;
-	char number[32];
-	int rc;
-
+	(void)arg;
 	hx_buf_init(&out);
-	hx_buf_init(&transcript);
-	number[0] = (char)c->status;
-	hx_put(&out, 'S', number, 1);
-	snprintf(number, sizeof(number), "%ld", c->diff_at);
-	hx_put(&out, 'D', number, strlen(number));
-	hx_put(&out, 'M', c->message.data, c->message.len);
-	hx_put(&out, 'E', c->expected.data, c->expected.len);
-	hx_put(&out, 'A', c->actual.data, c->actual.len);
-	hx_put(&out, 'N', c->notes.data, c->notes.len);
-	hx_put(&out, 'V', c->memcheck.data, c->memcheck.len);
-	hx_transcript_render(c, &transcript);
-	hx_put(&out, 'T', transcript.data, transcript.len);
-	hx_put(&out, '.', "", 0);
-	rc = hx_write_all(fd, out.data, out.len);
+	hx_frame_put(&out, 'S', "\0", 1);
+	hx_frame_put(&out, '.', "", 0);
+	hx_write_all(fd, out.data, out.len);
 	hx_buf_free(&out);
-	hx_buf_free(&transcript);
-	return rc;
 }
 
-int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
+int hx_sandbox_probe(void)
 {
-	size_t at = 0;
+	struct hx_sandbox_spec spec;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char err[512] = "";
 
-	while (at + 5 <= data->len) {
-		char tag = data->data[at];
-		const char *bytes = data->data + at + 5;
-		uint32_t n;
-
-		memcpy(&n, data->data + at + 1, sizeof(n));
-		if (at + 5 + n > data->len)
-			return -1;
-		at += 5 + n;
-		switch (tag) {
-		case 'S': v->status = n ? (enum hx_status)bytes[0] : HX_ERROR; break;
-		case 'D': v->diff_at = strtol(bytes, NULL, 10); break;
-		case 'M': hx_buf_add(&v->message, bytes, n); break;
-		case 'E': hx_buf_add(&v->expected, bytes, n); break;
-		case 'A': hx_buf_add(&v->actual, bytes, n); break;
-		case 'N': hx_buf_add(&v->notes, bytes, n); break;
-		case 'V': hx_buf_add(&v->memcheck, bytes, n); break;
-		case 'T': hx_buf_add(&v->transcript, bytes, n); break;
-		case '.': return 0;
-		default: return -1;
-		}
+	if (hx_probed >= 0)
+		return hx_probed;
+	hx_probed = 0;
+	if (getenv("SOCKLAB_NO_NAMESPACES")) {
+		snprintf(hx_degraded, sizeof(hx_degraded),
+			 "SOCKLAB_NO_NAMESPACES is set");
+		return 0;
 	}
-	return -1;
+	hx_sandbox_spec_init(&spec, 1, HX_SYNC_MS, hx_probe_body, NULL);
+	if (hx_sandbox_start(&sb, &spec, err, sizeof(err)) < 0) {
+		snprintf(hx_degraded, sizeof(hx_degraded), "%s", err);
+		return 0;
+	}
+	while (!hx_sandbox_collect(&sb, &v)) {
+		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
+
+		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
+	}
+	hx_probed = v.status == HX_PASS;
+	if (!hx_probed)
+		snprintf(hx_degraded, sizeof(hx_degraded), "%s",
+			 v.message.data ? v.message.data : "no sandbox");
+	hx_verdict_free(&v);
+	return hx_probed;
+}
+
+const char *hx_sandbox_degraded_reason(void)
+{
+	return hx_degraded;
 }

@@ -1,13 +1,22 @@
-/* hx_sandbox.h - a fresh set of namespaces per check, and its verdict.
+/* hx_sandbox.h - a sealed sandbox per check (and per build), and what
+ * comes back from it.
  *
  * hx_sandbox_start forks a process that enters new user, network, mount,
- * UTS, IPC and PID namespaces, brings loopback up and runs body() as PID 1
- * of its own PID namespace. When body returns, or the sandbox is killed,
- * the kernel kills every process left inside. body writes its verdict to
- * the fd it is given; hx_sandbox_collect reads it in the parent.
+ * UTS, IPC and PID namespaces, pivots into a sealed root (hx_root.h),
+ * brings loopback up and runs body() as PID 1 of its own PID namespace.
+ * When body returns, or the sandbox is killed, the kernel kills every
+ * process left inside. body writes what it found to the fd it is given
+ * (a verdict: hx_verdict_send); the parent reads it when the sandbox ends.
+ *
+ * Where the machine gives each sandbox a second user (as root, or with
+ * subordinate ids through newuidmap), the harness is root of the sandbox
+ * and the student's programs run as HX_STUDENT_UID: they cannot signal,
+ * trace or read the harness, or its files. A control group per sandbox
+ * (hx_cgroup.h), where there is one, gives it an equal CPU share and a
+ * memory and process budget.
  *
  * Without namespaces (hx_sandbox_probe() == 0) the body runs in a plain
- * child process in its own process group: degraded, and said so.
+ * child process in its own session: degraded, and said so.
  */
 #ifndef HX_SANDBOX_H
 #define HX_SANDBOX_H
@@ -15,60 +24,80 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "hx_cgroup.h"
 #include "hx_check.h"
+#include "hx_root.h"
+#include "hx_verdict.h"
 
-struct hx_sandbox {
-	pid_t pid;            /* outer process of the sandbox */
-	int verdict_fd;       /* read end of the verdict pipe, -1 at EOF */
-	int isolated;         /* 1 when it runs in namespaces */
-	int64_t started_ms;   /* when it started */
-	int64_t deadline;     /* when the parent kills it */
-	struct hx_buf data;   /* verdict bytes read so far */
-	int exit_code;        /* outer process's exit: 128+N if PID 1 died
-				 by signal N */
+/* What a sandbox is made of. */
+struct hx_sandbox_spec {
+	int isolate;                     /* 1: namespaces and a sealed root */
+	int timeout_ms;                  /* deadline of the whole sandbox
+					    (scaled) */
+	struct hx_root_spec root;        /* what its root holds */
+	struct hx_budget budget;         /* memory and processes, together */
+	void (*body)(int fd, void *arg); /* runs as PID 1 */
+	void *arg;                       /* body's argument */
 };
 
-/* What came back from a sandbox. */
-struct hx_verdict {
-	enum hx_status status;    /* pass, fail, ... */
-	long diff_at;             /* first differing byte, or -1 */
-	struct hx_buf message;    /* what went wrong */
-	struct hx_buf expected;   /* full expected value */
-	struct hx_buf actual;     /* full actual value */
-	struct hx_buf notes;      /* program logs and extra lines */
-	struct hx_buf memcheck;   /* Valgrind findings */
-	struct hx_buf transcript; /* rendered transcript */
-	int64_t duration_ms;      /* wall time of the sandbox */
+/* Defaults: isolated when the machine allows it, the default sizes and
+ * budget, the given deadline and body. */
+void hx_sandbox_spec_init(struct hx_sandbox_spec *spec, int isolate,
+			  int timeout_ms, void (*body)(int, void *),
+			  void *arg);
+
+struct hx_sandbox {
+	pid_t pid;                /* outer process of the sandbox */
+	int verdict_fd;           /* read end of the verdict pipe, -1 at EOF */
+	int isolated;             /* 1 when it runs in namespaces */
+	int64_t started_ms;       /* when it started */
+	int64_t deadline;         /* when the parent kills it */
+	int timed_out;            /* 1 if it was killed at its deadline */
+	struct hx_buf data;       /* bytes read from it so far */
+	int exit_code;            /* outer process's exit: 128+N if PID 1 died
+				     by signal N, 120 after a setup failure */
+	struct hx_cgroup cgroup;  /* its control group (version 0: none) */
+	struct hx_budget budget;  /* the budget it was given */
+	struct hx_usage usage;    /* what it used, once it has ended */
 };
 
 /* Makes this process the reaper of every sandbox process orphaned when a
  * sandbox is killed, so hx_sandbox_reap_all can wait until none is left. */
 void hx_sandbox_adopt_orphans(void);
-/* Reaps every child that has ended or is ending; 0 when none is left,
- * -1 if some still run after timeout_ms. */
+/* Reaps every child that has ended or is ending and removes the control
+ * groups of ended sandboxes; 0 when none is left, -1 if some still run
+ * after timeout_ms. */
 int hx_sandbox_reap_all(int timeout_ms);
 
-/* 1 when namespaces can be made here (tried once, then remembered). */
+/* 1 when sealed sandboxes can be made here (tried once, then
+ * remembered). SOCKLAB_NO_NAMESPACES=1 forces 0. */
 int hx_sandbox_probe(void);
+/* Why the probe found none, "" when it did: "sandbox setup: mount /proc:
+ * Operation not permitted". */
+const char *hx_sandbox_degraded_reason(void);
 
-/* Starts body(fd, arg) in a sandbox. work_dir is made writable for the
- * sandbox's user. Returns 0, or -1 with a message in err. */
-int hx_sandbox_start(struct hx_sandbox *sb, int isolate, const char *work_dir,
-		     int timeout_ms, void (*body)(int fd, void *arg),
-		     void *arg, char *err, size_t errlen);
+/* Inside a sandbox: the uid the student's programs run as, 0 when they
+ * share the harness's own (no second user could be mapped). */
+int hx_sandbox_student_uid(void);
+
+/* Starts spec->body in a sandbox. Returns 0, or -1 with a message. */
+int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
+		     char *err, size_t errlen);
 
 /* Reads what is available; 1 when the sandbox has finished (or was killed
- * at its deadline) and v is filled, 0 while it runs. */
+ * at its deadline) and sb->data holds everything it sent, 0 while it
+ * runs. */
+int hx_sandbox_poll(struct hx_sandbox *sb);
+
+/* hx_sandbox_poll, then the verdict: 1 when v is filled. A setup failure
+ * is an error naming the failed step; a missing verdict an error; the
+ * deadline a timeout. */
 int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v);
+
+/* The setup failure a sandbox reported ("mount /proc: ..."), or NULL. */
+const char *hx_sandbox_setup_error(const struct hx_sandbox *sb);
 
 /* Kills the sandbox and everything in it. */
 void hx_sandbox_kill(struct hx_sandbox *sb);
-
-/* Inside the sandbox: serialise a finished check to fd. */
-int hx_verdict_send(int fd, const struct hx_check *c);
-/* Parse what hx_verdict_send wrote; -1 if it is incomplete. */
-int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v);
-void hx_verdict_init(struct hx_verdict *v);
-void hx_verdict_free(struct hx_verdict *v);
 
 #endif

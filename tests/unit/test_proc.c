@@ -131,14 +131,26 @@ static void test_proc_expect_exit_crash_names_signal(void **state)
 static void test_proc_expect_exit_sanitizer_status_is_crash(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct hx_proc *p = start_script(
-		&f->c, "echo 'ERROR: AddressSanitizer: heap-use-after-free' "
-		       ">&2; exit 86");
+	struct hx_proc *p;
 
+	f->c.sanitize = 1;
+	p = start_script(&f->c, "exit 86");
 	assert_non_null(p);
 	assert_int_equal(hx_proc_expect_exit(&f->c, p, 0, 5000), -1);
 	assert_int_equal(f->c.status, HX_CRASH);
 	assert_true(unit_message_has(&f->c, "sanitizer"));
+}
+
+/* Without the sanitizers, 86 is an exit status like any other. */
+static void test_proc_expect_exit_86_without_sanitizer_is_status(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct hx_proc *p = start_script(&f->c, "exit 86");
+
+	assert_non_null(p);
+	assert_int_equal(hx_proc_expect_exit(&f->c, p, 0, 5000), -1);
+	assert_int_equal(f->c.status, HX_FAIL);
+	assert_true(unit_message_has(&f->c, "exit status 86"));
 }
 
 /* A program that hangs costs its deadline and no more, and leaves
@@ -456,22 +468,46 @@ static void test_proc_check_finish_notes_stderr_on_failure(void **state)
 		strstr(f->c.notes.data, "stderr of prog:\nbind: in use"));
 }
 
+/* A sanitizer report is read from the file the sanitizer writes (its
+ * log_path), as ASan would write it: the program's own pid after the
+ * path. */
 static void test_proc_check_finish_names_sanitizer_report(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct hx_proc *p = start_script(
-		&f->c,
-		"echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow on x'"
-		" >&2;"
-		"echo '    #0 0x4011 in read_line lib.c:12' >&2; exit 86");
+	struct hx_proc *p;
 
+	f->c.sanitize = 1;
+	p = start_script(
+		&f->c,
+		"log=${ASAN_OPTIONS##*log_path=}; log=${log%%:*}.$$;"
+		"echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow on x'"
+		" >$log;"
+		"echo '    #0 0x4011 in read_line lib.c:12' >>$log; exit 86");
 	assert_non_null(p);
 	hx_proc_wait(&f->c, p, 5000);
 	hx_check_finish(&f->c);
 	assert_int_equal(f->c.status, HX_CRASH);
-	assert_true(unit_message_has(&f->c, "AddressSanitizer: "
+	assert_true(unit_message_has(&f->c, "prog: AddressSanitizer: "
 					    "heap-buffer-overflow"));
 	assert_true(unit_message_has(&f->c, "in read_line lib.c:12"));
+}
+
+/* Text a program prints is never a sanitizer's report: a program that
+ * writes one on stderr, and passes otherwise, passes. */
+static void test_proc_check_finish_ignores_report_text_on_stderr(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct hx_proc *p;
+
+	f->c.sanitize = 1;
+	p = start_script(
+		&f->c,
+		"echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow' >&2;"
+		"echo 'x.c:3:5: runtime error: signed integer overflow' >&2");
+	assert_non_null(p);
+	assert_int_equal(hx_proc_expect_exit(&f->c, p, 0, 5000), 0);
+	hx_check_finish(&f->c);
+	assert_int_equal(f->c.status, HX_PASS);
 }
 
 static void test_proc_missing_program_is_error(void **state)
@@ -514,6 +550,7 @@ int main(void)
 		PROC_TEST(test_proc_expect_exit_wrong_code_fails),
 		PROC_TEST(test_proc_expect_exit_crash_names_signal),
 		PROC_TEST(test_proc_expect_exit_sanitizer_status_is_crash),
+		PROC_TEST(test_proc_expect_exit_86_without_sanitizer_is_status),
 		PROC_TEST(test_proc_wait_timeout_kills),
 		PROC_TEST(test_proc_output_flood_is_cut),
 		PROC_TEST(test_proc_stdin_round_trip),
@@ -530,6 +567,7 @@ int main(void)
 		PROC_TEST(test_proc_check_finish_kill_is_not_crash),
 		PROC_TEST(test_proc_check_finish_notes_stderr_on_failure),
 		PROC_TEST(test_proc_check_finish_names_sanitizer_report),
+		PROC_TEST(test_proc_check_finish_ignores_report_text_on_stderr),
 		PROC_TEST(test_proc_missing_program_is_error),
 		PROC_TEST(test_proc_exec_failure_is_error),
 	};

@@ -16,7 +16,9 @@ struct body_arg {
 	int isolated;         /* what the body's context says */
 	int up;               /* body -> test: "the process is running" */
 	int down;             /* test -> body: "you may finish" */
-	const char *marker;   /* unique argument of the process left behind */
+	const char *marker;   /* what the body works on: the unique argument
+				 of a process left behind, a host folder,
+				 a shell line */
 };
 
 /* A context for a body, as the grader makes one. */
@@ -95,6 +97,53 @@ static void body_without_verdict(int fd, void *p)
 	(void)p;
 }
 
+/* Looks at the sealed root from inside: what exists, what is writable.
+ * Each finding is a note; a wrong one fails the check. */
+static void body_sealed_root(int fd, void *p)
+{
+	const struct body_arg *arg = p;
+	struct hx_check c;
+	char path[600];
+	int out;
+
+	body_check_init(&c, p);
+	/* the folder the test made on the host is not there */
+	if (access(arg->marker, F_OK) == 0)
+		hx_fail(&c, HX_FAIL, "the host folder %s is visible", arg->marker);
+	/* the root is read-only, /work is not */
+	if (mkdir("/planted", 0755) == 0 || errno != EROFS)
+		hx_fail(&c, HX_FAIL, "mkdir /planted: %s", strerror(errno));
+	snprintf(path, sizeof(path), "%s/file", HX_WORK_DIR);
+	out = open(path, O_WRONLY | O_CREAT, 0644);
+	if (out < 0)
+		hx_fail(&c, HX_FAIL, "open %s: %s", path, strerror(errno));
+	else
+		close(out);
+	/* a mounted folder is there, read-only */
+	if (access("/lab/seen", F_OK) < 0)
+		hx_fail(&c, HX_FAIL, "/lab/seen: %s", strerror(errno));
+	out = open("/lab/written", O_WRONLY | O_CREAT, 0644);
+	if (out >= 0 || errno != EROFS)
+		hx_fail(&c, HX_FAIL, "/lab is writable");
+	body_send(fd, &c);
+}
+
+/* Runs a shell line as a program of the check would run; its stdout
+ * becomes the notes. */
+static void body_shell(int fd, void *p)
+{
+	const struct body_arg *arg = p;
+	const char *args[] = { "-c", arg->marker, NULL };
+	struct hx_check c;
+	struct hx_proc *sh;
+
+	body_check_init(&c, p);
+	sh = hx_start(&c, "/bin/sh", args);
+	if (sh && hx_proc_expect_exit(&c, sh, 0, 5000) == 0)
+		hx_note(&c, "%s", sh->out.data ? sh->out.data : "");
+	body_send(fd, &c);
+}
+
 /* Leaves a sleep running, orphaned (its shell exits), then waits for the
  * test to have seen it before it finishes. */
 static void body_leave_process(int fd, void *p)
@@ -143,13 +192,14 @@ static void run_body(struct unit_fixture *f, int isolate, int timeout_ms,
 		     void (*body)(int, void *), struct body_arg *arg,
 		     struct hx_verdict *v)
 {
+	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	char err[256] = "";
 
-	arg->work_dir = f->dir;
+	arg->work_dir = isolate ? HX_WORK_DIR : f->dir;
 	arg->isolated = isolate;
-	if (hx_sandbox_start(&sb, isolate, f->dir, timeout_ms, body, arg, err,
-			     sizeof(err)) < 0)
+	hx_sandbox_spec_init(&spec, isolate, timeout_ms, body, arg);
+	if (hx_sandbox_start(&sb, &spec, err, sizeof(err)) < 0)
 		fail_msg("hx_sandbox_start: %s", err);
 	assert_int_equal(sb.isolated, isolate);
 	assert_int_equal(
@@ -273,16 +323,17 @@ static void test_sandbox_loopback_is_up(void **state)
 static void test_sandbox_body_killed_at_deadline(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { .work_dir = f->dir, .isolated = 1 };
+	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
+	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
 	char err[256] = "";
 	pid_t outer;
 
+	(void)f;
 	require_namespaces();
-	assert_int_equal(hx_sandbox_start(&sb, 1, f->dir, 300, body_forever,
-					  &arg, err, sizeof(err)),
-			 0);
+	hx_sandbox_spec_init(&spec, 1, 300, body_forever, &arg);
+	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
 	outer = sb.pid;
 	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(5000)), 0);
 	assert_int_equal(v.status, HX_TIMEOUT);
@@ -298,9 +349,10 @@ static void test_sandbox_body_killed_at_deadline(void **state)
 static void test_sandbox_leftover_process_is_gone(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { .work_dir = f->dir, .isolated = 1 };
+	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
 	int up[2], down[2];
 	struct pollfd ready;
+	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
 	char marker[64], err[256] = "", byte;
@@ -313,10 +365,9 @@ static void test_sandbox_leftover_process_is_gone(void **state)
 	assert_int_equal(pipe2(down, O_CLOEXEC), 0);
 	arg.up = up[1];
 	arg.down = down[0];
-	assert_int_equal(hx_sandbox_start(&sb, 1, f->dir, 8000,
-					  body_leave_process, &arg, err,
-					  sizeof(err)),
-			 0);
+	(void)f;
+	hx_sandbox_spec_init(&spec, 1, 8000, body_leave_process, &arg);
+	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
 	ready.fd = up[0];
 	ready.events = POLLIN;
 	assert_int_equal(poll(&ready, 1, (int)unit_scaled(5000)), 1);
@@ -447,6 +498,96 @@ static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
 	hx_buf_free(&data);
 }
 
+/* A setup step that fails is named, not "ended without a verdict". */
+static void test_sandbox_setup_failure_is_named(void **state)
+{
+	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
+	struct hx_sandbox_spec spec;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char err[256] = "";
+
+	(void)state;
+	require_namespaces();
+	hx_sandbox_spec_init(&spec, 1, 5000, body_identity, &arg);
+	spec.root.mounts[0] = (struct hx_mount){ .host = "/no/such/folder",
+						 .inside = "/lab" };
+	spec.root.nmounts = 1;
+	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
+	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
+	assert_int_equal(v.status, HX_ERROR);
+	assert_string_equal(v.message.data, "sandbox setup: open /no/such/folder: "
+					    "No such file or directory");
+	hx_verdict_free(&v);
+}
+
+/* Inside: nothing of the host but what was asked for; the root is
+ * read-only, /work writable, a mounted folder read-only. */
+static void test_sandbox_root_is_sealed(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1,
+				.marker = f->dir };
+	struct hx_sandbox_spec spec;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char err[256] = "", seen[600];
+
+	require_namespaces();
+	/* readable by the sandbox's users, as the grader's programs are */
+	assert_int_equal(chmod(f->dir, 0755), 0);
+	snprintf(seen, sizeof(seen), "%s/seen", f->dir);
+	assert_int_equal(close(open(seen, O_WRONLY | O_CREAT, 0644)), 0);
+	hx_sandbox_spec_init(&spec, 1, 5000, body_sealed_root, &arg);
+	spec.root.mounts[0] = (struct hx_mount){ .host = f->dir,
+						 .inside = "/lab" };
+	spec.root.nmounts = 1;
+	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
+	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
+	if (v.status != HX_PASS)
+		fail_msg("inside the sandbox: %s", v.message.data);
+	hx_verdict_free(&v);
+}
+
+/* Runs line in a program of a sandbox and returns its stdout in v.notes. */
+static void run_shell(struct unit_fixture *f, const char *line,
+		      struct hx_verdict *v)
+{
+	struct body_arg arg = { .marker = line };
+
+	run_body(f, 1, 5000, body_shell, &arg, v);
+	if (v->status != HX_PASS)
+		fail_msg("%s: %s", line, v->message.data);
+}
+
+/* As root, the student's programs have a user of their own: they cannot
+ * see, signal or trace the harness (PID 1), nor write its files. */
+static void test_sandbox_programs_run_as_student(void **state)
+{
+	struct hx_verdict v;
+
+	require_namespaces();
+	if (getuid() != 0)
+		skip();
+	run_shell(*state, "id -u; test -e /proc/1 && echo seen || echo hidden; "
+			  "kill -0 1 2>/dev/null && echo signalled || echo alone",
+		  &v);
+	assert_string_equal(v.notes.data, "1000\nhidden\nalone\n\n");
+	hx_verdict_free(&v);
+}
+
+/* /etc is the sandbox's own, not the machine's: its users, its name. */
+static void test_sandbox_etc_is_generated(void **state)
+{
+	struct hx_verdict v;
+
+	require_namespaces();
+	run_shell(*state, "grep -c '^student:x:1000:' /etc/passwd; hostname",
+		  &v);
+	assert_string_equal(v.notes.data, "1\nsandbox\n\n");
+	hx_verdict_free(&v);
+}
+
 /* Runs this program again with mode as its argument, SOCKLAB_NO_NAMESPACES
  * set or not, and returns the first byte it printed (or 0). */
 static char run_self(const char *mode, int no_namespaces)
@@ -517,6 +658,10 @@ int main(int argc, char **argv)
 		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
 		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
 		SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
+		SANDBOX_TEST(test_sandbox_setup_failure_is_named),
+		SANDBOX_TEST(test_sandbox_root_is_sealed),
+		SANDBOX_TEST(test_sandbox_programs_run_as_student),
+		SANDBOX_TEST(test_sandbox_etc_is_generated),
 	};
 
 	/* run by test_sandbox_no_namespaces_forces_degraded */

@@ -1,0 +1,130 @@
+/* hx_verdict.c - frames on the sandbox's pipe, and the verdict in them. */
+#define _GNU_SOURCE
+#include "hx_verdict.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int hx_write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+void hx_frame_put(struct hx_buf *out, char tag, const void *data, size_t len)
+{
+	uint32_t n = (uint32_t)len;
+
+	hx_buf_add(out, &tag, 1);
+	hx_buf_add(out, &n, sizeof(n));
+	hx_buf_add(out, data, len);
+}
+
+int hx_frame_next(const struct hx_buf *in, size_t *at, char *tag,
+		  const char **bytes, uint32_t *len)
+{
+	if (*at == in->len)
+		return 0;
+	if (*at + 5 > in->len)
+		return -1;
+	memcpy(len, in->data + *at + 1, sizeof(*len));
+	if (*len > in->len - *at - 5)
+		return -1;
+	*tag = in->data[*at];
+	*bytes = in->data + *at + 5;
+	*at += 5 + *len;
+	return 1;
+}
+
+void hx_verdict_init(struct hx_verdict *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->diff_at = -1;
+	v->cpu_ms = -1;
+	hx_buf_init(&v->message);
+	hx_buf_init(&v->expected);
+	hx_buf_init(&v->actual);
+	hx_buf_init(&v->notes);
+	hx_buf_init(&v->memcheck);
+	hx_buf_init(&v->transcript);
+}
+
+void hx_verdict_free(struct hx_verdict *v)
+{
+	hx_buf_free(&v->message);
+	hx_buf_free(&v->expected);
+	hx_buf_free(&v->actual);
+	hx_buf_free(&v->notes);
+	hx_buf_free(&v->memcheck);
+	hx_buf_free(&v->transcript);
+}
+
+int hx_verdict_send(int fd, const struct hx_check *c)
+{
+	struct hx_buf out, transcript;
+	char number[32];
+	int rc;
+
+	hx_buf_init(&out);
+	hx_buf_init(&transcript);
+	number[0] = (char)c->status;
+	hx_frame_put(&out, 'S', number, 1);
+	snprintf(number, sizeof(number), "%ld", c->diff_at);
+	hx_frame_put(&out, 'D', number, strlen(number));
+	hx_frame_put(&out, 'M', c->message.data, c->message.len);
+	hx_frame_put(&out, 'E', c->expected.data, c->expected.len);
+	hx_frame_put(&out, 'A', c->actual.data, c->actual.len);
+	hx_frame_put(&out, 'N', c->notes.data, c->notes.len);
+	hx_frame_put(&out, 'V', c->memcheck.data, c->memcheck.len);
+	hx_transcript_render(c, &transcript);
+	hx_frame_put(&out, 'T', transcript.data, transcript.len);
+	hx_frame_put(&out, '.', "", 0);
+	rc = hx_write_all(fd, out.data, out.len);
+	hx_buf_free(&out);
+	hx_buf_free(&transcript);
+	return rc;
+}
+
+int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
+{
+	const char *bytes;
+	size_t at = 0;
+	uint32_t n;
+	char tag;
+
+	while (hx_frame_next(data, &at, &tag, &bytes, &n) == 1) {
+		char number[32];
+
+		switch (tag) {
+		case 'S': v->status = n ? (enum hx_status)bytes[0] : HX_ERROR; break;
+		case 'D':
+			snprintf(number, sizeof(number), "%.*s",
+				 (int)(n < 31 ? n : 31), bytes);
+			v->diff_at = strtol(number, NULL, 10);
+			break;
+		case 'M': hx_buf_add(&v->message, bytes, n); break;
+		case 'E': hx_buf_add(&v->expected, bytes, n); break;
+		case 'A': hx_buf_add(&v->actual, bytes, n); break;
+		case 'N': hx_buf_add(&v->notes, bytes, n); break;
+		case 'V': hx_buf_add(&v->memcheck, bytes, n); break;
+		case 'T': hx_buf_add(&v->transcript, bytes, n); break;
+		case '.': return 0;
+		default: return -1;
+		}
+	}
+	return -1;
+}
