@@ -21,7 +21,7 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 	      --dir $(or $(DIR),labs)
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts \
-	deps deps-test clean build-references format batch-test stubs interop \
+	deps deps-test clean build-references format batch-test hostile stubs interop \
 	student-release gradescope
 
 all: $(SOCKLAB) build-references
@@ -68,7 +68,7 @@ deps-test:
 # tests and the batch tests. Without it (the student release): unit tests
 # and the stubs scoring zero.
 ifneq ($(LABS),)
-test: deps-test unit meta interop batch-test
+test: deps-test unit meta interop batch-test hostile
 else
 test: deps-test unit stubs
 endif
@@ -92,6 +92,11 @@ meta: all
 
 batch-test: all
 	@tests/batch.sh $(SOCKLAB)
+
+# attacks on the sandbox, the compiler and the batch, each with its safe
+# outcome asserted (tests/hostile/*.sh)
+hostile: all
+	@tests/hostile.sh $(SOCKLAB)
 
 # the reference web server and downloader against real clients and servers
 interop: all

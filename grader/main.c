@@ -24,6 +24,7 @@ static void usage(FILE *out)
 		"[-v] [--valgrind] [--hidden]\n"
 		"       socklab batch LAB SUBMISSIONS [--out DIR] [-j N] "
 		"[--seed N] [--format EXPORT]\n"
+		"                         [--unconfined]\n"
 		"       socklab rubric LAB\n"
 		"       socklab build LAB [--dir DIR] --out DIR\n"
 		"       socklab bench [LAB...] [--rounds N] [-j N]\n"
@@ -79,6 +80,29 @@ static int parse_seed(const char *text, uint64_t *seed)
 	return 0;
 }
 
+/* Grading other people's code (batch, exports) without a sealed sandbox
+ * runs it with the grader's own rights: refused unless asked for. A
+ * student grading their own work may, with the DEGRADED warning. */
+static int refuse_unconfined(int unconfined)
+{
+	if (hx_sandbox_probe())
+		return 0;
+	if (unconfined) {
+		fprintf(stderr, "socklab: DEGRADED: no sealed sandbox here (%s); "
+				"--unconfined: submissions run with your own "
+				"rights\n",
+			hx_sandbox_degraded_reason());
+		return 0;
+	}
+	fprintf(stderr,
+		"socklab: no sealed sandbox on this machine (%s).\n"
+		"Submissions would run with your own rights and could read or "
+		"change your files.\nRefused; pass --unconfined to grade them "
+		"anyway (every report will say DEGRADED).\n",
+		hx_sandbox_degraded_reason());
+	return 1;
+}
+
 /* Prints the run in its format; 0, or 2 when it cannot be written. */
 static int report(struct sl_run *run)
 {
@@ -112,9 +136,11 @@ static int grade(int argc, char **argv)
 		{ "keep", no_argument, NULL, 'k' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "jobs", required_argument, NULL, 'j' },
+		{ "unconfined", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct sl_run run;
+	int unconfined = 0;
 	char err[1024] = "";
 	const char *no_color = getenv("NO_COLOR");
 	long number;
@@ -137,6 +163,7 @@ static int grade(int argc, char **argv)
 		case 'V': run.opt.valgrind = 1; break;
 		case 'H': run.opt.hidden = 1; break;
 		case 'k': run.opt.keep = 1; break;
+		case 'U': unconfined = 1; break;
 		case 'j':
 			if (parse_number(optarg, 1, 64, &number) < 0)
 				return fail("-j needs a number from 1 to 64, not "
@@ -163,8 +190,11 @@ static int grade(int argc, char **argv)
 			    "autolab, junit or github)",
 			    run.opt.format);
 	/* exported grading is the course's grading: hidden checks run */
-	if (sl_export_known(run.opt.format))
+	if (sl_export_known(run.opt.format)) {
 		run.opt.hidden = 1;
+		if (refuse_unconfined(unconfined))
+			return 2;
+	}
 	run.lab = find_lab(argv[optind]);
 	if (!run.lab)
 		return 2;
@@ -234,9 +264,11 @@ static int batch(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
+		{ "unconfined", no_argument, NULL, 'U' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sl_batch_options opt = { 0 };
+	int unconfined = 0;
 	const struct sl_lab *lab;
 	char err[1024] = "", out[256];
 	long number;
@@ -247,6 +279,7 @@ static int batch(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "o:j:s:f:", options, NULL)) != -1) {
 		switch (c) {
 		case 'o': opt.out = optarg; break;
+		case 'U': unconfined = 1; break;
 		case 'f':
 			if (!sl_export_known(optarg))
 				return fail("unknown --format \"%s\" (gradescope, "
@@ -276,6 +309,8 @@ static int batch(int argc, char **argv)
 	if (!lab)
 		return 2;
 	opt.submissions = argv[optind + 1];
+	if (refuse_unconfined(unconfined))
+		return 2;
 	if (!opt.out) {
 		snprintf(out, sizeof(out), "grades-%s", lab->number);
 		opt.out = out;
@@ -319,12 +354,60 @@ static int bench(int argc, char **argv)
 	return 0;
 }
 
+/* SIGINT, SIGTERM, SIGHUP: the grader stops its sandboxes and removes
+ * its folders, then dies of the same signal (sl_stop_if_asked). */
+static void on_stop_signal(int sig)
+{
+	sl_stop_signal = sig;
+}
+
+static void catch_stop_signals(void)
+{
+	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_stop_signal;
+	sigemptyset(&sa.sa_mask);
+	/* no SA_RESTART: a wait returns EINTR and looks at the flag */
+	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++)
+		sigaction(signals[i], &sa, NULL);
+}
+
+/* After a stop signal: leave the way the signal would have, once every
+ * sandbox is gone and the folders are removed. */
+static int finish(int rc)
+{
+	if (sl_stop_signal) {
+		int sig = sl_stop_signal;
+
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	return rc;
+}
+
+/* The arguments, copied: the memory the kernel gave them is wiped in
+ * every sandbox (a class folder's path must not show there), and the
+ * grader's options point into them. */
+static char **copy_arguments(int argc, char **argv)
+{
+	char **copy = calloc((size_t)argc + 1, sizeof(*copy));
+
+	for (int i = 0; copy && i < argc; i++)
+		if (!(copy[i] = strdup(argv[i])))
+			return argv;
+	return copy ? copy : argv;
+}
+
 int main(int argc, char **argv)
 {
 	const struct sl_lab *lab;
 
+	argv = copy_arguments(argc, argv);
 	/* a closed pipe on stdout must not kill the grader mid-report */
 	signal(SIGPIPE, SIG_IGN);
+	catch_stop_signals();
 	hx_sandbox_adopt_orphans();
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0) {
@@ -336,11 +419,11 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(argv[1], "grade") == 0)
-		return grade(argc - 1, argv + 1);
+		return finish(grade(argc - 1, argv + 1));
 	if (strcmp(argv[1], "batch") == 0)
-		return batch(argc - 1, argv + 1);
+		return finish(batch(argc - 1, argv + 1));
 	if (strcmp(argv[1], "build") == 0)
-		return build(argc - 1, argv + 1);
+		return finish(build(argc - 1, argv + 1));
 	if (strcmp(argv[1], "bench") == 0)
 		return bench(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rubric") == 0 && argc == 3) {

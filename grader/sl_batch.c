@@ -181,6 +181,9 @@ out_free:
 
 /* ---- grading workers ------------------------------------------------- */
 
+/* The batch's temporary folder: unpacked archives, every build. */
+static char sl_batch_work[1024];
+
 /* In the worker: grades one student, writes its files, and sends the
  * points per check on fd. Never returns. */
 static void sl_worker_main(const struct sl_lab *lab,
@@ -192,6 +195,9 @@ static void sl_worker_main(const struct sl_lab *lab,
 	FILE *out, *rec = fdopen(fd, "w");
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	/* its build goes in the batch's own folder, which the batch removes
+	 * whatever becomes of the worker */
+	setenv("TMPDIR", sl_batch_work, 1);
 	memset(&run, 0, sizeof(run));
 	run.lab = lab;
 	run.opt.dir = root;
@@ -362,13 +368,18 @@ static int sl_worker_start(const struct sl_lab *lab,
 			   struct sl_student *s, int i, const char *root)
 {
 	int pipefd[2];
-	pid_t pid;
+	pid_t pid, parent;
 
 	if (pipe2(pipefd, O_CLOEXEC) < 0)
 		return -1;
+	parent = getpid();
 	pid = fork();
 	if (pid == 0) {
 		setpgid(0, 0);
+		/* it dies with the batch, and its sandboxes with it */
+		prctl(PR_SET_PDEATHSIG, SIGKILL);
+		if (getppid() != parent)
+			_exit(1);
 		close(pipefd[0]);
 		for (int k = 0; k < opt->jobs; k++)
 			if (slots[k].pid)
@@ -529,6 +540,7 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		snprintf(err, errlen, "mkdtemp %s: %s", work, strerror(errno));
 		return -1;
 	}
+	snprintf(sl_batch_work, sizeof(sl_batch_work), "%s", work);
 	if (sl_scan_class(class_dir, &s, &n, &kinds, err, errlen) < 0)
 		goto out_remove;
 	roots = calloc((size_t)n + 1, sizeof(*roots));
@@ -571,6 +583,8 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		}
 		if (running)
 			sl_workers_wait(lab, slots, jobs, s, progress);
+		if (sl_stopped(err, errlen))
+			goto out_stop;
 	} while (running || next < n);
 	/* again, one at a time, those a neighbour may have slowed down */
 	o.check_jobs = jobs;
@@ -583,8 +597,10 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		s[i].regraded = 1;
 		if (sl_worker_start(lab, &o, slots, 0, s, i, roots[i]) < 0)
 			continue;
-		while (slots[0].pid)
+		while (slots[0].pid && !sl_stop_signal)
 			sl_workers_wait(lab, slots, 1, s, progress);
+		if (sl_stopped(err, errlen))
+			goto out_stop;
 	}
 	/* processes of killed workers came to us; let them go */
 	hx_sandbox_reap_all(5000);
@@ -595,6 +611,19 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	if (sl_write_summary(lab, s, n, path, err, errlen) < 0)
 		goto out_remove;
 	rc = 0;
+	goto out_remove;
+out_stop:
+	/* a stop signal: every worker and its sandboxes go at once */
+	for (int k = 0; k < jobs; k++)
+		if (slots[k].pid) {
+			kill(-slots[k].pid, SIGKILL);
+			kill(slots[k].pid, SIGKILL);
+			close(slots[k].fd);
+			while (waitpid(slots[k].pid, NULL, 0) < 0 && errno == EINTR)
+				;
+			hx_buf_free(&slots[k].record);
+		}
+	hx_sandbox_reap_all(5000);
 out_remove:
 	nftw(work, sl_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 	free(roots);

@@ -45,12 +45,14 @@ static void sl_floor_body(int fd, void *arg)
 /* Wall time of one empty sandbox that starts one process. */
 static int64_t sl_floor_once(char *work, char *err, size_t errlen)
 {
+	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
 	int64_t started = hx_now_ms();
 
-	if (hx_sandbox_start(&sb, hx_sandbox_probe(), work, 10000,
-			     sl_floor_body, work, err, errlen) < 0)
+	hx_sandbox_spec_init(&spec, hx_sandbox_probe(), 10000, sl_floor_body,
+			     hx_sandbox_probe() ? HX_WORK_DIR : work);
+	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0)
 		return -1;
 	while (!hx_sandbox_collect(&sb, &v)) {
 		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };

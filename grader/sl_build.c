@@ -25,13 +25,28 @@
 
 /* Fixed compiler flags: every submission is built the same way. */
 #define SL_CC "gcc"
-#define SL_COMPILE_MS 60000 /* one program's compilation (scaled) */
+#define SL_COMPILE_MS 60000 /* the whole build of a submission (scaled),
+				unless SOCKLAB_BUILD_TIMEOUT_MS says */
+#define SL_REPORT_MS 5000   /* after it, for the build to say what it did */
+#define SL_SOURCE_DIR "/src" /* the sources, inside the build sandbox */
+#define SL_BUILD_WORK_MB 256 /* its /work, where executables are written */
+#define SL_BUILD_MEMORY_MB 2048 /* memory of all its compilers together */
+#define SL_MAX_EXECUTABLE (64 << 20) /* largest executable kept */
 static const char *const sl_cflags[] = { "-std=gnu11", "-Wall", "-Wextra",
 					 "-g", "-pthread", NULL };
 static const char *const sl_asan_flags[] = {
 	"-fsanitize=address,undefined", "-fno-omit-frame-pointer",
 	"-fno-sanitize-recover=undefined", NULL
 };
+
+/* The build's deadline in milliseconds (before scaling). */
+static int sl_compile_ms(void)
+{
+	const char *text = getenv("SOCKLAB_BUILD_TIMEOUT_MS");
+	long ms = text && *text ? strtol(text, NULL, 10) : 0;
+
+	return ms >= 1000 && ms <= 3600000 ? (int)ms : SL_COMPILE_MS;
+}
 
 const char *sl_root(void)
 {
@@ -56,23 +71,6 @@ int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 		return 0;
 	snprintf(err, errlen, "submission folder %s does not exist", dir);
 	return -1;
-}
-
-/* 1 when every folder on path may be entered by any user. */
-static int sl_reachable_by_others(const char *path)
-{
-	char partial[512];
-	struct stat st;
-
-	for (size_t i = 1;; i++) {
-		if (path[i] == '/' || path[i] == '\0') {
-			snprintf(partial, sizeof(partial), "%.*s", (int)i, path);
-			if (stat(partial, &st) < 0 || !(st.st_mode & S_IXOTH))
-				return 0;
-		}
-		if (path[i] == '\0')
-			return 1;
-	}
 }
 
 /* mkdir -p */
@@ -190,100 +188,191 @@ static int sl_program_has_files(struct sl_run *run,
 	return ok;
 }
 
-/* Starts the compiler for one program; returns its pid, output in fd. */
-static pid_t sl_compile_start(struct sl_run *run, const struct sl_program *prog,
-			      int asan, int *out_fd)
+/* The project's support files a program needs, copied next to the
+ * student's (in support/): the build sees nothing of the project else. */
+static int sl_copy_support(struct sl_run *run, const struct sl_program *prog,
+			   char *err, size_t errlen)
 {
-	char *argv[64], output[1200], include[700], libs[256];
-	char paths[2 * SL_MAX_SOURCES][1200];
-	int n = 0, np = 0, pipefd[2];
-	pid_t pid;
+	char dir[700];
 
-	snprintf(output, sizeof(output), "%s/%s%s", run->build.bin, prog->name,
-		 asan ? ".asan" : "");
-	snprintf(include, sizeof(include), "-I%s", run->build.src);
-	argv[n++] = SL_CC;
-	for (int i = 0; sl_cflags[i]; i++)
-		argv[n++] = (char *)sl_cflags[i];
-	for (int i = 0; asan && sl_asan_flags[i]; i++)
-		argv[n++] = (char *)sl_asan_flags[i];
-	argv[n++] = include;
-	argv[n++] = "-o";
-	argv[n++] = output;
-	for (int i = 0; i < SL_MAX_SOURCES && prog->sources[i]; i++) {
-		snprintf(paths[np], sizeof(paths[np]), "%s", prog->sources[i]);
-		argv[n++] = paths[np++];
-	}
+	snprintf(dir, sizeof(dir), "%s/support", run->build.src);
 	for (int i = 0; i < SL_MAX_SOURCES && prog->support[i]; i++) {
-		snprintf(paths[np], sizeof(paths[np]), "%s/grader/checks/support/%s",
-			 sl_root(), prog->support[i]);
-		argv[n++] = paths[np++];
-	}
-	/* libs is a list of flags: "-lcmocka -lm" */
-	snprintf(libs, sizeof(libs), "%s", prog->libs ? prog->libs : "");
-	for (char *save, *flag = strtok_r(libs, " ", &save); flag && n < 62;
-	     flag = strtok_r(NULL, " ", &save))
-		argv[n++] = flag;
-	argv[n] = NULL;
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -1;
-	pid = fork();
-	if (pid == 0) {
-		/* its own group, so a deadline stops cc1 and as too; and
-		 * a source that makes it eat memory meets a limit */
-		struct rlimit memory = { 2048UL << 20, 2048UL << 20 };
+		char from[1200], to[1200];
 
-		setpgid(0, 0);
-		setrlimit(RLIMIT_AS, &memory);
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		if (chdir(run->build.src) < 0)
-			_exit(127);
-		execvp(argv[0], argv);
-		fprintf(stderr, "could not run %s: %s\n", argv[0],
-			strerror(errno));
-		_exit(127);
+		if (mkdir(dir, 0755) < 0 && errno != EEXIST)
+			goto out_errno;
+		snprintf(from, sizeof(from), "%s/grader/checks/support/%s",
+			 sl_root(), prog->support[i]);
+		snprintf(to, sizeof(to), "%s/%s", dir, prog->support[i]);
+		if (sl_copy_file(from, to) < 0)
+			goto out_errno;
 	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return -1;
-	}
-	*out_fd = pipefd[0];
-	return pid;
+	return 0;
+out_errno:
+	snprintf(err, errlen, "support file of %s: %s", prog->name,
+		 strerror(errno));
+	return -1;
 }
 
-/* Reads the compiler's output and waits, under a deadline (a source can
- * make a compiler read forever: #include "/dev/zero"); 0 when it built. */
-static int sl_compile_finish(pid_t pid, int fd, struct hx_buf *log)
+/* One compilation: a program, plain or with the sanitizers. */
+struct sl_compile {
+	int program;          /* index in the lab's programs */
+	int asan;             /* 1: the sanitizer build */
+	char *argv[64];       /* gcc's arguments, from argv[1] */
+	char output[64];      /* the executable's name */
+	char paths[2 * SL_MAX_SOURCES + 2][800]; /* room for arguments */
+	char libs[256];       /* the program's link flags, split in place */
+};
+
+/* What the build sandbox needs; copied into it by fork. */
+struct sl_build_job {
+	struct sl_compile compiles[2 * SL_MAX_PROGRAMS]; /* what to run */
+	int ncompiles;           /* compilations in use */
+	char src[700];           /* the sources, as the body sees them */
+	char work[700];          /* where executables are written, likewise */
+	int isolated;            /* 1 in a sealed sandbox */
+	int compile_ms;          /* deadline of every compilation together */
+};
+
+/* Fills one compilation's arguments: fixed flags, sources relative to
+ * the source folder (the compiler runs there), output in the work one. */
+static void sl_compile_args(const struct sl_program *prog, int asan,
+			    const char *work, struct sl_compile *k)
 {
-	int64_t deadline = hx_deadline(SL_COMPILE_MS);
-	char chunk[4096];
-	int status = 0;
+	int n = 0, np = 0;
 
-	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = POLLIN };
-		ssize_t n;
+	snprintf(k->output, sizeof(k->output), "%s%s", prog->name,
+		 asan ? ".asan" : "");
+	for (int i = 0; sl_cflags[i]; i++)
+		k->argv[n++] = (char *)sl_cflags[i];
+	for (int i = 0; asan && sl_asan_flags[i]; i++)
+		k->argv[n++] = (char *)sl_asan_flags[i];
+	k->argv[n++] = "-I.";
+	k->argv[n++] = "-o";
+	{
+		/* work may live in the same job: joined aside, then copied */
+		char path[sizeof(k->paths[0])];
 
-		if (poll(&pfd, 1, hx_remaining_ms(deadline)) == 0) {
-			kill(-pid, SIGKILL);
-			hx_buf_addf(log, "the compiler did not finish within %d s "
-					 "and was stopped\n",
-				    SL_COMPILE_MS / 1000);
-			break;
-		}
-		n = read(fd, chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (log->len < (256 << 10))
-			hx_buf_add(log, chunk, (size_t)n);
+		snprintf(path, sizeof(path), "%s/%s", work, k->output);
+		memcpy(k->paths[np], path, sizeof(path));
 	}
+	k->argv[n++] = k->paths[np++];
+	for (int i = 0; i < SL_MAX_SOURCES && prog->sources[i]; i++)
+		k->argv[n++] = (char *)prog->sources[i];
+	for (int i = 0; i < SL_MAX_SOURCES && prog->support[i]; i++) {
+		snprintf(k->paths[np], sizeof(k->paths[np]), "support/%s",
+			 prog->support[i]);
+		k->argv[n++] = k->paths[np++];
+	}
+	/* libs is a list of flags: "-lcmocka -lm" */
+	snprintf(k->libs, sizeof(k->libs), "%s", prog->libs ? prog->libs : "");
+	for (char *save, *flag = strtok_r(k->libs, " ", &save); flag && n < 62;
+	     flag = strtok_r(NULL, " ", &save))
+		k->argv[n++] = flag;
+	k->argv[n] = NULL;
+}
+
+/* Sends an executable the compiler wrote in the work folder; the grader,
+ * not the sandbox, writes it to the build's folder. */
+static void sl_send_executable(const struct sl_build_job *job,
+			       const struct sl_compile *k, struct hx_buf *out)
+{
+	char path[800], chunk[65536];
+	struct hx_buf bytes;
+	struct stat st;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/%s", job->work, k->output);
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    st.st_size > SL_MAX_EXECUTABLE) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	hx_buf_init(&bytes);
+	while (bytes.len <= SL_MAX_EXECUTABLE &&
+	       (n = read(fd, chunk, sizeof(chunk))) > 0)
+		hx_buf_add(&bytes, chunk, (size_t)n);
 	close(fd);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
+	if (bytes.len <= SL_MAX_EXECUTABLE)
+		hx_frame_put(out, 'F', bytes.data, bytes.len);
+	hx_buf_free(&bytes);
+}
+
+/* The build sandbox's body: every compilation at once, one deadline for
+ * them all, then per compilation its index, whether it built, what the
+ * compiler said and the executable, as frames. */
+static void sl_build_body(int fd, void *arg)
+{
+	const struct sl_build_job *job = arg;
+	struct hx_proc *procs[2 * SL_MAX_PROGRAMS] = { NULL };
+	int64_t deadline = hx_deadline(job->compile_ms);
+	struct hx_buf out;
+	struct hx_check c;
+
+	hx_check_init(&c, "build", 1);
+	c.work_dir = job->work;
+	c.bin_dir = job->work;
+	c.isolated = job->isolated;
+	hx_buf_init(&out);
+	for (int i = 0; i < job->ncompiles; i++) {
+		const struct sl_compile *k = &job->compiles[i];
+		struct hx_spawn spawn = {
+			.label = k->output,
+			.program = "/usr/bin/" SL_CC,
+			.args = (const char *const *)k->argv,
+			.cwd = job->src,
+			.cpu_seconds = job->compile_ms / 1000,
+		};
+
+		procs[i] = hx_start_with(&c, &spawn);
+	}
+	for (int i = 0; i < job->ncompiles; i++) {
+		const struct sl_compile *k = &job->compiles[i];
+		struct hx_proc *p = procs[i];
+		struct hx_buf log;
+		char number[16];
+		int built;
+
+		hx_buf_init(&log);
+		if (!p) {
+			hx_buf_addf(&log, "%s\n", c.message.data);
+			built = 0;
+		} else if (hx_proc_wait(&c, p, hx_remaining_ms(deadline)) < 0 &&
+			   p->timed_out) {
+			hx_buf_add(&log, p->err.data, p->err.len);
+			hx_buf_addf(&log, "the compiler did not finish within %d s "
+					  "and was stopped\n",
+				    job->compile_ms / 1000);
+			built = 0;
+		} else {
+			hx_buf_add(&log, p->out.data, p->out.len);
+			hx_buf_add(&log, p->err.data, p->err.len);
+			if (p->exited && WIFSIGNALED(p->wait_status)) {
+				struct hx_buf how;
+
+				hx_buf_init(&how);
+				hx_proc_describe_end(p, &how);
+				hx_buf_addf(&log, "the compiler was %s\n", how.data);
+				hx_buf_free(&how);
+			}
+			built = p->exited && WIFEXITED(p->wait_status) &&
+				WEXITSTATUS(p->wait_status) == 0;
+		}
+		snprintf(number, sizeof(number), "%d", i);
+		hx_frame_put(&out, 'P', number, strlen(number));
+		hx_frame_put(&out, 'R', built ? "1" : "0", 1);
+		hx_frame_put(&out, 'L', log.data, log.len);
+		if (built)
+			sl_send_executable(job, k, &out);
+		hx_buf_free(&log);
+	}
+	hx_frame_put(&out, '.', "", 0);
+	hx_write_all(fd, out.data, out.len);
+	hx_buf_free(&out);
+	hx_check_free(&c);
 }
 
 static int sl_needs_asan(const struct sl_run *run)
@@ -295,11 +384,163 @@ static int sl_needs_asan(const struct sl_run *run)
 	return 0;
 }
 
+/* Writes an executable the build sent into the build's programs folder. */
+static int sl_write_executable(const char *dir, const char *name,
+			       const char *bytes, size_t len)
+{
+	char path[1200];
+	int fd, rc;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
+		  0755);
+	if (fd < 0)
+		return -1;
+	rc = hx_write_all(fd, bytes, len);
+	if (close(fd) < 0)
+		rc = -1;
+	return rc;
+}
+
+/* Reads the build sandbox's frames into the run: built, logs, programs. */
+static void sl_read_build(struct sl_run *run, const struct sl_build_job *job,
+			  const struct hx_buf *data, struct hx_buf *asan_log)
+{
+	struct sl_build *b = &run->build;
+	const struct sl_compile *k = NULL;
+	const char *bytes;
+	size_t at = 0;
+	uint32_t n;
+	char tag;
+
+	while (hx_frame_next(data, &at, &tag, &bytes, &n) == 1) {
+		char number[16];
+		long i;
+
+		switch (tag) {
+		case 'P':
+			snprintf(number, sizeof(number), "%.*s",
+				 (int)(n < 15 ? n : 15), bytes);
+			i = strtol(number, NULL, 10);
+			k = i >= 0 && i < job->ncompiles ? &job->compiles[i] :
+							   NULL;
+			break;
+		case 'R':
+			if (k && !k->asan)
+				b->built[k->program] = n == 1 && bytes[0] == '1';
+			break;
+		case 'L':
+			if (k)
+				hx_buf_add(k->asan ? asan_log : &b->log[k->program],
+					   bytes, n < (256 << 10) ? n : 256 << 10);
+			break;
+		case 'F':
+			if (k && sl_write_executable(b->bin, k->output, bytes,
+						     n) < 0 &&
+			    !k->asan) {
+				b->built[k->program] = 0;
+				hx_buf_addf(&b->log[k->program],
+					    "could not save %s: %s\n",
+					    k->output, strerror(errno));
+			}
+			break;
+		default: break;
+		}
+	}
+}
+
+/* Compiles every program (and its sanitizer build) in one build
+ * sandbox: only the submission's declared files and the lab's support
+ * files in it, no network, limits on CPU, memory, files and processes,
+ * one deadline; every compiler dies with the sandbox. */
+static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
+{
+	static struct sl_build_job job;
+	struct sl_build *b = &run->build;
+	struct hx_sandbox_spec spec;
+	struct hx_buf asan_log;
+	struct hx_sandbox sb;
+	int asan = sl_needs_asan(run), isolated = hx_sandbox_probe();
+
+	memset(&job, 0, sizeof(job));
+	job.isolated = isolated;
+	job.compile_ms = sl_compile_ms();
+	if (isolated) {
+		snprintf(job.src, sizeof(job.src), "%s", SL_SOURCE_DIR);
+		snprintf(job.work, sizeof(job.work), "%s", HX_WORK_DIR);
+	} else {
+		snprintf(job.src, sizeof(job.src), "%s", b->src);
+		snprintf(job.work, sizeof(job.work), "%s/work-build", b->root);
+		if (mkdir(job.work, 0755) < 0 && errno != EEXIST) {
+			snprintf(err, errlen, "mkdir %s: %s", job.work,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++) {
+		const struct sl_program *prog = &run->lab->programs[i];
+
+		if (!sl_program_has_files(run, prog, &b->log[i]))
+			continue;
+		if (sl_copy_support(run, prog, err, errlen) < 0)
+			return -1;
+		for (int a = 0; a <= asan; a++) {
+			struct sl_compile *k = &job.compiles[job.ncompiles++];
+
+			k->program = i;
+			k->asan = a;
+			sl_compile_args(prog, a, job.work, k);
+		}
+	}
+	if (job.ncompiles == 0)
+		return 0;
+	hx_sandbox_spec_init(&spec, isolated, job.compile_ms + SL_REPORT_MS,
+			     sl_build_body, &job);
+	spec.root.mounts[0] = (struct hx_mount){
+		.host = b->src, .inside = SL_SOURCE_DIR,
+	};
+	spec.root.nmounts = 1;
+	spec.root.work_mb = SL_BUILD_WORK_MB;
+	spec.budget.memory_mb = SL_BUILD_MEMORY_MB;
+	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0)
+		return -1;
+	while (!hx_sandbox_poll(&sb)) {
+		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
+
+		if (sl_stopped(err, errlen)) {
+			hx_sandbox_kill(&sb);
+			hx_buf_free(&sb.data);
+			return -1;
+		}
+		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
+	}
+	hx_buf_init(&asan_log);
+	if (hx_sandbox_setup_error(&sb))
+		hx_buf_addf(&b->log[job.compiles[0].program],
+			    "the build could not start: sandbox setup: %s\n",
+			    hx_sandbox_setup_error(&sb));
+	else
+		sl_read_build(run, &job, &sb.data, &asan_log);
+	if (sb.timed_out)
+		for (int i = 0; i < job.ncompiles; i++)
+			if (!job.compiles[i].asan && !b->built[job.compiles[i].program])
+				hx_buf_addf(&b->log[job.compiles[i].program],
+					    "the build did not finish within %d s "
+					    "and was stopped\n",
+					    job.compile_ms / 1000);
+	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++)
+		b->warnings[i] = b->built[i] &&
+				 strstr(b->log[i].data ? b->log[i].data : "",
+					"warning:") != NULL;
+	hx_buf_free(&asan_log);
+	hx_buf_free(&sb.data);
+	return 0;
+}
+
 int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 {
 	struct sl_build *b = &run->build;
 	const char *tmp = getenv("TMPDIR");
-	int asan = sl_needs_asan(run);
 
 	hx_buf_init(&b->files);
 	hx_buf_init(&b->ignored);
@@ -319,22 +560,10 @@ int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 				 strerror(errno));
 			return -1;
 		}
-	} else if (!sl_reachable_by_others(tmp && *tmp ? tmp : "/tmp") &&
-		   getuid() == 0) {
-		/* as root, sandboxes run as other users: they must be able to
-		 * reach the programs, which a private TMPDIR would hide */
-		snprintf(b->root, sizeof(b->root), "/tmp/socklab.XXXXXX");
-		if (!mkdtemp(b->root)) {
-			snprintf(err, errlen, "mkdtemp %s: %s", b->root,
-				 strerror(errno));
-			return -1;
-		}
 	} else if (!mkdtemp(b->root)) {
 		snprintf(err, errlen, "mkdtemp %s: %s", b->root, strerror(errno));
 		return -1;
 	}
-	/* the sandboxes' user must reach the programs */
-	chmod(b->root, 0755);
 	snprintf(b->src, sizeof(b->src), "%s/src", b->root);
 	snprintf(b->bin, sizeof(b->bin), "%s/bin", b->root);
 	if ((mkdir(b->src, 0755) < 0 && errno != EEXIST) ||
@@ -343,41 +572,7 @@ int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 		return -1;
 	}
 	sl_take_files(run);
-	/* compile every program (and its sanitizer build) at once */
-	{
-		pid_t pids[2 * SL_MAX_PROGRAMS];
-		int fds[2 * SL_MAX_PROGRAMS];
-		struct hx_buf asan_log[SL_MAX_PROGRAMS];
-		int np = 0;
-
-		for (np = 0; np < SL_MAX_PROGRAMS && run->lab->programs[np].name;
-		     np++) {
-			const struct sl_program *prog = &run->lab->programs[np];
-
-			hx_buf_init(&asan_log[np]);
-			pids[2 * np] = pids[2 * np + 1] = -1;
-			if (!sl_program_has_files(run, prog, &b->log[np]))
-				continue;
-			pids[2 * np] = sl_compile_start(run, prog, 0, &fds[2 * np]);
-			if (asan)
-				pids[2 * np + 1] = sl_compile_start(
-					run, prog, 1, &fds[2 * np + 1]);
-		}
-		for (int i = 0; i < np; i++) {
-			if (pids[2 * i] > 0)
-				b->built[i] = sl_compile_finish(pids[2 * i],
-								fds[2 * i],
-								&b->log[i]) == 0;
-			if (pids[2 * i + 1] > 0)
-				sl_compile_finish(pids[2 * i + 1], fds[2 * i + 1],
-						  &asan_log[i]);
-			b->warnings[i] = b->built[i] &&
-					 strstr(b->log[i].data ? b->log[i].data : "",
-						"warning:") != NULL;
-			hx_buf_free(&asan_log[i]);
-		}
-	}
-	return 0;
+	return sl_compile_all(run, err, errlen);
 }
 
 static int sl_remove_entry(const char *path, const struct stat *st, int flag,

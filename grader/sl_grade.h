@@ -2,6 +2,7 @@
 #ifndef SL_GRADE_H
 #define SL_GRADE_H
 
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 
@@ -44,11 +45,13 @@ struct sl_result {
 	struct hx_verdict verdict;     /* what the sandbox said */
 };
 
+#define SL_MAX_CHECKS 64 /* rows in one lab's rubric, hidden ones included */
+
 struct sl_run {
 	const struct sl_lab *lab;      /* the lab graded */
 	struct sl_options opt;         /* how */
 	struct sl_build build;         /* its programs */
-	struct sl_result results[64];  /* one per check of the lab */
+	struct sl_result results[SL_MAX_CHECKS]; /* one per check of the lab */
 	int isolated;                  /* namespaces were available */
 	int score;                     /* points earned */
 	int max_score;                 /* points possible (selected checks) */
@@ -69,6 +72,11 @@ int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 const char *sl_root(void);
 
 /* sl_run.c */
+/* The stop signal (SIGINT, SIGTERM, SIGHUP) the grader received, 0 while
+ * none has come: every wait of the grader looks at it. */
+extern volatile sig_atomic_t sl_stop_signal;
+/* 1 (with "stopped by SIGINT" in err) once a stop signal came. */
+int sl_stopped(char *err, size_t errlen);
 int sl_grade(struct sl_run *run, char *err, size_t errlen);
 void sl_run_free(struct sl_run *run);
 uint64_t sl_check_seed(uint64_t run_seed, const char *id);
@@ -132,9 +140,9 @@ struct sl_student {
 	int hidden_score;             /* hidden points earned */
 	int hidden_max;               /* hidden points possible */
 	int64_t duration_ms;          /* wall time of its grading */
-	int points[64];               /* per check of the lab, -1: did not run */
-	int status[64];               /* enum hx_status per check */
-	char message[64][SL_MESSAGE_MAX]; /* first line of each failure */
+	int points[SL_MAX_CHECKS];            /* per check of the lab, -1: did not run */
+	int status[SL_MAX_CHECKS];            /* enum hx_status per check */
+	char message[SL_MAX_CHECKS][SL_MESSAGE_MAX]; /* first line of each failure */
 	int64_t started_ms;           /* when its grading began (monotonic) */
 	int64_t ended_ms;             /* when it ended */
 	int regraded;                 /* 1 if graded again, alone */

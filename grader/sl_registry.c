@@ -9,7 +9,6 @@
 
 #define SL_MAX_LABS 64
 #define SL_MAX_ROWS 1024 /* check rows of every lab that has hidden checks */
-#define SL_MAX_CHECKS 64 /* rows of one lab: the size of sl_run.results */
 
 extern const struct sl_lab *const __start_sl_labs[];
 extern const struct sl_lab *const __stop_sl_labs[];

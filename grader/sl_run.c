@@ -12,14 +12,28 @@
 
 #include "../harness/hx_time.h"
 
+#define SL_LAB_DIR "/lab"          /* the lab's programs, inside */
+#define SL_TOOL_MEMORY_MB 2048    /* budget under ASan or Valgrind */
+
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
 	const struct sl_run *run;       /* the run */
 	const struct sl_check *check;   /* the check to run */
-	char work_dir[700];             /* its writable folder */
+	char bin_dir[700];              /* the programs, as the body sees them */
+	char work_dir[700];             /* its writable folder, likewise */
 	uint64_t seed;                  /* its seed */
 	int isolated;                   /* namespaces */
 };
+
+volatile sig_atomic_t sl_stop_signal;
+
+int sl_stopped(char *err, size_t errlen)
+{
+	if (!sl_stop_signal)
+		return 0;
+	snprintf(err, errlen, "stopped by %s", hx_signal_name(sl_stop_signal));
+	return 1;
+}
 
 uint64_t sl_check_seed(uint64_t run_seed, const char *id)
 {
@@ -37,7 +51,7 @@ static void sl_job_body(int fd, void *arg)
 	struct hx_check c;
 
 	hx_check_init(&c, job->check->id, job->seed);
-	c.bin_dir = job->run->build.bin;
+	c.bin_dir = job->bin_dir;
 	c.work_dir = job->work_dir;
 	c.isolated = job->isolated;
 	c.valgrind = job->run->opt.valgrind;
@@ -85,18 +99,65 @@ static void sl_result_error(struct sl_result *r, const char *fmt,
 	hx_buf_addf(&r->verdict.message, fmt, what);
 }
 
+/* Starts one check's sandbox: the lab's programs read-only at /lab, a
+ * private /work; without namespaces, folders of the build instead. */
+static int sl_start_check(const struct sl_run *run,
+			  const struct sl_check *check, uint64_t seed,
+			  struct sl_job *job, struct hx_sandbox *sb, char *err,
+			  size_t errlen)
+{
+	struct hx_sandbox_spec spec;
+	int sanitized = (check->flags & SL_SANITIZE) || run->opt.valgrind;
+
+	job->run = run;
+	job->check = check;
+	job->seed = seed;
+	job->isolated = run->isolated;
+	/* under Valgrind every program runs ten times slower, and so may
+	 * the whole check */
+	hx_sandbox_spec_init(&spec, run->isolated,
+			     check->timeout_ms * (run->opt.valgrind ? 10 : 1),
+			     sl_job_body, job);
+	if (sanitized)
+		spec.budget.memory_mb = SL_TOOL_MEMORY_MB;
+	if (run->isolated) {
+		snprintf(job->bin_dir, sizeof(job->bin_dir), "%s", SL_LAB_DIR);
+		snprintf(job->work_dir, sizeof(job->work_dir), "%s",
+			 HX_WORK_DIR);
+		spec.root.mounts[0] = (struct hx_mount){
+			.host = run->build.bin, .inside = SL_LAB_DIR,
+		};
+		spec.root.nmounts = 1;
+	} else {
+		snprintf(job->bin_dir, sizeof(job->bin_dir), "%s",
+			 run->build.bin);
+		snprintf(job->work_dir, sizeof(job->work_dir), "%s/work-%s",
+			 run->build.root, check->id);
+		if (mkdir(job->work_dir, 0755) < 0) {
+			snprintf(err, errlen, "mkdir %s: %s", job->work_dir,
+				 strerror(errno));
+			return -1;
+		}
+	}
+	return hx_sandbox_start(sb, &spec, err, errlen);
+}
+
 /* Runs every selected check with a program to run, jobs at a time. */
 static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 {
-	int n = run->lab->nchecks, next = 0, running = 0;
-	struct hx_sandbox sandboxes[64];
-	struct sl_job jobs[64];
-	int active[64] = { 0 };
+	int n = run->lab->nchecks, next = 0, running = 0, rc = 0;
+	struct hx_sandbox sandboxes[SL_MAX_CHECKS];
+	struct sl_job jobs[SL_MAX_CHECKS];
+	int active[SL_MAX_CHECKS] = { 0 };
 
 	for (;;) {
-		struct pollfd pfd[64];
-		int index[64], np = 0, wait_ms = 1000;
+		struct pollfd pfd[SL_MAX_CHECKS];
+		int np = 0, wait_ms = 1000;
 
+		if (sl_stopped(err, errlen)) {
+			rc = -1;
+			break;
+		}
 		while (running < run->opt.jobs && next < n) {
 			int i = next++;
 			struct sl_result *r = &run->results[i];
@@ -113,26 +174,11 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 						missing);
 				continue;
 			}
-			jobs[i].run = run;
-			jobs[i].check = check;
-			jobs[i].seed = r->seed;
-			jobs[i].isolated = run->isolated;
-			snprintf(jobs[i].work_dir, sizeof(jobs[i].work_dir),
-				 "%s/work-%s", run->build.root, check->id);
-			if (mkdir(jobs[i].work_dir, 0755) < 0) {
-				snprintf(err, errlen, "mkdir %s: %s",
-					 jobs[i].work_dir, strerror(errno));
-				return -1;
+			if (sl_start_check(run, check, r->seed, &jobs[i],
+					   &sandboxes[i], err, errlen) < 0) {
+				rc = -1;
+				goto out_kill;
 			}
-			/* under Valgrind every program runs ten times slower,
-			 * and so may the whole check */
-			if (hx_sandbox_start(&sandboxes[i], run->isolated,
-					     jobs[i].work_dir,
-					     check->timeout_ms *
-						     (run->opt.valgrind ? 10 : 1),
-					     sl_job_body, &jobs[i], err,
-					     errlen) < 0)
-				return -1;
 			active[i] = 1;
 			running++;
 		}
@@ -150,16 +196,19 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 				continue;
 			}
 			pfd[np].fd = sandboxes[i].verdict_fd;
-			pfd[np].events = POLLIN;
-			index[np++] = i;
+			pfd[np++].events = POLLIN;
 			left = hx_remaining_ms(sandboxes[i].deadline) + 1;
 			if (left < wait_ms)
 				wait_ms = left;
 		}
 		if (np > 0)
 			poll(pfd, (nfds_t)np, wait_ms);
-		(void)index;
 	}
+out_kill:
+	for (int i = 0; i < n; i++)
+		if (active[i])
+			hx_sandbox_kill(&sandboxes[i]);
+	return rc;
 }
 
 /* The build check: clean build, and worth something only with a working

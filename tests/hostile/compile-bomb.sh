@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Submissions that attack the compiler: a header that includes itself
+# twice per level, 40 levels deep (it would compile for ever), and 78
+# bytes of assembly that ask for a 1.75 GiB object file.
+# Safe outcome: the include bomb is stopped at the build's deadline with
+# the deadline named and no compiler left running; the huge object is
+# stopped by the file-size limit, and nothing large is written anywhere.
+source "$(dirname "$0")/lib.sh"
+
+# a short deadline: the bomb would outlast any
+export SOCKLAB_BUILD_TIMEOUT_MS=3000
+bomb=$scratch/bomb
+submission 02 "$bomb"
+cat >"$bomb/wrappers.h" <<'C'
+#if __INCLUDE_LEVEL__ < 40
+#include "wrappers.h"
+#include "wrappers.h"
+#endif
+C
+start=$(date +%s)
+out=$("$SOCKLAB" grade 02 --dir "$bomb" 2>&1)
+status=$?
+seconds=$(($(date +%s) - start))
+grep -q "did not finish within 3 s" <<<"$out" && [ "$status" = 1 ] &&
+	[ "$seconds" -lt 30 ] &&
+	ok "include bomb: stopped at the build deadline in ${seconds} s" ||
+	bad "include bomb: exit $status after ${seconds} s: $(head -c 300 <<<"$out")"
+left=$(sandbox_processes; pgrep -x cc1 | head -n 3)
+[ -z "$left" ] && ok "include bomb: no compiler left running" ||
+	bad "include bomb: still running: $left"
+
+huge=$scratch/huge
+submission 02 "$huge"
+printf '__asm__(".fill 0x70000000");\n' >>"$huge/client.c"
+out=$("$SOCKLAB" grade 02 --dir "$huge" 2>&1)
+grep -qi "file size limit\|File too large\|SIGXFSZ" <<<"$out" &&
+	ok "huge object: stopped by the file-size limit" ||
+	bad "huge object: $(grep -A4 ' build ' <<<"$out" | head -c 400)"
+largest=$(find "$scratch" -type f -size +65M 2>/dev/null | head -n 1)
+[ -z "$largest" ] && ok "huge object: no file over 64 MiB was left" ||
+	bad "huge object: $largest was written"
+done_testing

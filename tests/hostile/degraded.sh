@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# A machine without sealed sandboxes (no user namespaces): submissions
+# would run with the grader's own rights.
+# Safe outcome: grading other people's code (batch, an export format) is
+# refused unless the instructor says --unconfined, and then every report
+# says DEGRADED; a student grading their own work may, with the warning.
+source "$(dirname "$0")/lib.sh"
+export SOCKLAB_NO_NAMESPACES=1
+
+submission 02 "$scratch/class/ann"
+out=$("$SOCKLAB" batch 02 "$scratch/class" --out "$scratch/grades" 2>&1)
+status=$?
+[ "$status" = 2 ] && grep -q -- "--unconfined" <<<"$out" &&
+	[ ! -e "$scratch/grades/gradebook.csv" ] &&
+	ok "batch without sandboxes: refused, --unconfined named" ||
+	bad "batch without sandboxes: exit $status: $out"
+out=$("$SOCKLAB" grade 02 --dir "$scratch/class/ann" --format gradescope 2>&1)
+status=$?
+[ "$status" = 2 ] && grep -q -- "--unconfined" <<<"$out" &&
+	ok "export without sandboxes: refused" ||
+	bad "export without sandboxes: exit $status"
+"$SOCKLAB" batch 02 "$scratch/class" --out "$scratch/grades" --unconfined \
+	>"$scratch/batch.log" 2>&1
+grep -q DEGRADED "$scratch/batch.log" && grep -q DEGRADED "$scratch/grades/ann.txt" &&
+	ok "batch --unconfined: runs, and says DEGRADED" ||
+	bad "batch --unconfined: no DEGRADED in its output"
+out=$("$SOCKLAB" grade 02 --dir "$scratch/class/ann" 2>&1)
+grep -q DEGRADED <<<"$out" &&
+	ok "a student's own grade without sandboxes: runs, says DEGRADED" ||
+	bad "a student's own grade without sandboxes: no DEGRADED"
+done_testing
