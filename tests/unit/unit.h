@@ -32,6 +32,7 @@
 
 #include "../../grader/sl_grade.h"
 #include "../../grader/sl_lab.h"
+#include "../../grader/sl_unpack.h"
 #include "../../harness/hx_check.h"
 #include "../../harness/hx_net.h"
 #include "../../harness/hx_proc.h"
