@@ -67,7 +67,8 @@ grade: $(SOCKLAB)
 
 # ---- tests -------------------------------------------------------------
 
-deps-test:
+# after deps-build: under make -j two apt-get runs would race for its lock
+deps-test: deps-build
 	@scripts/install-deps.sh test
 
 # With reference/ (the instructors' repository): unit tests, the meta
