@@ -7,6 +7,7 @@ ROOT    := $(CURDIR)
 BIN     := bin
 SOCKLAB := $(BIN)/socklab
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+LDLIBS  := -larchive
 
 HARNESS_SRC := $(sort $(wildcard harness/*.c))
 GRADER_SRC  := $(sort $(filter-out grader/main.c,$(wildcard grader/*.c)))
@@ -21,8 +22,8 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 	      --dir $(or $(DIR),labs)
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts \
-	deps deps-test clean build-references format batch-test hostile stubs interop \
-	student-release gradescope
+	deps deps-build deps-test clean build-references format batch-test \
+	hostile stubs interop student-release gradescope
 
 all: $(SOCKLAB) build-references
 
@@ -37,14 +38,19 @@ help:
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
 
-$(BIN)/obj/%.o: %.c $(HEADERS)
+# the build packages come first on a fresh machine; order-only, so that
+# checking them (without apt when all is there) never rebuilds anything
+deps-build:
+	@scripts/install-deps.sh build
+
+$(BIN)/obj/%.o: %.c $(HEADERS) | deps-build
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSL_DEFAULT_ROOT='"$(ROOT)"' -c $< -o $@
 
 OBJS := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC))
 
-$(SOCKLAB): $(OBJS) $(BIN)/obj/grader/main.o
-	$(CC) $(CFLAGS) -o $@ $^
+$(SOCKLAB): $(OBJS) $(BIN)/obj/grader/main.o | deps-build
+	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
 build-references: $(SOCKLAB)
 	@for lab in $(LABS); do \
@@ -61,7 +67,8 @@ grade: $(SOCKLAB)
 
 # ---- tests -------------------------------------------------------------
 
-deps-test:
+# after deps-build: under make -j two apt-get runs would race for its lock
+deps-test: deps-build
 	@scripts/install-deps.sh test
 
 # With reference/ (the instructors' repository): unit tests, the meta
@@ -80,7 +87,7 @@ LIB_OBJS  := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS
 $(BIN)/tests/%: tests/unit/%.c $(LIB_OBJS) tests/unit/unit.h
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -DSL_DEFAULT_ROOT='"$(ROOT)"' -o $@ $< $(LIB_OBJS) \
-	  $(UNIT_LDFLAGS) -lcmocka
+	  $(UNIT_LDFLAGS) -lcmocka $(LDLIBS)
 
 unit: $(UNIT_BINS)
 	@failed=0; for t in $(UNIT_BINS); do \

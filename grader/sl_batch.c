@@ -84,12 +84,14 @@ static int sl_find_root(const struct sl_lab *lab, const char *dir,
 	return *best_count > 0 ? 0 : -1;
 }
 
-/* The kind of a class folder entry: 1 zip, 2 tar.gz, 3 folder, 0 other;
- * its id is the name without the extension. */
+/* The kind of a class folder entry: 1 archive, 2 folder, 0 other; its
+ * id is the name without the extension. */
 static int sl_entry_kind(const char *dir, const char *name, char *id,
 			 size_t size, char *why, size_t whylen)
 {
-	static const char *const exts[] = { ".zip", ".tar.gz", ".tgz" };
+	static const char *const exts[] = { ".zip", ".tar", ".tar.gz", ".tgz",
+					    ".tar.bz2", ".tbz2", ".tar.xz",
+					    ".txz", ".tar.zst" };
 	char path[1200];
 	struct stat st;
 	size_t len = strlen(name);
@@ -105,17 +107,18 @@ static int sl_entry_kind(const char *dir, const char *name, char *id,
 		return 0;
 	}
 	if (S_ISDIR(st.st_mode))
-		return 3;
-	for (int i = 0; i < 3; i++) {
+		return 2;
+	for (size_t i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
 		size_t elen = strlen(exts[i]);
 
 		if (len > elen && strcmp(name + len - elen, exts[i]) == 0 &&
 		    S_ISREG(st.st_mode)) {
 			snprintf(id, size, "%.*s", (int)(len - elen), name);
-			return i == 0 ? 1 : 2;
+			return 1;
 		}
 	}
-	snprintf(why, whylen, "refused: not a folder, .zip or .tar.gz");
+	snprintf(why, whylen, "refused: not a folder or an archive (.zip, "
+			      ".tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst)");
 	return 0;
 }
 
@@ -341,11 +344,11 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 	int found = 0;
 
 	snprintf(path, sizeof(path), "%s/%s", class_dir, s->source);
-	if (kind == 1 || kind == 2) {
+	if (kind == 1) {
 		char dest[1200];
 
 		snprintf(dest, sizeof(dest), "%s/%s", work, s->id);
-		sl_unpack(path, kind == 1, dest, s->problem, sizeof(s->problem));
+		sl_unpack(path, dest, s->problem, sizeof(s->problem));
 		if (s->problem[0])
 			return;
 		snprintf(path, sizeof(path), "%s", dest);

@@ -1,94 +1,46 @@
 /* sl_unpack.c - a student's archive unpacked safely, or refused with the
- * reason: .tar.gz read by socklab itself, .zip inspected entry by entry
- * before unzip runs; no absolute paths, no "..", no links, no device
- * files, limits on size and count, external tools under a deadline. */
+ * reason. One reader (libarchive) takes zip and tar in every compression
+ * socklab accepts and hands over the entries one by one; socklab decides
+ * each as it comes: no absolute paths, no "..", no odd names, no links or
+ * special files. The bytes and entries are counted as they are written,
+ * never taken from what the archive declares, so an archive that lies
+ * about its sizes is stopped at the limit. Files are made below the
+ * destination through descriptors only, and a refusal removes all that
+ * was written before it returns. */
 #define _GNU_SOURCE
 #include "sl_unpack.h"
 
+#include <archive.h>
+#include <archive_entry.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
-#include <poll.h>
-#include <signal.h>
+#include <locale.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "../harness/hx_text.h"
 #include "../harness/hx_time.h"
 
-#define SL_UNPACK_MAX_BYTES (10 << 20) /* what one archive may unpack to */
-#define SL_UNPACK_MAX_FILES 200        /* entries one archive may hold */
-#define SL_TOOL_MS 20000               /* gzip or unzip of one archive */
+#define SL_UNPACK_MS 20000 /* reading one archive, however it is built */
+#define SL_NAME_MAX 255    /* bytes of an entry's whole path */
+#define SL_EMPTY (-2)      /* sl_clear_folder: nothing is left in it */
 
-/* ---- external tools (gzip, unzip) under a deadline ------------------- */
-
-/* Runs argv with stdout and stderr on a pipe, files capped at fsize
- * bytes; reads at most cap bytes into out. Returns the exit status,
- * -1 after a timeout, -2 when the output passed cap, -3 if it cannot run. */
-static int sl_run_tool(char *const argv[], const char *cwd, rlim_t fsize,
-		       struct hx_buf *out, size_t cap)
-{
-	int64_t deadline = hx_deadline(SL_TOOL_MS);
-	int pipefd[2], status = 0, rc = 0;
-	pid_t pid;
-
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -3;
-	pid = fork();
-	if (pid == 0) {
-		struct rlimit limit = { fsize, fsize };
-		int null = open("/dev/null", O_RDONLY);
-
-		dup2(null, 0);
-		dup2(pipefd[1], 1);
-		dup2(pipefd[1], 2);
-		setrlimit(RLIMIT_FSIZE, &limit);
-		if (cwd && chdir(cwd) < 0)
-			_exit(126);
-		execvp(argv[0], argv);
-		_exit(127);
-	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return -3;
-	}
-	for (;;) {
-		struct pollfd pfd = { .fd = pipefd[0], .events = POLLIN };
-		char chunk[65536];
-		ssize_t n;
-
-		if (poll(&pfd, 1, hx_remaining_ms(deadline)) == 0) {
-			rc = -1;
-			break;
-		}
-		n = read(pipefd[0], chunk, sizeof(chunk));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		if (out->len + (size_t)n > cap) {
-			rc = -2;
-			break;
-		}
-		hx_buf_add(out, chunk, (size_t)n);
-	}
-	close(pipefd[0]);
-	if (rc < 0)
-		kill(pid, SIGKILL);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	if (rc < 0)
-		return rc;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
-}
+/* One archive being unpacked. */
+struct sl_unpacking {
+	struct archive *reader;       /* libarchive's reader of the archive */
+	int archive_fd;               /* the archive, read by the callbacks */
+	int root_fd;                  /* the destination folder */
+	int64_t deadline;             /* when reading is given up */
+	int timed_out;                /* the deadline passed while reading */
+	size_t unpacked;              /* bytes of entries read so far */
+	int entries;                  /* entries unpacked so far */
+	char input[16384];            /* archive bytes handed to libarchive */
+	char output[SL_UNPACK_CHUNK]; /* entry bytes on their way to a file */
+};
 
 /* ---- names ----------------------------------------------------------- */
 
@@ -122,7 +74,7 @@ static const char *sl_bad_entry(const char *name)
 	for (const unsigned char *u = (const unsigned char *)name; *u; u++)
 		if (*u < 0x20 || *u == 0x7f || *u == '\\')
 			return "an odd file name (control byte or backslash)";
-	if (strlen(name) > 255)
+	if (strlen(name) > SL_NAME_MAX)
 		return "a file name longer than 255 bytes";
 	while (*p) {
 		size_t len = strcspn(p, "/");
@@ -148,373 +100,470 @@ void sl_show_name(char *out, size_t size, const char *name)
 	out[i] = '\0';
 }
 
-/* ---- unpacking ------------------------------------------------------- */
-
-static int sl_make_parents(const char *root, const char *name)
+/* The path of an entry as socklab uses it: without leading "./" (tar
+ * writes them for `tar -C dir .`); NULL when the archive gives none. */
+static const char *sl_entry_path(struct archive_entry *entry)
 {
-	char path[4096];
+	const char *name = archive_entry_pathname(entry);
 
-	for (const char *p = strchr(name, '/'); p; p = strchr(p + 1, '/')) {
-		snprintf(path, sizeof(path), "%s/%.*s", root, (int)(p - name),
-			 name);
-		if (mkdir(path, 0755) < 0 && errno != EEXIST)
-			return -1;
+	if (!name)
+		name = archive_entry_pathname_utf8(entry);
+	while (name && name[0] == '.' && name[1] == '/')
+		name += 2;
+	return name;
+}
+
+/* Why an entry of this type is refused; NULL for a file or a folder. */
+static const char *sl_bad_type(struct archive_entry *entry)
+{
+	switch (archive_entry_filetype(entry)) {
+	case AE_IFREG:
+	case AE_IFDIR:
+		return NULL;
+	case AE_IFLNK:
+		return "a symbolic link; links are not accepted";
+	case AE_IFCHR:
+	case AE_IFBLK:
+		return "a special file (a device)";
+	case AE_IFIFO:
+		return "a special file (a FIFO)";
+	case AE_IFSOCK:
+		return "a special file (a socket)";
+	default:
+		return "a special file (of an unknown type)";
+	}
+}
+
+/* ---- reading the archive --------------------------------------------- */
+
+/* libarchive asks for more of the archive: the next bytes of the file,
+ * unless the deadline has passed (a bomb may ask for little input and
+ * make much work of it, so time is checked on every read). */
+static la_ssize_t sl_source_read(struct archive *reader, void *data,
+				 const void **buffer)
+{
+	struct sl_unpacking *u = data;
+	ssize_t n;
+
+	if (hx_remaining_ms(u->deadline) == 0) {
+		u->timed_out = 1;
+		archive_set_error(reader, ETIMEDOUT, "out of time");
+		return -1;
+	}
+	do
+		n = read(u->archive_fd, u->input, sizeof(u->input));
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		archive_set_error(reader, errno, "read: %s", strerror(errno));
+	*buffer = u->input;
+	return n;
+}
+
+/* A zip's directory is at its end: libarchive seeks to read it first. */
+static la_int64_t sl_source_seek(struct archive *reader, void *data,
+				 la_int64_t offset, int whence)
+{
+	struct sl_unpacking *u = data;
+	off_t at = lseek(u->archive_fd, (off_t)offset, whence);
+
+	if (at < 0)
+		archive_set_error(reader, errno, "seek: %s", strerror(errno));
+	return at;
+}
+
+/* Why the reader stopped, as a refusal. */
+static void sl_reader_failed(struct sl_unpacking *u, char *why, size_t whylen)
+{
+	const char *error = archive_error_string(u->reader);
+	char line[200], shown[200];
+
+	/* the first line of the message: some end in a newline */
+	if (!error || !error[0])
+		error = "truncated or unreadable";
+	snprintf(line, sizeof(line), "%.*s", (int)strcspn(error, "\n"), error);
+	sl_show_name(shown, sizeof(shown), line);
+	if (u->timed_out)
+		snprintf(why, whylen, "refused: unpacking took more than %d s",
+			 SL_UNPACK_MS / 1000);
+	else
+		snprintf(why, whylen, "a corrupt archive (%s)", shown);
+}
+
+/* Opens archive for reading as zip or tar, plain or compressed. Only
+ * these formats and filters are enabled: libarchive knows many more. */
+static int sl_open_reader(struct sl_unpacking *u, const char *archive,
+			  char *why, size_t whylen)
+{
+	struct archive *reader;
+	struct stat st;
+
+	/* O_NONBLOCK: a FIFO put in the archive's place must not hang us */
+	u->archive_fd = open(archive,
+			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (u->archive_fd < 0 || fstat(u->archive_fd, &st) < 0) {
+		snprintf(why, whylen, "cannot read the archive: %s",
+			 strerror(errno));
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(why, whylen, "refused: the archive is not a file");
+		return -1;
+	}
+	reader = u->reader = archive_read_new();
+	if (!reader) {
+		snprintf(why, whylen, "cannot unpack: out of memory");
+		return -1;
+	}
+	/* ARCHIVE_WARN: the filter is run as an external program, which
+	 * decompresses into a pipe as well */
+	if (archive_read_support_format_zip(reader) < ARCHIVE_WARN ||
+	    archive_read_support_format_tar(reader) < ARCHIVE_WARN ||
+	    archive_read_support_filter_gzip(reader) < ARCHIVE_WARN ||
+	    archive_read_support_filter_bzip2(reader) < ARCHIVE_WARN ||
+	    archive_read_support_filter_xz(reader) < ARCHIVE_WARN ||
+	    archive_read_support_filter_zstd(reader) < ARCHIVE_WARN ||
+	    archive_read_set_callback_data(reader, u) != ARCHIVE_OK ||
+	    archive_read_set_read_callback(reader, sl_source_read) !=
+		    ARCHIVE_OK ||
+	    archive_read_set_seek_callback(reader, sl_source_seek) !=
+		    ARCHIVE_OK) {
+		snprintf(why, whylen, "cannot unpack here: %s",
+			 archive_error_string(reader) ?
+				 archive_error_string(reader) :
+				 "libarchive lacks a format");
+		return -1;
+	}
+	if (archive_read_open1(reader) < ARCHIVE_WARN) {
+		sl_reader_failed(u, why, whylen);
+		return -1;
 	}
 	return 0;
 }
 
-static int sl_write_entry(const char *root, const char *name,
-			  const char *data, size_t len)
-{
-	char path[4096];
-	int fd, rc = 0;
+/* ---- writing below the destination ----------------------------------- */
 
-	if (sl_make_parents(root, name) < 0)
+/* Enters folder name of dir_fd, making it (0755) when it is not there;
+ * a link or a file in its place is not followed. A descriptor or -1. */
+static int sl_enter_folder(int dir_fd, const char *name)
+{
+	int made = mkdirat(dir_fd, name, 0755) == 0, fd, saved;
+
+	if (!made && errno != EEXIST)
 		return -1;
-	snprintf(path, sizeof(path), "%s/%s", root, name);
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
-		  0644);
-	if (fd < 0)
+	fd = openat(dir_fd, name,
+		    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* the umask must not take the graders' read access away */
+	if (fd >= 0 && made && fchmod(fd, 0755) < 0) {
+		saved = errno;
+		close(fd);
+		errno = saved;
 		return -1;
-	if (len && write(fd, data, len) != (ssize_t)len)
-		rc = -1;
-	if (close(fd) < 0)
-		rc = -1;
+	}
+	return fd;
+}
+
+/* Opens the folder that holds path's last component, making the folders
+ * before it; *leaf is that last component. Each step is taken from the
+ * previous folder's descriptor, so no link and no long path is involved.
+ * path is cut into its components. A descriptor or -1. */
+static int sl_open_parent(int root_fd, char *path, char **leaf)
+{
+	int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 0), next;
+	char *part = path, *slash;
+
+	while (fd >= 0 && (slash = strchr(part, '/'))) {
+		*slash = '\0';
+		if (part[0] && strcmp(part, ".") != 0) {
+			next = sl_enter_folder(fd, part);
+			close(fd);
+			fd = next;
+		}
+		part = slash + 1;
+	}
+	*leaf = part;
+	return fd;
+}
+
+static int sl_write_all(int fd, const char *data, size_t len)
+{
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return -1;
+		data += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* Reads the current entry's bytes into fd (or nowhere, for a folder's),
+ * each chunk counted against the limit before it is written. */
+static int sl_copy_data(struct sl_unpacking *u, int fd, const char *shown,
+			char *why, size_t whylen)
+{
+	for (;;) {
+		la_ssize_t n = archive_read_data(u->reader, u->output,
+						 sizeof(u->output));
+
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			sl_reader_failed(u, why, whylen);
+			return -1;
+		}
+		if ((size_t)n > SL_UNPACK_MAX_BYTES - u->unpacked) {
+			snprintf(why, whylen,
+				 "refused: it unpacks to more than %d MiB "
+				 "(a zip bomb?)",
+				 SL_UNPACK_MAX_BYTES >> 20);
+			return -1;
+		}
+		u->unpacked += (size_t)n;
+		if (fd >= 0 && sl_write_all(fd, u->output, (size_t)n) < 0) {
+			snprintf(why, whylen,
+				 "entry \"%s\" could not be written: %s", shown,
+				 strerror(errno));
+			return -1;
+		}
+	}
+}
+
+/* Makes a regular file's entry at path: a new file (0644), never one
+ * that is already there. */
+static int sl_write_file(struct sl_unpacking *u, char *path,
+			 const char *shown, char *why, size_t whylen)
+{
+	char *leaf;
+	int parent = sl_open_parent(u->root_fd, path, &leaf), fd = -1, rc = -1;
+
+	if (parent < 0)
+		goto out_failed;
+	if (!leaf[0] || strcmp(leaf, ".") == 0) {
+		snprintf(why, whylen, "refused: entry \"%s\" is an odd file "
+				      "name (a file named like a folder)",
+			 shown);
+		goto out_close;
+	}
+	fd = openat(parent, leaf,
+		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0 && errno == EEXIST) {
+		snprintf(why, whylen, "refused: entry \"%s\" is in the archive "
+				      "twice",
+			 shown);
+		goto out_close;
+	}
+	if (fd < 0 || fchmod(fd, 0644) < 0)
+		goto out_failed;
+	rc = sl_copy_data(u, fd, shown, why, whylen);
+	if (close(fd) < 0 && rc == 0)
+		goto out_failed;
+	fd = -1;
+	goto out_close;
+out_failed:
+	snprintf(why, whylen, "entry \"%s\" could not be written: %s", shown,
+		 strerror(errno));
+	rc = -1;
+out_close:
+	if (fd >= 0)
+		close(fd);
+	if (parent >= 0)
+		close(parent);
 	return rc;
 }
 
-static uint64_t sl_octal(const char *field, size_t len)
+/* Makes a folder's entry at path, and the folders above it. */
+static int sl_write_folder(struct sl_unpacking *u, char *path,
+			   const char *shown, char *why, size_t whylen)
 {
-	uint64_t value = 0;
+	char *leaf;
+	int fd;
 
-	for (size_t i = 0; i < len && field[i]; i++)
-		if (field[i] >= '0' && field[i] <= '7')
-			value = value * 8 + (uint64_t)(field[i] - '0');
-	return value;
-}
-
-static int sl_tar_checksum_ok(const unsigned char *h)
-{
-	uint64_t sum = 0;
-
-	for (int i = 0; i < 512; i++)
-		sum += i >= 148 && i < 156 ? ' ' : h[i];
-	return sum == sl_octal((const char *)h + 148, 8);
-}
-
-/* The path of a pax extended header's records, into name. */
-static void sl_pax_path(const char *data, size_t len, char *name, size_t size)
-{
-	size_t pos = 0;
-
-	while (pos < len) {
-		size_t reclen = (size_t)strtoul(data + pos, NULL, 10);
-		const char *key = memchr(data + pos, ' ', len - pos);
-
-		if (!reclen || !key || pos + reclen > len)
-			return;
-		key++;
-		if (strncmp(key, "path=", 5) == 0)
-			snprintf(name, size, "%.*s",
-				 (int)(data + pos + reclen - 1 - key - 5),
-				 key + 5);
-		pos += reclen;
+	strcat(path, "/"); /* so every component is entered */
+	fd = sl_open_parent(u->root_fd, path, &leaf);
+	if (fd < 0) {
+		snprintf(why, whylen, "entry \"%s\" could not be written: %s",
+			 shown, strerror(errno));
+		return -1;
 	}
+	close(fd);
+	/* a folder has no bytes, but one that claims some is read all the
+	 * same: they count, and they are not left to a skip nobody limits */
+	return sl_copy_data(u, -1, shown, why, whylen);
 }
 
-/* Unpacks an uncompressed tar held in memory; "" in why when it is fine. */
-static void sl_untar(const char *tar, size_t len, const char *root, char *why,
-		     size_t whylen)
-{
-	char name[512] = "", shown[300];
-	size_t pos = 0, total = 0;
-	int files = 0;
-
-	while (pos + 512 <= len) {
-		const unsigned char *h = (const unsigned char *)tar + pos;
-		size_t size;
-		char type = (char)h[156];
-		const char *bad;
-
-		if (h[0] == 0 && memcmp(h, h + 1, 511) == 0)
-			return; /* the end-of-archive block */
-		if (!sl_tar_checksum_ok(h) || (h[124] & 0x80)) {
-			snprintf(why, whylen, "a corrupt archive (bad tar header)");
-			return;
-		}
-		size = (size_t)sl_octal((const char *)h + 124, 12);
-		if (size > len - pos - 512) {
-			snprintf(why, whylen, "a corrupt archive (truncated)");
-			return;
-		}
-		if (type == 'L' || type == 'x') {
-			if (type == 'L')
-				snprintf(name, sizeof(name), "%.*s", (int)size,
-					 tar + pos + 512);
-			else
-				sl_pax_path(tar + pos + 512, size, name,
-					    sizeof(name));
-			pos += 512 + (size + 511) / 512 * 512;
-			continue;
-		}
-		if (!name[0]) {
-			if (memcmp(h + 257, "ustar", 5) == 0 && h[345])
-				snprintf(name, sizeof(name), "%.155s/%.100s",
-					 (const char *)h + 345,
-					 (const char *)h);
-			else
-				snprintf(name, sizeof(name), "%.100s",
-					 (const char *)h);
-		}
-		while (strncmp(name, "./", 2) == 0)
-			memmove(name, name + 2, strlen(name + 2) + 1);
-		sl_show_name(shown, sizeof(shown), name);
-		bad = type == 'g' || type == 'K' ? NULL : sl_bad_entry(name);
-		if (bad && !(name[0] == '\0' && type == '5')) {
-			snprintf(why, whylen, "refused: entry \"%s\" is %s", shown,
-				 bad);
-			return;
-		}
-		if (type == '1' || type == '2') {
-			snprintf(why, whylen, "refused: entry \"%s\" is a %s link; "
-					      "links are not accepted",
-				 shown, type == '1' ? "hard" : "symbolic");
-			return;
-		}
-		if (type == '0' || type == '\0' || type == '7') {
-			total += size;
-			if (++files > SL_UNPACK_MAX_FILES ||
-			    total > SL_UNPACK_MAX_BYTES) {
-				snprintf(why, whylen,
-					 "refused: more than %d files or %d MiB",
-					 SL_UNPACK_MAX_FILES,
-					 SL_UNPACK_MAX_BYTES >> 20);
-				return;
-			}
-			if (sl_write_entry(root, name, tar + pos + 512, size) < 0) {
-				snprintf(why, whylen, "entry \"%s\" could not be "
-						      "written: %s",
-					 shown, strerror(errno));
-				return;
-			}
-		} else if (type == '5' && name[0]) {
-			/* a folder: its path with a final '/' makes them all */
-			if (name[strlen(name) - 1] != '/')
-				strncat(name, "/", sizeof(name) - strlen(name) - 1);
-			if (sl_make_parents(root, name) < 0) {
-				snprintf(why, whylen, "could not unpack \"%s\"",
-					 shown);
-				return;
-			}
-		} else if (type != '5' && type != 'g' && type != 'K') {
-			snprintf(why, whylen, "refused: entry \"%s\" is a special "
-					      "file (type %c)",
-				 shown, type);
-			return;
-		}
-		name[0] = '\0';
-		pos += 512 + (size + 511) / 512 * 512;
-	}
-	if (pos != len)
-		snprintf(why, whylen, "a corrupt archive (truncated)");
-}
-
-static unsigned sl_le16(const unsigned char *p)
-{
-	return p[0] | (unsigned)p[1] << 8;
-}
-
-static uint32_t sl_le32(const unsigned char *p)
-{
-	return p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 |
-	       (uint32_t)p[3] << 24;
-}
-
-/* Reads a zip's central directory and refuses what it must not unpack:
- * bad names, links, encryption, too many files or bytes. */
-static void sl_zip_inspect(const unsigned char *zip, size_t len, char *why,
+/* Unpacks the entry the reader is at, or refuses it in why. */
+static int sl_unpack_entry(struct sl_unpacking *u,
+			   struct archive_entry *entry, char *why,
 			   size_t whylen)
 {
-	size_t eocd = len >= 22 ? len - 22 : 0, pos, total = 0;
-	unsigned entries;
-	int files = 0;
+	const char *name = sl_entry_path(entry), *bad;
+	int folder = archive_entry_filetype(entry) == AE_IFDIR;
+	char path[SL_NAME_MAX + 2], shown[SL_NAME_MAX + 1];
 
-	while (len >= 22 && eocd > 0 && len - eocd < 22 + 65535 &&
-	       sl_le32(zip + eocd) != 0x06054b50)
-		eocd--;
-	if (len < 22 || sl_le32(zip + eocd) != 0x06054b50) {
-		snprintf(why, whylen, "a corrupt archive (not a zip file)");
-		return;
-	}
-	entries = sl_le16(zip + eocd + 10);
-	pos = sl_le32(zip + eocd + 16);
-	if (entries == 0xffff || pos == 0xffffffff || pos > eocd) {
-		snprintf(why, whylen, "a corrupt archive (bad zip directory)");
-		return;
-	}
-	for (unsigned i = 0; i < entries; i++) {
-		const unsigned char *h = zip + pos;
-		char name[300], shown[300];
-		unsigned namelen, mode;
-		const char *bad;
-
-		if (pos + 46 > eocd || sl_le32(h) != 0x02014b50) {
-			snprintf(why, whylen, "a corrupt archive (bad zip entry)");
-			return;
-		}
-		namelen = sl_le16(h + 28);
-		if (pos + 46 + namelen > eocd) {
-			snprintf(why, whylen, "a corrupt archive (bad zip entry)");
-			return;
-		}
-		snprintf(name, sizeof(name), "%.*s", (int)namelen,
-			 (const char *)h + 46);
-		sl_show_name(shown, sizeof(shown), name);
-		mode = sl_le32(h + 38) >> 16;
-		bad = memchr(h + 46, '\0', namelen) ? "an odd file name" :
-						      sl_bad_entry(name);
-		if (bad) {
-			snprintf(why, whylen, "refused: entry \"%s\" is %s", shown,
-				 bad);
-			return;
-		}
-		if (h[5] == 3 && S_ISLNK(mode)) {
-			snprintf(why, whylen, "refused: entry \"%s\" is a symbolic "
-					      "link; links are not accepted",
-				 shown);
-			return;
-		}
-		if (sl_le16(h + 8) & 1) {
-			snprintf(why, whylen, "refused: entry \"%s\" is encrypted",
-				 shown);
-			return;
-		}
-		total += sl_le32(h + 24);
-		files += name[namelen - 1] != '/';
-		if (files > SL_UNPACK_MAX_FILES || total > SL_UNPACK_MAX_BYTES) {
-			snprintf(why, whylen,
-				 "refused: it would unpack to more than %d files "
-				 "or %d MiB (a zip bomb?)",
-				 SL_UNPACK_MAX_FILES, SL_UNPACK_MAX_BYTES >> 20);
-			return;
-		}
-		pos += 46 + namelen + sl_le16(h + 30) + sl_le16(h + 32);
-	}
-}
-
-/* What nftw found in an unpacked tree (the walk has no user pointer). */
-static struct {
-	size_t bytes;       /* in regular files */
-	int files;          /* regular files */
-	char odd[300];      /* first entry that is neither file nor folder */
-} sl_walk;
-
-static int sl_walk_entry(const char *path, const struct stat *st, int flag,
-			 struct FTW *ftw)
-{
-	(void)ftw;
-	if (flag == FTW_F && S_ISREG(st->st_mode)) {
-		sl_walk.files++;
-		sl_walk.bytes += (size_t)st->st_size;
-	} else if (flag != FTW_D && flag != FTW_DP && !sl_walk.odd[0]) {
-		sl_show_name(sl_walk.odd, sizeof(sl_walk.odd), path);
-	}
-	return 0;
-}
-
-/* Checks an unpacked tree again, whatever the tool did. */
-static void sl_check_tree(const char *root, char *why, size_t whylen)
-{
-	memset(&sl_walk, 0, sizeof(sl_walk));
-	nftw(root, sl_walk_entry, 16, FTW_PHYS);
-	if (sl_walk.odd[0])
-		snprintf(why, whylen, "refused: it unpacked a link or special "
-				      "file (%s)",
-			 strrchr(sl_walk.odd, '/') + 1);
-	else if (sl_walk.files > SL_UNPACK_MAX_FILES ||
-		 sl_walk.bytes > SL_UNPACK_MAX_BYTES)
-		snprintf(why, whylen, "refused: it unpacked to more than %d "
-				      "files or %d MiB",
-			 SL_UNPACK_MAX_FILES, SL_UNPACK_MAX_BYTES >> 20);
-}
-
-static int sl_read_file(const char *path, struct hx_buf *out, size_t cap)
-{
-	char chunk[65536];
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	ssize_t n;
-
-	if (fd < 0)
+	sl_show_name(shown, sizeof(shown), name ? name : "");
+	if (!name)
+		bad = "an odd file name (not readable here)";
+	else if (folder && (!name[0] || strcmp(name, ".") == 0))
+		return sl_copy_data(u, -1, shown, why, whylen); /* the top */
+	else
+		bad = sl_bad_entry(name);
+	if (!bad && archive_entry_hardlink(entry))
+		bad = "a hard link; links are not accepted";
+	if (!bad && archive_entry_symlink(entry))
+		bad = "a symbolic link; links are not accepted";
+	if (!bad)
+		bad = sl_bad_type(entry);
+	if (!bad && archive_entry_is_encrypted(entry))
+		bad = "encrypted";
+	if (bad) {
+		snprintf(why, whylen, "refused: entry \"%s\" is %s", shown, bad);
 		return -1;
-	while ((n = read(fd, chunk, sizeof(chunk))) > 0 ||
-	       (n < 0 && errno == EINTR))
-		if (n > 0 && (out->len + (size_t)n > cap ||
-			      hx_buf_add(out, chunk, (size_t)n) < 0)) {
-			close(fd);
-			errno = EFBIG;
-			return -1;
-		}
-	close(fd);
-	return n < 0 ? -1 : 0;
+	}
+	if (++u->entries > SL_UNPACK_MAX_FILES) {
+		snprintf(why, whylen, "refused: more than %d files or folders",
+			 SL_UNPACK_MAX_FILES);
+		return -1;
+	}
+	snprintf(path, sizeof(path), "%s", name);
+	if (folder)
+		return sl_write_folder(u, path, shown, why, whylen);
+	return sl_write_file(u, path, shown, why, whylen);
 }
 
-/* Unpacks archive (a .zip or .tar.gz) into root; why says what went wrong. */
-void sl_unpack(const char *archive, int is_zip, const char *root, char *why,
+/* ---- removing what was written --------------------------------------- */
+
+/* Removes the files and empty folders in folder fd. Returns a descriptor
+ * of a folder in it that is not empty, SL_EMPTY when fd is empty now,
+ * or -1. */
+static int sl_clear_folder(int fd)
+{
+	int list = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
+	int found = SL_EMPTY;
+	struct dirent *e;
+
+	if (!dir) {
+		if (list >= 0)
+			close(list);
+		return -1;
+	}
+	while (found == SL_EMPTY && (e = readdir(dir))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (unlinkat(fd, e->d_name, 0) == 0 ||
+		    unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
+			continue;
+		if (errno == ENOTEMPTY || errno == EEXIST)
+			found = openat(fd, e->d_name,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					       O_CLOEXEC);
+		else
+			found = -1;
+	}
+	closedir(dir);
+	return found;
+}
+
+/* Removes everything in folder root_fd: down into a folder until it is
+ * empty, then up through ".." to remove it from its parent. No path is
+ * ever built and three descriptors at most are open, so neither the
+ * depth of the tree nor the length of its names can stop it. */
+static int sl_remove_contents(int root_fd)
+{
+	struct stat top, here;
+	int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 0), next, rc = -1;
+
+	if (fd < 0 || fstat(root_fd, &top) < 0)
+		goto out_close;
+	for (;;) {
+		next = sl_clear_folder(fd);
+		if (next == -1)
+			goto out_close;
+		if (next == SL_EMPTY) {
+			if (fstat(fd, &here) < 0)
+				goto out_close;
+			if (here.st_dev == top.st_dev &&
+			    here.st_ino == top.st_ino)
+				break;
+			next = openat(fd, "..",
+				      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		}
+		close(fd);
+		fd = next;
+		if (fd < 0)
+			goto out_close;
+	}
+	rc = 0;
+out_close:
+	if (fd >= 0)
+		close(fd);
+	return rc;
+}
+
+/* ---- unpacking ------------------------------------------------------- */
+
+void sl_unpack(const char *archive, const char *root, char *why,
 	       size_t whylen)
 {
-	struct hx_buf data, log;
-	int rc;
+	struct sl_unpacking *u = calloc(1, sizeof(*u));
+	/* names in UTF-8 (zip's flag, pax records) are converted to the
+	 * locale's character set, and in the C locale of a grader, refused:
+	 * this thread reads them as UTF-8 while it unpacks */
+	locale_t utf8 = newlocale(LC_CTYPE_MASK, "C.UTF-8", (locale_t)0);
+	locale_t previous = utf8 ? uselocale(utf8) : (locale_t)0;
+	struct archive_entry *entry;
+	int status;
 
-	hx_buf_init(&data);
-	hx_buf_init(&log);
+	why[0] = '\0';
+	if (!u) {
+		snprintf(why, whylen, "cannot unpack: out of memory");
+		goto out_free;
+	}
+	u->archive_fd = u->root_fd = -1;
+	u->deadline = hx_deadline(SL_UNPACK_MS);
 	if (mkdir(root, 0755) < 0) {
 		snprintf(why, whylen, "mkdir: %s", strerror(errno));
 		goto out_free;
 	}
-	if (is_zip) {
-		char *argv[] = { "unzip", "-qq", "-o", (char *)archive, "-d",
-				 (char *)root, NULL };
-
-		if (sl_read_file(archive, &data, SL_UNPACK_MAX_BYTES) < 0) {
-			snprintf(why, whylen, "refused: the archive is larger "
-					      "than %d MiB or unreadable",
-				 SL_UNPACK_MAX_BYTES >> 20);
-			goto out_free;
-		}
-		sl_zip_inspect((const unsigned char *)data.data, data.len, why,
-			       whylen);
-		if (why[0])
-			goto out_free;
-		rc = sl_run_tool(argv, NULL, SL_UNPACK_MAX_BYTES, &log, 4096);
-		if (rc == 127 || rc == -3)
-			snprintf(why, whylen, "cannot unpack a .zip here: unzip "
-					      "is not installed");
-		else if (rc != 0)
-			snprintf(why, whylen, "a corrupt archive (unzip: %.200s)",
-				 log.data ? log.data : "failed");
-	} else {
-		char *argv[] = { "gzip", "-dc", (char *)archive, NULL };
-
-		rc = sl_run_tool(argv, NULL, 0, &data,
-				 SL_UNPACK_MAX_BYTES + (1 << 20));
-		if (rc == -2)
-			snprintf(why, whylen, "refused: it would unpack to more "
-					      "than %d MiB (a zip bomb?)",
-				 SL_UNPACK_MAX_BYTES >> 20);
-		else if (rc == -1)
-			snprintf(why, whylen, "refused: unpacking took too long");
-		else if (rc == 127 || rc == -3)
-			snprintf(why, whylen, "cannot unpack here: gzip is not "
-					      "installed");
-		else if (rc != 0)
-			snprintf(why, whylen, "a corrupt archive (not gzip data)");
-		else
-			sl_untar(data.data, data.len, root, why, whylen);
+	u->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (u->root_fd < 0 || fchmod(u->root_fd, 0755) < 0) {
+		snprintf(why, whylen, "open %s: %s", root, strerror(errno));
+		goto out_close;
 	}
-	if (!why[0])
-		sl_check_tree(root, why, whylen);
+	if (sl_open_reader(u, archive, why, whylen) < 0)
+		goto out_close;
+	while ((status = archive_read_next_header(u->reader, &entry)) !=
+	       ARCHIVE_EOF) {
+		/* ARCHIVE_WARN: read, with a remark (a name in another
+		 * character set); the name is checked all the same */
+		if (status != ARCHIVE_OK && status != ARCHIVE_WARN) {
+			sl_reader_failed(u, why, whylen);
+			break;
+		}
+		if (sl_unpack_entry(u, entry, why, whylen) < 0)
+			break;
+	}
+out_close:
+	if (u->reader)
+		archive_read_free(u->reader);
+	if (u->archive_fd >= 0)
+		close(u->archive_fd);
+	/* a refused archive leaves nothing: its space is free at once */
+	if (why[0] &&
+	    ((u->root_fd >= 0 && sl_remove_contents(u->root_fd) < 0) ||
+	     rmdir(root) < 0))
+		snprintf(why + strlen(why), whylen - strlen(why),
+			 "; what it unpacked could not be removed: %s",
+			 strerror(errno));
+	if (u->root_fd >= 0)
+		close(u->root_fd);
 out_free:
-	hx_buf_free(&data);
-	hx_buf_free(&log);
+	free(u);
+	if (utf8) {
+		uselocale(previous);
+		freelocale(utf8);
+	}
 }
-

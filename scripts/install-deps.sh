@@ -6,10 +6,10 @@ set -eu
 
 purpose=${1:-build}
 # package:command-or-file that proves it is installed
-build_pkgs="gcc:gcc make:make libc6-dev:/usr/include/stdio.h patch:patch"
+build_pkgs="gcc:gcc make:make libc6-dev:/usr/include/stdio.h patch:patch libarchive-dev:/usr/include/archive.h"
 case "$purpose" in
 build)    want="$build_pkgs" ;;
-test)     want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h pkg-config:pkg-config iproute2:ip zip:zip unzip:unzip python3:python3 valgrind:valgrind uidmap:newuidmap" ;;
+test)     want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h pkg-config:pkg-config iproute2:ip zip:zip python3:python3 valgrind:valgrind uidmap:newuidmap" ;;
 memcheck) want="$build_pkgs valgrind:valgrind" ;;
 coverage) want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h gcovr:gcovr" ;;
 bench)    want="$build_pkgs nmap:nmap" ;;

@@ -106,9 +106,25 @@ add_broken() {
 		return
 	fi
 	python3 - "$class" "reference/$lab/$file" "$file" <<'PY'
-import io, sys, tarfile, zipfile
+import io, os, struct, sys, tarfile, zipfile
 out, src, name = sys.argv[1], sys.argv[2], sys.argv[3]
 data = open(src, "rb").read()
+with tarfile.open(out + "/ref-txz.tar.xz", "w:xz") as t:
+    t.add(os.path.dirname(src), arcname=".")
+# a zip whose headers claim 100 bytes for 30 MiB of zeros: the sizes in
+# its local header and its central directory patched after writing
+big = 30 << 20
+with zipfile.ZipFile(out + "/lying.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr(name, data)
+    z.writestr("zeros", bytes(big))
+lying = bytearray(open(out + "/lying.zip", "rb").read())
+for sig, at in ((b"PK\x03\x04", 22), (b"PK\x01\x02", 24)):
+    i = lying.find(sig)
+    while i >= 0:
+        if struct.unpack_from("<I", lying, i + at)[0] == big:
+            struct.pack_into("<I", lying, i + at, 100)
+        i = lying.find(sig, i + 4)
+open(out + "/lying.zip", "wb").write(lying)
 def tar(path, entries):
     with tarfile.open(path, "w:gz") as t:
         for info in entries:
@@ -137,6 +153,8 @@ PY
 	expect ctrlname refused "odd file name"
 	expect zipslip refused "leaves the archive"
 	expect ziplink refused "symbolic link"
+	expect ref-txz total 100
+	expect lying refused "zip bomb"
 }
 
 # ID's gradebook row (ids hold no commas), and its last field, the problem
