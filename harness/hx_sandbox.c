@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include "hx_sandbox.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <net/if.h>
@@ -253,10 +254,47 @@ static void hx_remove_pending(void)
 	hx_npending = kept;
 }
 
+/* Kills every child of this process: called when every sandbox has
+ * ended, so a child left now is a program that escaped its sandbox's
+ * process group (a daemon, where there are no PID namespaces) and came
+ * to us, the subreaper. */
+static void hx_kill_children(void)
+{
+	char path[300], text[512];
+	struct dirent *e;
+	DIR *proc = opendir("/proc");
+
+	while (proc && (e = readdir(proc))) {
+		const char *after;
+		int fd, ppid = 0;
+		ssize_t n;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		text[n] = '\0';
+		/* "pid (comm) S ppid ...": the name may hold anything */
+		after = strrchr(text, ')');
+		if (after && sscanf(after, ") %*c %d", &ppid) == 1 &&
+		    ppid == (int)getpid())
+			kill((pid_t)atoi(e->d_name), SIGKILL);
+	}
+	if (proc)
+		closedir(proc);
+}
+
 int hx_sandbox_reap_all(int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
-	int attempt = 0;
+	int64_t grace = hx_deadline(timeout_ms / 5);
+	int attempt = 0, killed = 0;
 
 	for (;;) {
 		pid_t pid = waitpid(-1, NULL, WNOHANG);
@@ -272,7 +310,12 @@ int hx_sandbox_reap_all(int timeout_ms)
 		}
 		if (hx_remaining_ms(deadline) == 0)
 			return -1;
-		/* processes killed a moment ago are still on their way out */
+		/* processes killed a moment ago are on their way out; those
+		 * still here after a while escaped their sandbox */
+		if (!killed && hx_remaining_ms(grace) == 0) {
+			hx_kill_children();
+			killed = 1;
+		}
 		hx_backoff(&attempt, deadline);
 	}
 }

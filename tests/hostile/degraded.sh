@@ -3,7 +3,8 @@
 # would run with the grader's own rights.
 # Safe outcome: grading other people's code (batch, an export format) is
 # refused unless the instructor says --unconfined, and then every report
-# says DEGRADED; a student grading their own work may, with the warning.
+# says DEGRADED; a student grading their own work may, with the warning;
+# a daemon that escapes is stopped all the same.
 source "$(dirname "$0")/lib.sh"
 export SOCKLAB_NO_NAMESPACES=1
 
@@ -28,4 +29,26 @@ out=$("$SOCKLAB" grade 02 --dir "$scratch/class/ann" 2>&1)
 grep -q DEGRADED <<<"$out" &&
 	ok "a student's own grade without sandboxes: runs, says DEGRADED" ||
 	bad "a student's own grade without sandboxes: no DEGRADED"
+# a daemon escapes the process group a degraded sandbox has: it is
+# found among the grader's children and stopped, and the report comes
+submission 02 "$scratch/daemon"
+cat >"$scratch/daemon/server.c" <<'C'
+#include <unistd.h>
+
+int main(void)
+{
+	if (fork() == 0) {
+		setsid();
+		for (;;)
+			pause();
+	}
+	return 0;
+}
+C
+out=$("$SOCKLAB" grade 02 --dir "$scratch/daemon" 2>&1)
+status=$?
+left=$(pgrep -f -- "$TMPDIR" | head -n 3)
+[ "$status" = 1 ] && grep -q "^score" <<<"$out" && [ -z "$left" ] &&
+	ok "a daemon without sandboxes: stopped, the report is there" ||
+	bad "a daemon without sandboxes: exit $status, left: $left"
 done_testing
