@@ -99,6 +99,7 @@ meta: all
 
 batch-test: all
 	@tests/batch.sh $(SOCKLAB)
+	@tests/shard.sh $(SOCKLAB)
 
 # attacks on the sandbox, the compiler and the batch, each with its safe
 # outcome asserted (tests/hostile/*.sh)

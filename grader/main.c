@@ -24,7 +24,8 @@ static void usage(FILE *out)
 		"[-v] [--valgrind] [--hidden]\n"
 		"       socklab batch LAB SUBMISSIONS [--out DIR] [-j N] "
 		"[--seed N] [--format EXPORT]\n"
-		"                         [--unconfined]\n"
+		"                         [--shard K/N] [--unconfined]\n"
+		"       socklab merge --out DIR SHARD_OUT...\n"
 		"       socklab rubric LAB\n"
 		"       socklab build LAB [--dir DIR] --out DIR\n"
 		"       socklab bench [LAB...] [--rounds N] [-j N]\n"
@@ -265,6 +266,7 @@ static int batch(int argc, char **argv)
 		{ "seed", required_argument, NULL, 's' },
 		{ "format", required_argument, NULL, 'f' },
 		{ "unconfined", no_argument, NULL, 'U' },
+		{ "shard", required_argument, NULL, 'S' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sl_batch_options opt = { 0 };
@@ -280,6 +282,12 @@ static int batch(int argc, char **argv)
 		switch (c) {
 		case 'o': opt.out = optarg; break;
 		case 'U': unconfined = 1; break;
+		case 'S':
+			if (sl_parse_shard(optarg, &opt.shard, &opt.shards) < 0)
+				return fail("--shard needs K/N with 1 <= K <= N, "
+					    "not \"%s\"",
+					    optarg);
+			break;
 		case 'f':
 			if (!sl_export_known(optarg))
 				return fail("unknown --format \"%s\" (gradescope, "
@@ -315,14 +323,54 @@ static int batch(int argc, char **argv)
 		snprintf(out, sizeof(out), "grades-%s", lab->number);
 		opt.out = out;
 	}
-	fprintf(stderr, "socklab batch %s-%s: %s, -j%d, seed %llu\n",
-		lab->number, lab->name, opt.submissions, opt.jobs < 1 ? 1 : opt.jobs,
+	fprintf(stderr, "socklab batch %s-%s: %s, -j%d, seed %llu", lab->number,
+		lab->name, opt.submissions, opt.jobs < 1 ? 1 : opt.jobs,
 		(unsigned long long)opt.seed);
+	if (opt.shards > 1)
+		fprintf(stderr, ", shard %d/%d", opt.shard, opt.shards);
+	fputc('\n', stderr);
 	if (sl_batch(lab, &opt, stderr, err, sizeof(err)) < 0)
 		return fail("%s", err);
 	fprintf(stderr, "socklab batch: results in %s (gradebook.csv, "
 			"summary.md)\n",
 		opt.out);
+	return 0;
+}
+
+/* socklab merge --out DIR SHARD_OUT...: the lab is the shards' own. */
+static int merge(int argc, char **argv)
+{
+	static const struct option options[] = {
+		{ "out", required_argument, NULL, 'o' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const struct sl_lab *lab;
+	const char *out = NULL;
+	char err[1024] = "", number[16];
+	int c;
+
+	while ((c = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
+		if (c != 'o') {
+			usage(stderr);
+			return 2;
+		}
+		out = optarg;
+	}
+	if (!out || optind >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	if (sl_records_lab(argv[optind], number, sizeof(number), err,
+			   sizeof(err)) < 0)
+		return fail("merge: %s", err);
+	lab = find_lab(number);
+	if (!lab)
+		return 2;
+	if (sl_merge(lab, out, (const char *const *)argv + optind,
+		     argc - optind, err, sizeof(err)) < 0)
+		return fail("merge: %s", err);
+	fprintf(stderr, "socklab merge: %d shard(s) of %s-%s in %s\n",
+		argc - optind, lab->number, lab->name, out);
 	return 0;
 }
 
@@ -426,6 +474,8 @@ int main(int argc, char **argv)
 		return finish(build(argc - 1, argv + 1));
 	if (strcmp(argv[1], "bench") == 0)
 		return bench(argc - 1, argv + 1);
+	if (strcmp(argv[1], "merge") == 0)
+		return merge(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rubric") == 0 && argc == 3) {
 		lab = find_lab(argv[2]);
 		if (!lab)

@@ -122,6 +122,54 @@ static int sl_entry_kind(const char *dir, const char *name, char *id,
 	return 0;
 }
 
+static int sl_compare_at(const void *a, const void *b, void *students)
+{
+	const struct sl_student *s = students;
+
+	return sl_compare_students(&s[*(const int *)a], &s[*(const int *)b]);
+}
+
+/* Puts the class in the order every batch and merge lists it. */
+static int sl_sort_class(struct sl_student *s, int *kinds, int n)
+{
+	struct sl_student *sorted = calloc((size_t)n + 1, sizeof(*sorted));
+	int *order = calloc((size_t)n + 1, sizeof(*order));
+	int *sorted_kinds = calloc((size_t)n + 1, sizeof(*sorted_kinds));
+	int rc = -1;
+
+	if (!sorted || !order || !sorted_kinds)
+		goto out_free;
+	for (int i = 0; i < n; i++)
+		order[i] = i;
+	qsort_r(order, (size_t)n, sizeof(*order), sl_compare_at, s);
+	for (int i = 0; i < n; i++) {
+		sorted[i] = s[order[i]];
+		sorted_kinds[i] = kinds[order[i]];
+	}
+	memcpy(s, sorted, (size_t)n * sizeof(*s));
+	memcpy(kinds, sorted_kinds, (size_t)n * sizeof(*kinds));
+	rc = 0;
+out_free:
+	free(sorted);
+	free(order);
+	free(sorted_kinds);
+	return rc;
+}
+
+/* Keeps the students of one shard; the others are not this run's. */
+static int sl_keep_shard(struct sl_student *s, int *kinds, int n, int k,
+			 int shards)
+{
+	int kept = 0;
+
+	for (int i = 0; i < n; i++)
+		if (sl_in_shard(s[i].id, k, shards)) {
+			s[kept] = s[i];
+			kinds[kept++] = kinds[i];
+		}
+	return kept;
+}
+
 /* Lists the class; duplicates and odd names are refused in their rows. */
 static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
 			 int **kinds, char *err, size_t errlen)
@@ -162,6 +210,12 @@ static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
 			(*kinds)[used] = 0;
 		}
 		used++;
+	}
+	if (sl_sort_class(*out, *kinds, used) < 0) {
+		snprintf(err, errlen, "out of memory for %d submissions", used);
+		free(*out);
+		*out = NULL;
+		goto out_free;
 	}
 	for (int i = 0; i < used; i++)
 		for (int k = i + 1; k < used; k++)
@@ -546,6 +600,8 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	snprintf(sl_batch_work, sizeof(sl_batch_work), "%s", work);
 	if (sl_scan_class(class_dir, &s, &n, &kinds, err, errlen) < 0)
 		goto out_remove;
+	if (opt->shards > 1)
+		n = sl_keep_shard(s, kinds, n, opt->shard, opt->shards);
 	roots = calloc((size_t)n + 1, sizeof(*roots));
 	if (!roots) {
 		snprintf(err, errlen, "out of memory");
@@ -612,6 +668,8 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		goto out_remove;
 	snprintf(path, sizeof(path), "%s/summary.md", opt->out);
 	if (sl_write_summary(lab, s, n, path, err, errlen) < 0)
+		goto out_remove;
+	if (sl_write_records(lab, s, n, opt->out, err, errlen) < 0)
 		goto out_remove;
 	rc = 0;
 	goto out_remove;

@@ -162,6 +162,8 @@ struct sl_batch_options {
 	int jobs;                /* students graded at once */
 	uint64_t seed;           /* run seed, as for grade */
 	int check_jobs;          /* checks at once within one student (1) */
+	int shard;               /* grade only shard K of ... (1-based) */
+	int shards;              /* ... N shards; 0 or 1: the whole class */
 };
 
 /* Grades every submission of lab; writes gradebook.csv, summary.md and
@@ -170,5 +172,24 @@ struct sl_batch_options {
  * progress, when not NULL, gets one line per student as it finishes. */
 int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	     FILE *progress, char *err, size_t errlen);
+
+/* sl_merge.c - a class split across machines. */
+/* "K/N" into k and n (1 <= k <= n); 0, or -1 when it is not that. */
+int sl_parse_shard(const char *text, int *k, int *n);
+/* 1 when the student id belongs to shard k of n: the same answer for
+ * the same id whatever else the class holds, or the order it is read. */
+int sl_in_shard(const char *id, int k, int n);
+/* The order a batch lists its class in: by id, then by source. */
+int sl_compare_students(const void *a, const void *b);
+/* Writes students.tsv in dir: every row, as merge reads it back. */
+int sl_write_records(const struct sl_lab *lab, const struct sl_student *s,
+		     int n, const char *dir, char *err, size_t errlen);
+/* The lab number a batch's output in dir is of; 0 or -1. */
+int sl_records_lab(const char *dir, char *number, size_t size, char *err,
+		   size_t errlen);
+/* Merges the outputs of shards into out: every per-student file, one
+ * gradebook, one summary, as a batch of the whole class writes them. */
+int sl_merge(const struct sl_lab *lab, const char *out,
+	     const char *const *shards, int nshards, char *err, size_t errlen);
 
 #endif
