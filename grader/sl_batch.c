@@ -5,11 +5,11 @@
  * batch. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_files.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -26,6 +26,7 @@
 
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
 #define SL_SEARCH_DEPTH 3              /* folders a submission may nest */
+#define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
 
 /* One worker: a student being graded in a child process. */
 struct sl_worker {
@@ -241,6 +242,28 @@ out_free:
 /* The batch's temporary folder: unpacked archives, every build. */
 static char sl_batch_work[1024];
 
+/* CPU time the student's grading used: from each sandbox's control
+ * group, else from every process the worker reaped (it is their
+ * subreaper, so orphans count too). */
+static int64_t sl_cpu_ms(const struct sl_run *run)
+{
+	struct rusage usage;
+	int64_t total = 0;
+
+	if (hx_cgroup_kind() != 0) {
+		for (int i = 0; i < run->lab->nchecks; i++)
+			if (run->results[i].verdict.cpu_ms > 0)
+				total += run->results[i].verdict.cpu_ms;
+		return total;
+	}
+	if (getrusage(RUSAGE_CHILDREN, &usage) < 0)
+		return 0;
+	return (int64_t)usage.ru_utime.tv_sec * 1000 +
+	       usage.ru_utime.tv_usec / 1000 +
+	       (int64_t)usage.ru_stime.tv_sec * 1000 +
+	       usage.ru_stime.tv_usec / 1000;
+}
+
 /* In the worker: grades one student, writes its files, and sends the
  * points per check on fd. Never returns. */
 static void sl_worker_main(const struct sl_lab *lab,
@@ -293,6 +316,7 @@ static void sl_worker_main(const struct sl_lab *lab,
 			fclose(out);
 		}
 	}
+	fprintf(rec, "U\t%lld\n", (long long)sl_cpu_ms(&run));
 	fprintf(rec, "S\t%d\t%d\t%d\t%d\t%lld\n", run.score, run.max_score,
 		run.hidden_score, run.hidden_max, (long long)run.duration_ms);
 	for (int i = 0; i < lab->nchecks; i++) {
@@ -323,6 +347,8 @@ static void sl_parse_record(const struct sl_lab *lab, char *record,
 		if (strncmp(line, "E\t", 2) == 0 && !s->problem[0])
 			snprintf(s->problem, sizeof(s->problem),
 				 "could not grade: %s", line + 2);
+		else if (sscanf(line, "U\t%lld", &ms) == 1)
+			s->cpu_ms = ms;
 		else if (sscanf(line, "S\t%d\t%d\t%d\t%d\t%lld", &s->score,
 				&s->max_score, &s->hidden_score, &s->hidden_max,
 				&ms) == 5) {
@@ -378,15 +404,6 @@ static void sl_worker_finish(const struct sl_lab *lab, struct sl_worker *w,
 		s->score = s->hidden_score = 0;
 	hx_buf_free(&w->record);
 	w->pid = 0;
-}
-
-static int sl_remove_entry(const char *path, const struct stat *st, int flag,
-			   struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
 }
 
 /* Where a student's files are, once unpacked; a problem otherwise. */
@@ -513,23 +530,49 @@ static int sl_has_status(const struct sl_student *s, int count,
 	return 0;
 }
 
-/* A student with a timeout (or an error: a timing check that found the
- * machine too busy) who was graded next to one whose programs timed out
- * or crashed may have lost to that neighbour's load (a fork bomb, a
- * spinning server): such students are graded again, alone, and the second
- * result counts, as `socklab grade` would give it. */
+/* 1 when s kept more than SL_SPIN_CORES cores busy on average while it
+ * was graded: its programs spun (or forked spinners). */
+static int sl_spun(const struct sl_student *s)
+{
+	int64_t wall = s->ended_ms - s->started_ms;
+
+	return wall > 0 && s->cpu_ms > (int64_t)(SL_SPIN_CORES * (double)wall);
+}
+
+static int sl_failed_any(const struct sl_lab *lab, const struct sl_student *s)
+{
+	for (int c = 0; c < lab->nchecks; c++)
+		if (s->points[c] >= 0 && s->status[c] != HX_PASS &&
+		    s->status[c] != HX_SKIPPED)
+			return 1;
+	return 0;
+}
+
+/* A student graded next to a neighbour whose load may have cost them
+ * points is graded again, alone, and the second result counts, as
+ * `socklab grade` would give it:
+ * - a timeout or an error (a timing check that found the machine too
+ *   busy) next to a neighbour whose programs timed out or crashed (a
+ *   fork bomb, a spinning server);
+ * - without control groups (no equal CPU share per sandbox), any failure
+ *   next to a neighbour that spun. */
 static int sl_needs_regrade(const struct sl_lab *lab, const struct sl_student *s,
 			    int n, int i)
 {
-	if (!s[i].graded || s[i].regraded ||
-	    (!sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_TIMEOUT) &&
-	     !sl_has_status(&s[i], lab->nchecks, HX_ERROR, HX_ERROR)))
+	int slow = sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_ERROR);
+	int unshared = hx_cgroup_kind() == 0;
+
+	if (!s[i].graded || s[i].regraded || !sl_failed_any(lab, &s[i]))
 		return 0;
-	for (int k = 0; k < n; k++)
-		if (k != i && s[k].graded && s[k].started_ms < s[i].ended_ms &&
-		    s[i].started_ms < s[k].ended_ms &&
-		    sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
+	for (int k = 0; k < n; k++) {
+		if (k == i || !s[k].graded || s[k].started_ms >= s[i].ended_ms ||
+		    s[i].started_ms >= s[k].ended_ms)
+			continue;
+		if (slow && sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
 			return 1;
+		if (unshared && sl_spun(&s[k]))
+			return 1;
+	}
 	return 0;
 }
 
@@ -686,7 +729,7 @@ out_stop:
 		}
 	hx_sandbox_reap_all(5000);
 out_remove:
-	nftw(work, sl_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+	sl_remove_tree(work);
 	free(roots);
 	free(kinds);
 	free(s);

@@ -1,13 +1,13 @@
 /* sl_build.c - take a submission's declared files and compile its programs. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_files.h"
 
 #include "../harness/hx_time.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -575,21 +575,12 @@ int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 	return sl_compile_all(run, err, errlen);
 }
 
-static int sl_remove_entry(const char *path, const struct stat *st, int flag,
-			   struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	return remove(path) < 0 && errno != ENOENT ? -1 : 0;
-}
-
 void sl_build_cleanup(struct sl_run *run)
 {
 	struct sl_build *b = &run->build;
 
 	if (b->root[0] && !run->opt.keep)
-		nftw(b->root, sl_remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+		sl_remove_tree(b->root);
 	hx_buf_free(&b->files);
 	hx_buf_free(&b->ignored);
 	for (int i = 0; i < SL_MAX_PROGRAMS; i++)

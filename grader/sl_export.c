@@ -458,9 +458,10 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 	sl_summary_histogram(out, s, n, sl_lab_total_points(lab));
 	for (int i = 0; i < n; i++)
 		if (s[i].regraded)
-			fprintf(out, "- `%s` timed out next to a submission whose "
-				     "programs timed out or crashed; it was graded "
-				     "again, alone, and that result counts.\n\n",
+			fprintf(out, "- `%s` failed a check next to a submission "
+				     "whose programs timed out, crashed or spun; "
+				     "it was graded again, alone, and that result "
+				     "counts.\n\n",
 				s[i].id);
 	fputs("## Checks: what to reteach\n\n"
 	      "| check | points | failed | most common failure |\n"

@@ -146,6 +146,7 @@ struct sl_student {
 	int64_t started_ms;           /* when its grading began (monotonic) */
 	int64_t ended_ms;             /* when it ended */
 	int regraded;                 /* 1 if graded again, alone */
+	int64_t cpu_ms;               /* CPU time its grading used */
 };
 
 /* sl_export.c: the class views. */

@@ -10,6 +10,8 @@
 #define _GNU_SOURCE
 #include "sl_unpack.h"
 
+#include "sl_files.h"
+
 #include <archive.h>
 #include <archive_entry.h>
 #include <dirent.h>
@@ -27,7 +29,6 @@
 
 #define SL_UNPACK_MS 20000 /* reading one archive, however it is built */
 #define SL_NAME_MAX 255    /* bytes of an entry's whole path */
-#define SL_EMPTY (-2)      /* sl_clear_folder: nothing is left in it */
 
 /* One archive being unpacked. */
 struct sl_unpacking {
@@ -431,76 +432,6 @@ static int sl_unpack_entry(struct sl_unpacking *u,
 	if (folder)
 		return sl_write_folder(u, path, shown, why, whylen);
 	return sl_write_file(u, path, shown, why, whylen);
-}
-
-/* ---- removing what was written --------------------------------------- */
-
-/* Removes the files and empty folders in folder fd. Returns a descriptor
- * of a folder in it that is not empty, SL_EMPTY when fd is empty now,
- * or -1. */
-static int sl_clear_folder(int fd)
-{
-	int list = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	DIR *dir = list >= 0 ? fdopendir(list) : NULL;
-	int found = SL_EMPTY;
-	struct dirent *e;
-
-	if (!dir) {
-		if (list >= 0)
-			close(list);
-		return -1;
-	}
-	while (found == SL_EMPTY && (e = readdir(dir))) {
-		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-			continue;
-		if (unlinkat(fd, e->d_name, 0) == 0 ||
-		    unlinkat(fd, e->d_name, AT_REMOVEDIR) == 0)
-			continue;
-		if (errno == ENOTEMPTY || errno == EEXIST)
-			found = openat(fd, e->d_name,
-				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
-		else
-			found = -1;
-	}
-	closedir(dir);
-	return found;
-}
-
-/* Removes everything in folder root_fd: down into a folder until it is
- * empty, then up through ".." to remove it from its parent. No path is
- * ever built and three descriptors at most are open, so neither the
- * depth of the tree nor the length of its names can stop it. */
-static int sl_remove_contents(int root_fd)
-{
-	struct stat top, here;
-	int fd = fcntl(root_fd, F_DUPFD_CLOEXEC, 0), next, rc = -1;
-
-	if (fd < 0 || fstat(root_fd, &top) < 0)
-		goto out_close;
-	for (;;) {
-		next = sl_clear_folder(fd);
-		if (next == -1)
-			goto out_close;
-		if (next == SL_EMPTY) {
-			if (fstat(fd, &here) < 0)
-				goto out_close;
-			if (here.st_dev == top.st_dev &&
-			    here.st_ino == top.st_ino)
-				break;
-			next = openat(fd, "..",
-				      O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-		}
-		close(fd);
-		fd = next;
-		if (fd < 0)
-			goto out_close;
-	}
-	rc = 0;
-out_close:
-	if (fd >= 0)
-		close(fd);
-	return rc;
 }
 
 /* ---- unpacking ------------------------------------------------------- */

@@ -204,6 +204,37 @@ static char *json_report(const struct sl_run *run, const char *dir,
 	return text.data;
 }
 
+/* A build or batch folder deeper than PATH_MAX (an archive made it so)
+ * is removed all the same: no path is ever built. */
+static void test_grader_remove_tree_deeper_than_path_max(void **state)
+{
+	struct unit_fixture *f = *state;
+	char top[300], name[200];
+	int fd;
+
+	snprintf(top, sizeof(top), "%s/deep", f->dir);
+	assert_int_equal(mkdir(top, 0755), 0);
+	fd = open(top, O_RDONLY | O_DIRECTORY);
+	memset(name, 'd', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	/* 40 levels of 199 bytes: about 8,000 bytes of path */
+	for (int level = 0; level < 40; level++) {
+		int next;
+
+		assert_int_equal(mkdirat(fd, name, 0755), 0);
+		next = openat(fd, name, O_RDONLY | O_DIRECTORY);
+		assert_true(next >= 0);
+		close(fd);
+		fd = next;
+	}
+	assert_true(close(openat(fd, "file.c", O_WRONLY | O_CREAT, 0644)) == 0);
+	close(fd);
+	assert_int_equal(sl_remove_tree(top), 0);
+	assert_int_equal(access(top, F_OK), -1);
+	/* a missing path is already removed */
+	assert_int_equal(sl_remove_tree(top), 0);
+}
+
 static void test_grader_find_lab_by_number(void **state)
 {
 	const struct sl_lab *one = sl_lab_find("1");
@@ -540,6 +571,7 @@ static void test_grader_text_report_marks_degraded(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		GRADER_TEST(test_grader_remove_tree_deeper_than_path_max),
 		cmocka_unit_test(test_grader_find_lab_by_number),
 		cmocka_unit_test(test_grader_find_lab_by_name),
 		cmocka_unit_test(test_grader_find_unknown_lab),
