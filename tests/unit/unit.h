@@ -30,6 +30,7 @@
 
 #include <cmocka.h>
 
+#include "../../grader/sl_escape.h"
 #include "../../grader/sl_grade.h"
 #include "../../grader/sl_lab.h"
 #include "../../harness/hx_check.h"
