@@ -139,8 +139,11 @@ PY
 	expect ziplink refused "symbolic link"
 }
 
-# ID's gradebook row (ids hold no commas), and its last field, the problem
-row() { grep -m 1 "^$1," "$out/gradebook.csv"; }
+# ID's cell in the gradebook: a ' before what a spreadsheet takes for a
+# formula (ids hold no commas)
+cell() { case $1 in [-=+@]*) printf "'%s" "$1" ;; *) printf '%s' "$1" ;; esac; }
+# ID's gradebook row, and its last field, the problem
+row() { awk -F, -v id="$(cell "$1")" '$1 == id { print; exit }' "$out/gradebook.csv"; }
 problem() { row "$1" | cut -d, -f"$ncols"- | sed 's/^"//; s/"$//; s/""/"/g'; }
 
 # failing public checks of ID, from its feedback file
