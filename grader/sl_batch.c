@@ -220,8 +220,10 @@ static void sl_worker_main(const struct sl_lab *lab,
 		fclose(out);
 	}
 	if (opt->format) {
-		snprintf(path, sizeof(path), "%s/%s.%s%s", opt->out, s->id,
-			 opt->format,
+		/* a folder per format: no student's id can name another's
+		 * export ("bob.gradescope" next to bob's Gradescope file) */
+		snprintf(path, sizeof(path), "%s/%s/%s%s", opt->out,
+			 opt->format, s->id,
 			 strcmp(opt->format, "junit") == 0 ? ".xml" :
 			 strcmp(opt->format, "github") == 0 ? ".md" :
 			 strcmp(opt->format, "autolab") == 0 ? ".txt" :
@@ -547,6 +549,11 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	if (sl_make_dir(opt->out, err, errlen) < 0)
 		return -1;
+	if (opt->format) {
+		snprintf(path, sizeof(path), "%s/%s", opt->out, opt->format);
+		if (sl_make_dir(path, err, errlen) < 0)
+			return -1;
+	}
 	snprintf(work, sizeof(work), "%s/socklab-batch.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(work)) {

@@ -44,12 +44,15 @@ add_mutants() {
 }
 
 # add_common LAB - references as a folder, a zip of its folder and a
-# tar.gz of its files; the stubs; a student with two archives; an empty one
+# tar.gz of its files; the stubs, once under an id that ends like the
+# name of ref-folder's Gradescope export; a student with two archives; an
+# empty one
 add_common() {
 	local lab=$1
 	mkdir -p "$class/ref-folder" "$class/stub" "$class/empty" "$scratch/z"
 	cp reference/"$lab"/* "$class/ref-folder"/
 	cp labs/"$lab"/* "$class/stub"/
+	cp -r "$class/stub" "$class/ref-folder.gradescope"
 	(cd reference && zip -qr "$class/ref-zip.zip" "$lab")
 	tar -czf "$class/ref-tgz.tar.gz" -C reference/"$lab" .
 	cp "$class/ref-zip.zip" "$class/dup.zip"
@@ -58,6 +61,7 @@ add_common() {
 	expect ref-zip total 100
 	expect ref-tgz total 100
 	expect stub total 0
+	expect ref-folder.gradescope total 0
 	expect dup refused "two submissions"
 	expect empty refused "none of the lab's files"
 }
@@ -238,8 +242,17 @@ run_batch() {
 	fi
 	if have python3; then
 		python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' \
-			"$out"/*.json && ok "$lab per-student JSON and Gradescope files parse" ||
+			"$out"/*.json "$out"/gradescope/*.json &&
+			ok "$lab per-student JSON and Gradescope files parse" ||
 			bad "$lab some per-student JSON does not parse"
+	fi
+	# a folder per export: no id names another student's file
+	if grep -q '"schema": "socklab-results/1"' "$out/ref-folder.gradescope.json" &&
+		grep -q '"tests": \[' "$out/gradescope/ref-folder.json" &&
+		[ "$(ls "$out/gradescope" | wc -l)" = "$(ls "$out"/*.json | wc -l)" ]; then
+		ok "$lab exports in gradescope/, one per graded student; ref-folder.gradescope has its own results"
+	else
+		bad "$lab exports: $(ls "$out/gradescope" | wc -l) in gradescope/ for $(ls "$out"/*.json | wc -l) results"
 	fi
 }
 
@@ -250,7 +263,7 @@ bench_class() {
 	mkdir -p "$class"
 	add_common "$dirname"
 	add_mutants "$dirname"
-	rm -rf "$class"/dup.* "$class/empty"
+	rm -rf "$class"/dup.* "$class/empty" "$class/ref-folder.gradescope"
 }
 
 if [ "$mode" = bench ]; then
