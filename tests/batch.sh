@@ -143,6 +143,16 @@ PY
 	expect ziplink refused "symbolic link"
 }
 
+# add_names LAB - file names a student's folder may hold, shown in its
+# feedback: a folder of more files than its feedback names
+add_names() {
+	local lab=$1
+	mkdir -p "$class/many-files"
+	cp reference/"$lab"/* "$class/many-files"/
+	for i in $(seq 1 30); do : >"$class/many-files/extra-$i.c"; done
+	expect many-files feedback "and 10 more"
+}
+
 # ID's cell in the gradebook: a ' before what a spreadsheet takes for a
 # formula (ids hold no commas)
 cell() { case $1 in [-=+@]*) printf "'%s" "$1" ;; *) printf '%s' "$1" ;; esac; }
@@ -172,6 +182,7 @@ run_batch() {
 	add_mutants "$dirname"
 	if [ "$lab" = 02 ]; then
 		add_hostile "$dirname"
+		add_names "$dirname"
 		add_broken "$dirname"
 	fi
 	start=$(date +%s%N)
@@ -207,6 +218,10 @@ run_batch() {
 			else
 				bad "$lab $id: $total, \"$want\" not in its feedback"
 			fi ;;
+		feedback)
+			grep -qF -- "$want" "$out/$id.txt" &&
+				ok "$lab $id: $total, its feedback says \"$want\"" ||
+				bad "$lab $id: \"$want\" not in its feedback: $(grep ignored "$out/$id.txt")" ;;
 		refused)
 			why=$(problem "$id")
 			if [ "$total" = 0 ] && grep -qF -- "$want" <<<"$why" &&
