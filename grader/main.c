@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_escape.h"
 #include "sl_grade.h"
 
 #define SL_DEFAULT_SEED 1
@@ -243,8 +244,8 @@ static int build(int argc, char **argv)
 	if (sl_build_lab(&run, err, sizeof(err)) < 0)
 		return fail("%s", err);
 	for (int i = 0; i < SL_MAX_PROGRAMS && run.lab->programs[i].name; i++) {
-		if (run.build.log[i].len)
-			fputs(run.build.log[i].data, stderr);
+		sl_put_bytes(stderr, sl_escape_text, run.build.log[i].data,
+			     run.build.log[i].len);
 		if (!run.build.built[i] || run.build.warnings[i]) {
 			fprintf(stderr, "socklab: %s-%s: %s did not build cleanly\n",
 				run.lab->number, run.lab->name,
@@ -252,8 +253,8 @@ static int build(int argc, char **argv)
 			rc = 1;
 		}
 	}
-	if (run.build.files.len)
-		fputs(run.build.files.data, stderr);
+	sl_put_bytes(stderr, sl_escape_text, run.build.files.data,
+		     run.build.files.len);
 	sl_build_cleanup(&run);
 	return rc;
 }

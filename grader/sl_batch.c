@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include "../harness/hx_time.h"
+#include "sl_escape.h"
 #include "sl_unpack.h"
 
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
@@ -305,8 +306,10 @@ static void sl_worker_main(const struct sl_lab *lab,
 		fclose(out);
 	}
 	if (opt->format) {
-		snprintf(path, sizeof(path), "%s/%s.%s%s", opt->out, s->id,
-			 opt->format,
+		/* a folder per format: no student's id can name another's
+		 * export ("bob.gradescope" next to bob's Gradescope file) */
+		snprintf(path, sizeof(path), "%s/%s/%s%s", opt->out,
+			 opt->format, s->id,
 			 strcmp(opt->format, "junit") == 0 ? ".xml" :
 			 strcmp(opt->format, "github") == 0 ? ".md" :
 			 strcmp(opt->format, "autolab") == 0 ? ".txt" :
@@ -474,6 +477,33 @@ static int sl_worker_start(const struct sl_lab *lab,
 	return 0;
 }
 
+/* A student's line on the instructor's terminal: once its grading has
+ * finished, the score; and why it was not graded, if it was not. */
+static void sl_show_progress(FILE *progress, const struct sl_lab *lab,
+			     const struct sl_student *s, int finished)
+{
+	struct hx_buf id, why;
+
+	if (!progress)
+		return;
+	hx_buf_init(&id);
+	hx_buf_init(&why);
+	sl_escape_line(&id, s->id, strlen(s->id));
+	sl_escape_line(&why, s->problem, strlen(s->problem));
+	hx_buf_add(&id, "", 0);
+	hx_buf_add(&why, "", 0);
+	if (finished)
+		fprintf(progress, "  %-24s %3d/%d%s%s%s\n", id.data, s->score,
+			sl_lab_total_points(lab),
+			s->regraded ? "  (again, alone)" : "",
+			why.len ? "  " : "", why.data);
+	else
+		fprintf(progress, "  %-24s not graded: %s\n", id.data,
+			why.data);
+	hx_buf_free(&id);
+	hx_buf_free(&why);
+}
+
 /* Waits for output of the running workers, up to the nearest deadline;
  * finishes those that are done or late. */
 static void sl_workers_wait(const struct sl_lab *lab, struct sl_worker *slots,
@@ -509,14 +539,8 @@ static void sl_workers_wait(const struct sl_lab *lab, struct sl_worker *slots,
 			late = 0; /* it ended: its record is whole */
 		else if (!late)
 			continue;
-		{
-			sl_worker_finish(lab, w, st, late);
-			if (progress)
-				fprintf(progress, "  %-24s %3d/%d%s%s%s\n", st->id,
-					st->score, sl_lab_total_points(lab),
-					st->regraded ? "  (again, alone)" : "",
-					st->problem[0] ? "  " : "", st->problem);
-		}
+		sl_worker_finish(lab, w, st, late);
+		sl_show_progress(progress, lab, st, 1);
 	}
 }
 
@@ -606,10 +630,12 @@ static void sl_write_refusal(const struct sl_lab *lab, const char *out_dir,
 	out = fopen(path, "w");
 	if (!out)
 		return;
-	fprintf(out, "socklab %s-%s: %s\n  submission %s was not graded: %s\n"
-		     "score 0/%d\n",
-		lab->number, lab->name, lab->title, s->source, s->problem,
-		sl_lab_total_points(lab));
+	fprintf(out, "socklab %s-%s: %s\n  submission ", lab->number,
+		lab->name, lab->title);
+	sl_put(out, sl_escape_line, s->source);
+	fputs(" was not graded: ", out);
+	sl_put(out, sl_escape_line, s->problem);
+	fprintf(out, "\nscore 0/%d\n", sl_lab_total_points(lab));
 	fclose(out);
 }
 
@@ -634,6 +660,11 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	if (sl_make_dir(opt->out, err, errlen) < 0)
 		return -1;
+	if (opt->format) {
+		snprintf(path, sizeof(path), "%s/%s", opt->out, opt->format);
+		if (sl_make_dir(path, err, errlen) < 0)
+			return -1;
+	}
 	snprintf(work, sizeof(work), "%s/socklab-batch.XXXXXX",
 		 tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(work)) {
@@ -660,9 +691,7 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 				   roots[i], sizeof(roots[i]));
 		if (s[i].problem[0]) {
 			sl_write_refusal(lab, opt->out, &s[i]);
-			if (progress)
-				fprintf(progress, "  %-24s not graded: %s\n",
-					s[i].id, s[i].problem);
+			sl_show_progress(progress, lab, &s[i], 0);
 		}
 	}
 	if (progress)

@@ -123,6 +123,9 @@ static int sl_copy_file(const char *from, const char *to)
 	return rc;
 }
 
+/* Files of a submission that are not the lab's, named in its feedback. */
+#define SL_IGNORED_SHOWN 20
+
 /* Copies the declared files; notes what is missing, refused or ignored. */
 static void sl_take_files(struct sl_run *run)
 {
@@ -130,6 +133,7 @@ static void sl_take_files(struct sl_run *run)
 	struct sl_build *b = &run->build;
 	DIR *dir;
 	struct dirent *e;
+	int ignored = 0;
 
 	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++) {
 		char from[1200], to[1200];
@@ -161,11 +165,16 @@ static void sl_take_files(struct sl_run *run)
 	dir = opendir(b->submission);
 	if (!dir)
 		return;
+	/* a folder of many thousand files is named by a few of them */
 	while ((e = readdir(dir)))
-		if (e->d_name[0] != '.' && !sl_is_declared(lab, e->d_name))
+		if (e->d_name[0] != '.' && !sl_is_declared(lab, e->d_name) &&
+		    ++ignored <= SL_IGNORED_SHOWN)
 			hx_buf_addf(&b->ignored, "%s%s", b->ignored.len ? ", " : "",
 				    e->d_name);
 	closedir(dir);
+	if (ignored > SL_IGNORED_SHOWN)
+		hx_buf_addf(&b->ignored, " and %d more",
+			    ignored - SL_IGNORED_SHOWN);
 }
 
 static int sl_program_has_files(struct sl_run *run,

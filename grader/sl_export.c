@@ -3,6 +3,7 @@
  * CI job summary; and the class views of a batch (gradebook, summary). */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_escape.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -50,30 +51,6 @@ void sl_report_hidden(const struct sl_run *run, FILE *out)
 			count);
 }
 
-/* XML text or attribute; bytes XML 1.0 cannot hold become '?'. */
-static void sl_put_xml(FILE *out, const char *text)
-{
-	for (const unsigned char *p = (const unsigned char *)text; p && *p; p++) {
-		switch (*p) {
-		case '<': fputs("&lt;", out); break;
-		case '>': fputs("&gt;", out); break;
-		case '&': fputs("&amp;", out); break;
-		case '"': fputs("&quot;", out); break;
-		case '\n': fputs("&#10;", out); break;
-		case '\t': fputc(' ', out); break;
-		default: fputc(*p < 0x20 || *p >= 0x7f ? '?' : *p, out);
-		}
-	}
-}
-
-/* Markdown table cell: one line, no pipes. */
-static void sl_put_cell(FILE *out, const char *text)
-{
-	for (const char *p = text; p && *p; p++)
-		fputc(*p == '|' ? '/' : (*p == '\n' || *p == '\r') ? ' ' : *p,
-		      out);
-}
-
 /* What a student reads about one check: the terminal report's lines for
  * it, without colour. */
 static char *sl_check_feedback(const struct sl_result *r)
@@ -82,16 +59,25 @@ static char *sl_check_feedback(const struct sl_result *r)
 	struct hx_buf b;
 
 	hx_buf_init(&b);
-	hx_buf_addf(&b, "%s", v->message.data ? v->message.data : "");
-	if (v->expected.len || v->actual.len) {
+	sl_escape_text(&b, v->message.data, v->message.len);
+	if (!r->check->run && v->actual.len) {
+		/* the build check: the compiler's own lines */
+		size_t len = v->actual.len;
+
+		len -= v->actual.data[len - 1] == '\n';
+		hx_buf_add(&b, "\n", b.len ? 1 : 0);
+		sl_escape_text(&b, v->actual.data, len);
+	} else if (v->expected.len || v->actual.len) {
 		hx_buf_addf(&b, "%sexpected: \"", b.len ? "\n" : "");
 		hx_escape_cut(&b, v->expected.data, v->expected.len, 600);
 		hx_buf_addf(&b, "\"\nactual:   \"");
 		hx_escape_cut(&b, v->actual.data, v->actual.len, 600);
 		hx_buf_addf(&b, "\"");
 	}
-	if (v->notes.len)
-		hx_buf_addf(&b, "\n%s", v->notes.data);
+	if (v->notes.len) {
+		hx_buf_add(&b, "\n", 1);
+		sl_escape_text(&b, v->notes.data, v->notes.len);
+	}
 	if (r->check->hint && v->status != HX_PASS && v->status != HX_SKIPPED)
 		hx_buf_addf(&b, "\nhint: %s", r->check->hint);
 	if (!b.data)
@@ -105,7 +91,10 @@ static int sl_failed(const struct sl_result *r)
 }
 
 /* Gradescope: tests[] per check; hidden checks are shown to students only
- * once grades are published. The score is public plus hidden points. */
+ * once grades are published. The score is public plus hidden points.
+ * Every output is plain text (Gradescope's "text" format, not Markdown,
+ * HTML or ANSI colours), already escaped like the terminal report: what
+ * a program printed shows, and cannot format or script the page. */
 static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 {
 	int first = 1;
@@ -123,10 +112,12 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 			 run->lab->number, run->lab->name, run->score,
 			 run->max_score, run->hidden_score, run->hidden_max,
 			 run->hidden_run, (unsigned long long)run->opt.seed);
-		sl_json_text(out, text);
+		sl_put(out, sl_escape_json, text);
 	}
-	fputs(",\n \"visibility\": \"visible\", \"stdout_visibility\": "
-	      "\"hidden\",\n \"tests\": [\n",
+	fputs(",\n \"output_format\": \"text\", "
+	      "\"test_output_format\": \"text\", "
+	      "\"test_name_format\": \"text\",\n \"visibility\": \"visible\", "
+	      "\"stdout_visibility\": \"hidden\",\n \"tests\": [\n",
 	      out);
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		const struct sl_result *r = &run->results[i];
@@ -136,7 +127,7 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 			continue;
 		text = sl_check_feedback(r);
 		fprintf(out, "%s  {\"name\": ", first ? "" : ",\n");
-		sl_json_text(out, r->check->title);
+		sl_put(out, sl_escape_json, r->check->title);
 		fprintf(out, ", \"number\": \"%d\", \"score\": %d, "
 			     "\"max_score\": %d, \"status\": \"%s\",\n   "
 			     "\"visibility\": \"%s\", \"tags\": [",
@@ -144,9 +135,9 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 			sl_failed(r) ? "failed" : "passed",
 			(r->check->flags & SL_HIDDEN) ? "after_published" :
 							"visible");
-		sl_json_text(out, r->check->id);
-		fputs("], \"output\": ", out);
-		sl_json_text(out, text);
+		sl_put(out, sl_escape_json, r->check->id);
+		fputs("], \"output_format\": \"text\", \"output\": ", out);
+		sl_put(out, sl_escape_json, text);
 		fputc('}', out);
 		free(text);
 		first = 0;
@@ -168,7 +159,7 @@ static void sl_export_autolab(const struct sl_run *run, FILE *out)
 		if (!r->selected)
 			continue;
 		fputs(first ? "" : ", ", out);
-		sl_json_text(out, r->check->id);
+		sl_put(out, sl_escape_json, r->check->id);
 		fprintf(out, ": %d", r->points);
 		first = 0;
 	}
@@ -207,7 +198,7 @@ static void sl_export_junit(const struct sl_run *run, FILE *out)
 			continue;
 		fprintf(out, "  <testcase classname=\"socklab.%s%s\" name=\"",
 			name, (r->check->flags & SL_HIDDEN) ? ".hidden" : "");
-		sl_put_xml(out, r->check->id);
+		sl_put(out, sl_escape_xml, r->check->id);
 		fprintf(out, "\" time=\"%.3f\"",
 			(double)r->verdict.duration_ms / 1000);
 		if (!sl_failed(r) && r->verdict.status != HX_SKIPPED) {
@@ -220,9 +211,10 @@ static void sl_export_junit(const struct sl_run *run, FILE *out)
 		else
 			fprintf(out, ">\n    <failure type=\"%s\" message=\"",
 				hx_status_name(r->verdict.status));
-		sl_put_xml(out, r->verdict.message.data);
+		sl_put_bytes(out, sl_escape_xml, r->verdict.message.data,
+			     r->verdict.message.len);
 		fputs("\">", out);
-		sl_put_xml(out, text);
+		sl_put(out, sl_escape_xml, text);
 		fprintf(out, "</%s>\n  </testcase>\n",
 			r->verdict.status == HX_SKIPPED ? "skipped" : "failure");
 		free(text);
@@ -253,18 +245,22 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 							  ":white_check_mark:",
 			hx_status_name(r->verdict.status), r->points,
 			r->check->points);
-		sl_put_cell(out, r->check->title);
-		fputs(" |\n", out);
+		/* the project's own text, as in the rubric */
+		fprintf(out, "%s |\n", r->check->title);
 	}
 	fputc('\n', out);
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		const struct sl_result *r = &run->results[i];
-		const char *message = r->verdict.message.data;
+		const struct hx_buf *message = &r->verdict.message;
+		const char *end;
 
-		if (!r->selected || !sl_failed(r) || !message)
+		if (!r->selected || !sl_failed(r) || !message->len)
 			continue;
+		end = memchr(message->data, '\n', message->len);
 		fprintf(out, "- `%s`: ", r->check->id);
-		sl_put_cell(out, message);
+		sl_put_bytes(out, sl_escape_markdown, message->data,
+			     end ? (size_t)(end - message->data) :
+				   message->len);
 		fputc('\n', out);
 	}
 	if (run->hidden_run)
@@ -305,22 +301,6 @@ int sl_export(const struct sl_run *run, const char *format, FILE *out,
 
 /* ---- class views of a batch ------------------------------------------ */
 
-/* A CSV field, quoted when it holds a comma, quote or line break. */
-static void sl_put_csv(FILE *out, const char *text)
-{
-	if (!strpbrk(text, ",\"\r\n")) {
-		fputs(text, out);
-		return;
-	}
-	fputc('"', out);
-	for (const char *p = text; *p; p++) {
-		if (*p == '"')
-			fputc('"', out);
-		fputc(*p == '\r' || *p == '\n' ? ' ' : *p, out);
-	}
-	fputc('"', out);
-}
-
 static FILE *sl_open_out(const char *path, char *err, size_t errlen)
 {
 	FILE *out = fopen(path, "w");
@@ -356,7 +336,7 @@ int sl_write_gradebook(const struct sl_lab *lab, const struct sl_student *s,
 			fprintf(out, ",hidden:%s", lab->checks[c].id);
 	fputs(",problem\n", out);
 	for (int i = 0; i < n; i++) {
-		sl_put_csv(out, s[i].id);
+		sl_put(out, sl_escape_csv, s[i].id);
 		fprintf(out, ",%d,%d", s[i].score, sl_lab_total_points(lab));
 		for (int c = 0; c < lab->nchecks; c++)
 			if (!(lab->checks[c].flags & SL_HIDDEN))
@@ -369,7 +349,7 @@ int sl_write_gradebook(const struct sl_lab *lab, const struct sl_student *s,
 				fprintf(out, ",%d",
 					s[i].points[c] > 0 ? s[i].points[c] : 0);
 		fputc(',', out);
-		sl_put_csv(out, s[i].problem);
+		sl_put(out, sl_escape_csv, s[i].problem);
 		fputc('\n', out);
 	}
 	return sl_close_out(out, path, err, errlen);
@@ -457,12 +437,14 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 		lab->number, lab->name, n, graded, n - graded);
 	sl_summary_histogram(out, s, n, sl_lab_total_points(lab));
 	for (int i = 0; i < n; i++)
-		if (s[i].regraded)
-			fprintf(out, "- `%s` failed a check next to a submission "
-				     "whose programs timed out, crashed or spun; "
-				     "it was graded again, alone, and that result "
-				     "counts.\n\n",
-				s[i].id);
+		if (s[i].regraded) {
+			fputs("- ", out);
+			sl_put(out, sl_escape_markdown, s[i].id);
+			fputs(" failed a check next to a submission whose "
+			      "programs timed out, crashed or spun; it was "
+			      "graded again, alone, and that result counts.\n\n",
+			      out);
+		}
 	fputs("## Checks: what to reteach\n\n"
 	      "| check | points | failed | most common failure |\n"
 	      "| --- | ---: | ---: | --- |\n",
@@ -480,7 +462,7 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 			(lab->checks[c].flags & SL_HIDDEN) ? " (hidden)" : "",
 			lab->checks[c].points, failed, graded);
 		if (times) {
-			sl_put_cell(out, common);
+			sl_put(out, sl_escape_markdown, common);
 			fprintf(out, " (%d)", times);
 		}
 		fputs(" |\n", out);
@@ -493,8 +475,12 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 		fputs("\n## Not graded\n\n", out);
 		for (int i = 0; i < n; i++)
 			if (!s[i].graded) {
-				fprintf(out, "- `%s` (%s): ", s[i].id, s[i].source);
-				sl_put_cell(out, s[i].problem);
+				fputs("- ", out);
+				sl_put(out, sl_escape_markdown, s[i].id);
+				fputs(" (", out);
+				sl_put(out, sl_escape_markdown, s[i].source);
+				fputs("): ", out);
+				sl_put(out, sl_escape_markdown, s[i].problem);
 				fputc('\n', out);
 			}
 	}

@@ -88,10 +88,6 @@ void sl_report_rubric(const struct sl_lab *lab, FILE *out);
 void sl_report_list(FILE *out);
 
 /* sl_json.c */
-/* A JSON string of len bytes: control bytes and bytes above 0x7e as
- * \u00XX escapes, so any program output makes valid JSON. */
-void sl_json_string(FILE *out, const char *data, size_t len);
-void sl_json_text(FILE *out, const char *text);
 int sl_report_json(const struct sl_run *run, const char *path, char *err,
 		   size_t errlen);
 

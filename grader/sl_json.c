@@ -1,41 +1,16 @@
 /* sl_json.c - the results as one JSON object (grader/RESULTS.md). */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_escape.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
-/* A JSON string: control bytes and bytes >= 0x80 as \u00XX escapes, so the
- * file is valid whatever a student's program sent. */
-void sl_json_string(FILE *out, const char *data, size_t len)
-{
-	fputc('"', out);
-	for (size_t i = 0; data && i < len; i++) {
-		unsigned char ch = (unsigned char)data[i];
-
-		if (ch == '"' || ch == '\\')
-			fprintf(out, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", out);
-		else if (ch == '\t')
-			fputs("\\t", out);
-		else if (ch < 0x20 || ch >= 0x7f)
-			fprintf(out, "\\u%04x", ch);
-		else
-			fputc(ch, out);
-	}
-	fputc('"', out);
-}
-
-void sl_json_text(FILE *out, const char *text)
-{
-	sl_json_string(out, text, text ? strlen(text) : 0);
-}
-
+/* A verdict field: the bytes as the programs produced them. */
 static void sl_json_buf(FILE *out, const struct hx_buf *b)
 {
-	sl_json_string(out, b->data, b->len);
+	sl_put_bytes(out, sl_escape_json, b->data, b->len);
 }
 
 static void sl_json_check(FILE *out, const struct sl_run *run,
@@ -44,9 +19,9 @@ static void sl_json_check(FILE *out, const struct sl_run *run,
 	const struct hx_verdict *v = &r->verdict;
 
 	fputs("    {\"id\": ", out);
-	sl_json_text(out, r->check->id);
+	sl_put(out, sl_escape_json, r->check->id);
 	fputs(", \"title\": ", out);
-	sl_json_text(out, r->check->title);
+	sl_put(out, sl_escape_json, r->check->title);
 	fprintf(out, ", \"points\": %d, \"max_points\": %d, \"status\": \"%s\"",
 		r->points, r->check->points, hx_status_name(v->status));
 	fprintf(out, ", \"hidden\": %s, \"duration_ms\": %lld, \"seed\": %llu",
@@ -60,7 +35,7 @@ static void sl_json_check(FILE *out, const struct sl_run *run,
 	sl_json_buf(out, &v->actual);
 	fprintf(out, ", \"first_difference\": %ld", v->diff_at);
 	fputs(",\n     \"hint\": ", out);
-	sl_json_text(out, v->status == HX_PASS ? "" : r->check->hint);
+	sl_put(out, sl_escape_json, v->status == HX_PASS ? "" : r->check->hint);
 	fputs(", \"notes\": ", out);
 	sl_json_buf(out, &v->notes);
 	fputs(", \"memcheck\": ", out);
@@ -85,10 +60,10 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 		char name[128];
 
 		sl_lab_dirname(run->lab, name, sizeof(name));
-		sl_json_text(out, name);
+		sl_put(out, sl_escape_json, name);
 	}
 	fputs(", \"submission\": ", out);
-	sl_json_text(out, run->build.submission);
+	sl_put(out, sl_escape_json, run->build.submission);
 	fprintf(out, ",\n \"score\": %d, \"max_score\": %d, \"seed\": %llu, "
 		     "\"isolated\": %s, \"duration_ms\": %lld,\n \"checks\": [\n",
 		run->score, run->max_score, (unsigned long long)run->opt.seed,

@@ -1,6 +1,7 @@
 /* sl_report.c - results for people: terminal, tab-separated, rubric, list. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_escape.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -24,17 +25,25 @@ static const char *sl_reset(const struct sl_run *run)
 	return run->opt.color ? "\033[0m" : "";
 }
 
-/* Prints text with every line indented. */
-static void sl_indent(FILE *out, const char *prefix, const char *text)
+/* Prints text with every line indented; what a program wrote in it
+ * shows, but cannot act on the terminal. */
+static void sl_indent(FILE *out, const char *prefix, const char *text,
+		      size_t len)
 {
-	while (text && *text) {
-		size_t len = strcspn(text, "\n");
+	struct hx_buf shown;
+	const char *line;
 
-		fprintf(out, "%s%.*s\n", prefix, (int)len, text);
-		text += len;
-		if (*text == '\n')
-			text++;
+	hx_buf_init(&shown);
+	sl_escape_text(&shown, text, len);
+	for (line = shown.data; line && *line;) {
+		size_t n = strcspn(line, "\n");
+
+		fprintf(out, "%s%.*s\n", prefix, (int)n, line);
+		line += n;
+		if (*line == '\n')
+			line++;
 	}
+	hx_buf_free(&shown);
 }
 
 /* Expected and actual, escaped, with the first difference marked by a
@@ -92,27 +101,31 @@ static void sl_report_check(const struct sl_run *run,
 		fprintf(out, "  (%.2f s)", (double)v->duration_ms / 1000.0);
 	fputc('\n', out);
 	if (v->memcheck.len)
-		sl_indent(out, "      memcheck: ", v->memcheck.data);
+		sl_indent(out, "      memcheck: ", v->memcheck.data,
+			  v->memcheck.len);
 	if (v->status == HX_PASS)
 		return;
-	sl_indent(out, "      ", v->message.data);
+	sl_indent(out, "      ", v->message.data, v->message.len);
 	if (v->status == HX_SKIPPED)
 		return;
 	if (v->expected.len || v->actual.len) {
 		if (check->run)
 			sl_show_values(out, v);
 		else
-			sl_indent(out, "      | ", v->actual.data);
+			sl_indent(out, "      | ", v->actual.data,
+				  v->actual.len);
 	}
 	if (v->notes.len)
-		sl_indent(out, "      ", v->notes.data);
+		sl_indent(out, "      ", v->notes.data, v->notes.len);
 	if (run->opt.verbose && v->transcript.len) {
 		fprintf(out, "      transcript (seconds, connection, bytes):\n");
-		sl_indent(out, "        ", v->transcript.data);
+		sl_indent(out, "        ", v->transcript.data,
+			  v->transcript.len);
 	}
 	sl_lab_dirname(run->lab, name, sizeof(name));
 	if (check->hint)
-		sl_indent(out, "      hint: ", check->hint);
+		sl_indent(out, "      hint: ", check->hint,
+			  strlen(check->hint));
 	fprintf(out, "      rerun: make grade LAB=%s CHECK=%s V=1", run->lab->number,
 		check->id);
 	if (check->run)
@@ -126,12 +139,16 @@ void sl_report_text(const struct sl_run *run, FILE *out)
 	int skipped = 0;
 
 	fprintf(out, "socklab %s-%s: %s\n", lab->number, lab->name, lab->title);
-	fprintf(out, "  submission %s, seed %llu%s\n", run->build.submission,
-		(unsigned long long)run->opt.seed,
+	fputs("  submission ", out);
+	sl_put(out, sl_escape_line, run->build.submission);
+	fprintf(out, ", seed %llu%s\n", (unsigned long long)run->opt.seed,
 		run->isolated ? "" : ", DEGRADED (no namespaces)");
-	if (run->build.ignored.len)
-		fprintf(out, "  ignored (not files of this lab): %s\n",
-			run->build.ignored.data);
+	if (run->build.ignored.len) {
+		fputs("  ignored (not files of this lab): ", out);
+		sl_put_bytes(out, sl_escape_line, run->build.ignored.data,
+			     run->build.ignored.len);
+		fputc('\n', out);
+	}
 	for (int i = 0; i < lab->nchecks; i++) {
 		if (!run->results[i].selected)
 			continue;

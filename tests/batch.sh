@@ -3,8 +3,11 @@
 # and 02: references score 100, stubs 0, each mutant fails exactly its
 # "Fails:" checks, every hostile or broken submission is reported by name
 # while the rest of the class is graded, nothing is left running, scores
-# match `socklab grade`; then the export formats (tests/exports/) and the
-# student release (nothing of reference/ in it; a clone builds and grades).
+# match `socklab grade`; what hostile programs print and file names reach
+# no report live (no terminal escape, no live Markdown link or HTML, no
+# spreadsheet formula, valid JSON that keeps UTF-8); then the export
+# formats (tests/exports/) and the student release (nothing of reference/
+# in it; a clone builds and grades).
 #
 # batch.sh --bench SOCKLAB - submissions graded per minute at -j1 and -j2.
 set -u
@@ -44,12 +47,15 @@ add_mutants() {
 }
 
 # add_common LAB - references as a folder, a zip of its folder and a
-# tar.gz of its files; the stubs; a student with two archives; an empty one
+# tar.gz of its files; the stubs, once under an id that ends like the
+# name of ref-folder's Gradescope export; a student with two archives; an
+# empty one
 add_common() {
 	local lab=$1
 	mkdir -p "$class/ref-folder" "$class/stub" "$class/empty" "$scratch/z"
 	cp reference/"$lab"/* "$class/ref-folder"/
 	cp labs/"$lab"/* "$class/stub"/
+	cp -r "$class/stub" "$class/ref-folder.gradescope"
 	(cd reference && zip -qr "$class/ref-zip.zip" "$lab")
 	tar -czf "$class/ref-tgz.tar.gz" -C reference/"$lab" .
 	cp "$class/ref-zip.zip" "$class/dup.zip"
@@ -58,6 +64,7 @@ add_common() {
 	expect ref-zip total 100
 	expect ref-tgz total 100
 	expect stub total 0
+	expect ref-folder.gradescope total 0
 	expect dup refused "two submissions"
 	expect empty refused "none of the lab's files"
 }
@@ -87,7 +94,7 @@ add_broken() {
 	head -c $((24 << 20)) /dev/zero >"$scratch/z/zeros"
 	(cd "$scratch/z" && zip -q "$class/bomb.zip" zeros)
 	tar -czf "$class/gzbomb.tar.gz" -C "$scratch/z" zeros
-	mkdir -p "$class/odd name" "$class/-dash"
+	mkdir -p "$class/odd name" "$class/-dash" "$class/+plus" "$class/@at"
 	cp reference/"$lab"/* "$class/odd name"/
 	printf 'a class folder holds folders and archives only\n' >"$class/notes.txt"
 	mkdir -p "$scratch/many"
@@ -99,6 +106,8 @@ add_broken() {
 	expect gzbomb refused "zip bomb"
 	expect "odd?name" refused "odd name"
 	expect "-dash" refused "odd name"
+	expect "+plus" refused "odd name"
+	expect "@at" refused "odd name"
 	expect notes.txt refused "not a folder"
 	expect toomany refused "more than 200 files"
 	if ! have python3; then
@@ -157,8 +166,27 @@ PY
 	expect lying refused "zip bomb"
 }
 
-# ID's gradebook row (ids hold no commas), and its last field, the problem
-row() { grep -m 1 "^$1," "$out/gradebook.csv"; }
+# add_names LAB - file names a student's folder may hold, shown in its
+# feedback: terminal escapes and a line break in the hostile server's
+# folder; a folder of more files than its feedback names
+add_names() {
+	local lab=$1 dir=$class/hostile-escapes
+	if [ -d "$dir" ]; then
+		: >"$dir/"$'\e]0;owned\a\e[2J.c'
+		: >"$dir/"$'notes\nscore 100 of 100.c'
+		: >"$dir/[x](http:evil.example) <script>.c"
+	fi
+	mkdir -p "$class/many-files"
+	cp reference/"$lab"/* "$class/many-files"/
+	for i in $(seq 1 30); do : >"$class/many-files/extra-$i.c"; done
+	expect many-files feedback "and 10 more"
+}
+
+# ID's cell in the gradebook: a ' before what a spreadsheet takes for a
+# formula (ids hold no commas)
+cell() { case $1 in [-=+@]*) printf "'%s" "$1" ;; *) printf '%s' "$1" ;; esac; }
+# ID's gradebook row, and its last field, the problem
+row() { awk -F, -v id="$(cell "$1")" '$1 == id { print; exit }' "$out/gradebook.csv"; }
 problem() { row "$1" | cut -d, -f"$ncols"- | sed 's/^"//; s/"$//; s/""/"/g'; }
 
 # failing public checks of ID, from its feedback file
@@ -183,6 +211,7 @@ run_batch() {
 	add_mutants "$dirname"
 	if [ "$lab" = 02 ]; then
 		add_hostile "$dirname"
+		add_names "$dirname"
 		add_broken "$dirname"
 	fi
 	start=$(date +%s%N)
@@ -218,6 +247,10 @@ run_batch() {
 			else
 				bad "$lab $id: $total, \"$want\" not in its feedback"
 			fi ;;
+		feedback)
+			grep -qF -- "$want" "$out/$id.txt" &&
+				ok "$lab $id: $total, its feedback says \"$want\"" ||
+				bad "$lab $id: \"$want\" not in its feedback: $(grep ignored "$out/$id.txt")" ;;
 		refused)
 			why=$(problem "$id")
 			if [ "$total" = 0 ] && grep -qF -- "$want" <<<"$why" &&
@@ -253,9 +286,149 @@ run_batch() {
 	fi
 	if have python3; then
 		python3 -c 'import json,sys; [json.load(open(f)) for f in sys.argv[1:]]' \
-			"$out"/*.json && ok "$lab per-student JSON and Gradescope files parse" ||
+			"$out"/*.json "$out"/gradescope/*.json &&
+			ok "$lab per-student JSON and Gradescope files parse" ||
 			bad "$lab some per-student JSON does not parse"
 	fi
+	# a folder per export: no id names another student's file
+	if grep -q '"schema": "socklab-results/1"' "$out/ref-folder.gradescope.json" &&
+		grep -q '"tests": \[' "$out/gradescope/ref-folder.json" &&
+		[ "$(ls "$out/gradescope" | wc -l)" = "$(ls "$out"/*.json | wc -l)" ]; then
+		ok "$lab exports in gradescope/, one per graded student; ref-folder.gradescope has its own results"
+	else
+		bad "$lab exports: $(ls "$out/gradescope" | wc -l) in gradescope/ for $(ls "$out"/*.json | wc -l) results"
+	fi
+}
+
+# report_check ASPECT DIR... - python3 checks of every report file in DIR:
+# "controls": no byte a terminal acts on (ESC, BEL, CR);
+# "markdown": in each .md, nothing outside code spans is a link, an image,
+#   HTML or the hostile program's address, and table rows keep their cells;
+# "json": every .json parses, the hostile server's results keep the UTF-8
+#   of its compiler warning, and so does its Gradescope export;
+# "xml": every .xml parses; "csv": no gradebook cell starts a formula.
+# Prints what it checked, or what is wrong.
+report_check() {
+	python3 - "$@" <<'PY'
+import glob, json, os, re, sys
+import xml.etree.ElementTree as ET
+
+aspect, dirs = sys.argv[1], sys.argv[2:]
+files = sorted(f for d in dirs for f in glob.glob(d + "/**", recursive=True)
+               if os.path.isfile(f))
+def of(ext):
+    return [f for f in files if f.endswith(ext)]
+def outside_code_spans(md):
+    """md without its code spans: what a Markdown reader acts on"""
+    out, i = [], 0
+    while i < len(md):
+        fence = re.match(r"`+", md[i:])
+        if not fence:
+            out.append(md[i])
+            i += 1
+            continue
+        n = len(fence.group())
+        close = next((m for m in re.finditer(r"`+", md[i + n:])
+                      if len(m.group()) == n), None)
+        if close is None:
+            out.append(md[i:i + n])
+            i += n
+        else:
+            i += n + close.end()
+    return "".join(out)
+wrong = []
+if aspect == "controls":
+    for f in files:
+        data = open(f, "rb").read()
+        for byte in (0x1b, 0x07, 0x0d):
+            if byte in data:
+                wrong.append("%s holds byte 0x%02x" % (f, byte))
+    checked = "%d report files" % len(files)
+elif aspect == "markdown":
+    for f in of(".md"):
+        text = open(f, encoding="utf-8").read()
+        live = outside_code_spans(text)
+        for needle in ("](", "<a", "<script", "<img", "evil.example"):
+            if needle in live:
+                wrong.append("%s: %r outside code spans" % (f, needle))
+        cells = None
+        for line in text.split("\n"):
+            if not line.startswith("|"):
+                cells = None
+                continue
+            count = len(re.findall(r"(?<!\\)\|", line))
+            if cells is not None and count != cells:
+                wrong.append("%s: a table row of %d cells: %s" % (f, count, line))
+            cells = cells or count
+    checked = "%d Markdown files" % len(of(".md"))
+elif aspect == "json":
+    for f in of(".json"):
+        try:
+            r = json.load(open(f, encoding="utf-8"))
+        except ValueError as e:
+            wrong.append("%s: %s" % (f, e))
+            continue
+        if os.path.basename(f) != "hostile-escapes.json":
+            continue
+        texts = [c["actual"] for c in r.get("checks", []) if c["id"] == "build"]
+        texts += [t["output"] for t in r.get("tests", [])[:1]]
+        if not texts or not all("socklab caf" in t and "\u2713" in t for t in texts):
+            wrong.append("%s lost the compiler's UTF-8: %r" % (f, texts))
+    checked = "%d JSON files" % len(of(".json"))
+elif aspect == "xml":
+    for f in of(".xml"):
+        try:
+            ET.parse(f)
+        except ET.ParseError as e:
+            wrong.append("%s: %s" % (f, e))
+    checked = "%d XML files" % len(of(".xml"))
+elif aspect == "csv":
+    for f in of(".csv"):
+        for line in open(f, encoding="utf-8").read().split("\n")[1:]:
+            if line[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                wrong.append("%s: a formula: %s" % (f, line))
+    checked = "%d gradebooks" % len(of(".csv"))
+if wrong:
+    sys.exit("\n".join(wrong[:10]))
+print(checked)
+PY
+}
+
+# hostile_reports - the hostile server's folder graded alone, once per
+# export format; then every report of that and of lab 02's class checked
+hostile_reports() {
+	local escapes=$scratch/class-escapes dirs=$scratch/grades-02 format why
+	if ! have python3; then
+		echo "SKIP reports of hostile text: no python3 here"
+		return
+	fi
+	mkdir -p "$escapes"
+	cp -r "$scratch/class-02/hostile-escapes" "$escapes"/
+	for format in github junit autolab; do
+		TMPDIR=$scratch/tmp timeout 300 "$socklab" batch 02 "$escapes" \
+			--out "$scratch/escapes-$format" -j 1 --format "$format" \
+			2>"$scratch/escapes-$format.log" ||
+			bad "hostile-escapes batch --format $format: exit $?"
+		dirs="$dirs $scratch/escapes-$format"
+	done
+	# the hostile text reached each kind of report (else nothing is proven)
+	if grep -qF 'evil.example' "$scratch/escapes-github/summary.md" \
+		"$scratch/escapes-github/github/hostile-escapes.md" &&
+		grep -qF 'score 100/100' "$scratch/escapes-junit/junit/hostile-escapes.xml" &&
+		grep -qF '\x1b]0;owned\x07\x1b[2J.c' "$scratch/grades-02/hostile-escapes.txt" &&
+		grep -qF 'notes\nscore 100 of 100.c' "$scratch/grades-02/hostile-escapes.txt"; then
+		ok "hostile-escapes: its output and file names are in every report, escaped"
+	else
+		bad "hostile-escapes: its text is missing from some report"
+	fi
+	for aspect in controls markdown json xml csv; do
+		# shellcheck disable=SC2086 # one folder a word
+		if why=$(report_check "$aspect" $dirs 2>&1); then
+			ok "hostile text, $aspect: $why safe"
+		else
+			bad "hostile text, $aspect: $why"
+		fi
+	done
 }
 
 bench_class() {
@@ -265,7 +438,7 @@ bench_class() {
 	mkdir -p "$class"
 	add_common "$dirname"
 	add_mutants "$dirname"
-	rm -rf "$class"/dup.* "$class/empty"
+	rm -rf "$class"/dup.* "$class/empty" "$class/ref-folder.gradescope"
 }
 
 if [ "$mode" = bench ]; then
@@ -289,6 +462,7 @@ fi
 for lab in 01 02; do
 	run_batch "$lab" "$(lab_dir "$lab")"
 done
+hostile_reports
 "$socklab" batch 02 "$scratch/no-such-class" --out "$scratch/none" 2>/dev/null
 [ $? = 2 ] && ok "a missing class folder: exit 2" || bad "a missing class folder: not exit 2"
 

@@ -36,6 +36,9 @@ if fmt == "gradescope":
     need(isinstance(r.get("score"), (int, float)), "score is not a number")
     need(isinstance(r.get("output"), str), "output is not a string")
     need(r.get("visibility") in vis, "bad top-level visibility")
+    # plain text: Gradescope renders no Markdown, HTML or ANSI in it
+    for key in ("output_format", "test_output_format", "test_name_format"):
+        need(r.get(key) == "text", key + " is not \"text\"")
     need(isinstance(r.get("tests"), list) and r["tests"], "no tests[]")
     for t in r["tests"]:
         for key, kind in (("name", str), ("output", str), ("status", str),
@@ -45,6 +48,7 @@ if fmt == "gradescope":
             need(isinstance(t.get(key), (int, float)), "test without " + key)
         need(t["status"] in ("passed", "failed"), "bad status " + t["status"])
         need(t["visibility"] in vis, "bad test visibility")
+        need(t.get("output_format") == "text", "test output_format not text")
         need(0 <= t["score"] <= t["max_score"], "score out of range")
     need(sum(t["score"] for t in r["tests"]) == r["score"],
          "score is not the sum of the tests")
@@ -72,8 +76,10 @@ elif fmt == "github":
     need(len(rows) >= 3, "no table")
     need(re.match(r"^\|( *-+:? *\|)+$", rows[1].replace("---:", "---")),
          "second row is not a separator")
-    cols = rows[0].count("|")
-    need(all(r.count("|") == cols for r in rows), "rows differ in columns")
+    # a pipe after a backslash is text in a cell, not a cell's end
+    def cells(row):
+        return len(re.findall(r"(?<!\\)\|", row))
+    need(all(cells(r) == cells(rows[0]) for r in rows), "rows differ in columns")
 PY
 }
 
@@ -83,10 +89,13 @@ tool_check() {
 	gradescope)
 		if have jq; then
 			jq -e '(.score|numbers) and (.output|strings) and
+			  .output_format == "text" and
+			  .test_output_format == "text" and
 			  (.tests|length > 0) and
 			  all(.tests[]; (.name|strings) and (.score|numbers) and
 			      (.max_score|numbers) and (.output|strings) and
 			      (.status == "passed" or .status == "failed") and
+			      .output_format == "text" and
 			      (.visibility|strings))' "$1" >/dev/null
 		else
 			grep -q '"tests": \[' "$1" && grep -q '"max_score"' "$1"

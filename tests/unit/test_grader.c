@@ -44,6 +44,8 @@ static struct sl_run *hand_made_run(void)
 	hx_buf_add(&run->results[2].verdict.actual,
 		   "a\x01\x1f\r\t\x7f\x80\xff\n", 9);
 	hx_buf_addf(&run->results[2].verdict.transcript, "0.001 note x\n");
+	hx_buf_addf(&run->results[2].verdict.notes,
+		    "stderr of lookup:\n\xe2\x80\x98main\xe2\x80\x99 \x1b[2J");
 
 	run->results[3].selected = 1;
 	run->results[3].verdict.status = HX_SKIPPED;
@@ -420,7 +422,9 @@ static void test_grader_json_report_is_valid(void **state)
 	free_run(run);
 }
 
-static void test_grader_json_escapes_control_and_high_bytes(void **state)
+/* Control bytes as code points; bytes that are not UTF-8 as U+FFFD;
+ * valid UTF-8 (gcc's quotes) as it is. */
+static void test_grader_json_escapes_control_and_invalid_bytes(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct sl_run *run = hand_made_run();
@@ -428,11 +432,12 @@ static void test_grader_json_escapes_control_and_high_bytes(void **state)
 	char *text = json_report(run, f->dir, path, sizeof(path));
 
 	assert_non_null(strstr(text, "\"a\\u0001\\u001f\\u000d\\t\\u007f"
-				     "\\u0080\\u00ff\\n\""));
+				     "\\ufffd\\ufffd\\n\""));
 	assert_non_null(strstr(text, "\\\"quoted\\\" back\\\\slash"));
+	assert_non_null(strstr(text, "\xe2\x80\x98main\xe2\x80\x99 "
+				     "\\u001b[2J"));
 	for (const char *p = text; *p; p++)
-		if ((unsigned char)*p >= 0x80 ||
-		    ((unsigned char)*p < 0x20 && *p != '\n'))
+		if ((unsigned char)*p < 0x20 && *p != '\n')
 			fail_msg("raw byte 0x%02x at %ld", (unsigned char)*p,
 				 (long)(p - text));
 	free(text);
@@ -524,8 +529,10 @@ static void test_grader_text_report_failure_has_hint_and_rerun(void **state)
 
 	(void)state;
 	assert_non_null(strstr(text, "stdout differs"));
-	/* values are shown escaped, never raw */
+	/* values are shown escaped, never raw; so is what a program wrote */
 	assert_non_null(strstr(text, "actual:   \"a\\x01\\x1f\\r\\t"));
+	assert_non_null(strstr(text, "\xe2\x80\x98main\xe2\x80\x99 \\x1b[2J"));
+	assert_null(strchr(text, '\x1b'));
 	if (failed->hint)
 		assert_non_null(strstr(text, "hint: "));
 	snprintf(rerun, sizeof(rerun), "make grade LAB=01 CHECK=%s V=1",
@@ -586,7 +593,7 @@ int main(void)
 		GRADER_TEST(test_grader_submission_dir_missing),
 		GRADER_TEST(test_grader_submission_dir_file_refused),
 		GRADER_TEST(test_grader_json_report_is_valid),
-		GRADER_TEST(test_grader_json_escapes_control_and_high_bytes),
+		GRADER_TEST(test_grader_json_escapes_control_and_invalid_bytes),
 		GRADER_TEST(test_grader_json_lists_selected_checks),
 		GRADER_TEST(test_grader_json_unwritable_path_fails),
 		cmocka_unit_test(test_grader_tsv_one_line_per_selected_check),

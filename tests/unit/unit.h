@@ -34,6 +34,7 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
+#include "../../grader/sl_escape.h"
 #include "../../grader/sl_files.h"
 #include "../../grader/sl_grade.h"
 #include "../../grader/sl_lab.h"
