@@ -136,10 +136,12 @@ memcheck: $(SOCKLAB)
 coverage:
 	@scripts/install-deps.sh coverage
 	$(MAKE) clean-build
-	@# each sandbox runs as a user of its own: the counts files it
-	@# writes, and those it finds, must be writable by every user
-	umask 000 && $(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE" \
-	  UNIT_LDFLAGS=--coverage unit meta batch-test
+	@# each sandbox runs as a user of its own and sees only its sealed
+	@# root: the object folder is shown inside at its own path, and the
+	@# counts files there must be writable by every user
+	umask 000 && $(MAKE) CFLAGS="-O0 -g --coverage -DHX_COVERAGE \
+	  -DHX_COVERAGE_DIR='\"$(ROOT)/$(BIN)/obj\"'" \
+	  UNIT_LDFLAGS=--coverage unit meta batch-test hostile
 	@mkdir -p $(BIN)/coverage
 	gcovr --root . --filter 'harness/' --filter 'grader/' \
 	  --exclude 'grader/checks/' --branches \

@@ -411,10 +411,18 @@ hostile_reports() {
 			bad "hostile-escapes batch --format $format: exit $?"
 		dirs="$dirs $scratch/escapes-$format"
 	done
-	# the hostile text reached each kind of report (else nothing is proven)
+	# a program's text never makes a check's message (no stderr is read
+	# as a sanitizer's report): the Markdown views, which show messages,
+	# hold none of it
 	if grep -qF 'evil.example' "$scratch/escapes-github/summary.md" \
-		"$scratch/escapes-github/github/hostile-escapes.md" &&
-		grep -qF 'score 100/100' "$scratch/escapes-junit/junit/hostile-escapes.xml" &&
+		"$scratch/escapes-github/github/hostile-escapes.md"; then
+		bad "hostile-escapes: a program's text became a check's message"
+	else
+		ok "hostile-escapes: no program text in the messages of summary.md or the GitHub export"
+	fi
+	# the hostile text reached each kind of report that shows program
+	# output (else nothing is proven)
+	if grep -qF 'score 100/100' "$scratch/escapes-junit/junit/hostile-escapes.xml" &&
 		grep -qF '\x1b]0;owned\x07\x1b[2J.c' "$scratch/grades-02/hostile-escapes.txt" &&
 		grep -qF 'notes\nscore 100 of 100.c' "$scratch/grades-02/hostile-escapes.txt"; then
 		ok "hostile-escapes: its output and file names are in every report, escaped"

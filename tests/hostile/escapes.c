@@ -1,8 +1,8 @@
 /* A server whose output attacks whoever reads its feedback: terminal
  * escapes that clear the screen, set the window title and draw a fake
  * score; a Markdown link and raw HTML for Markdown reports; bytes that
- * are not UTF-8; and a line shaped like a sanitizer report, so that its
- * text becomes each check's message. Its compiler warning is UTF-8 that
+ * are not UTF-8; and a line shaped like a sanitizer report, which must
+ * not become a check's message. Its compiler warning is UTF-8 that
  * the JSON results must keep as it is. Every report shows all of it,
  * escaped, and acts on none of it.
  * Lab: 02-tcp-hello
