@@ -22,7 +22,7 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts \
 	deps deps-test clean build-references format batch-test stubs interop \
-	student-release gradescope
+	student-release gradescope mutate
 
 all: $(SOCKLAB) build-references
 
@@ -36,6 +36,7 @@ help:
 	@echo "make handouts             handouts to HTML, rubrics refreshed"
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
+	@echo "make mutate [LAB=02]      mutation analysis of the checks: score, survivors"
 
 $(BIN)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -140,6 +141,17 @@ bench: all
 	$(SOCKLAB) bench --rounds $(or $(ROUNDS),5)
 	@if [ -x tests/batch.sh ] && [ -n "$(LABS)" ]; then \
 	  echo; tests/batch.sh --bench $(SOCKLAB); fi
+
+# Mutation analysis of the checks: a benchmark, not a test. Options:
+# LAB=02 JOBS=n SEED=n LIMIT=n OPERATORS=call-delete,relational TIMEOUT=s
+# CONFIRM=1 (grade each kill again: a check must fail twice to count)
+mutate: $(SOCKLAB)
+	@scripts/install-deps.sh mutate
+	scripts/mutate.py --socklab $(SOCKLAB) --out $(BIN)/mutate -j $(JOBS) \
+	  $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
+	  $(if $(LIMIT),--limit $(LIMIT)) \
+	  $(if $(OPERATORS),--operators $(OPERATORS)) \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(CONFIRM),--confirm)
 
 handouts: $(SOCKLAB)
 	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts
