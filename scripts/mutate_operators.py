@@ -153,7 +153,7 @@ def mutants_of_file(path, name=None, include_dirs=(), operators=OPERATORS):
         raise ValueError(f"{path}: libclang cannot parse it: {errors[0]}")
     ctx = _Context(path=tu.spelling, name=name or os.path.basename(path),
                    source=source)
-    _walk(ctx, tu.cursor, None, set(operators))
+    _walk(ctx, tu.cursor, [], set(operators))
     for cursor in tu.cursor.get_children():
         if cursor.kind == cindex.CursorKind.MACRO_DEFINITION and \
                 "constant" in operators and _in_file(ctx, cursor):
@@ -169,13 +169,14 @@ def _in_file(ctx, cursor):
     return start.file is not None and start.file.name == ctx.path
 
 
-def _walk(ctx, cursor, parent, operators):
-    """Visits the tree, offering each node (with its parent) to the
-    operators. Nodes from headers are skipped whole."""
+def _walk(ctx, cursor, ancestors, operators):
+    """Visits the tree, offering each node (with its ancestors, nearest
+    last) to the operators. Nodes from headers are skipped whole."""
     kinds = cindex.CursorKind
     if cursor.kind != kinds.TRANSLATION_UNIT and not _in_file(ctx, cursor):
         return
     kind = cursor.kind
+    parent = ancestors[-1] if ancestors else None
     if "call-delete" in operators:
         call = _statement_call(cursor) \
             if _is_statement_position(cursor, parent) else None
@@ -190,15 +191,17 @@ def _walk(ctx, cursor, parent, operators):
             _replace_operator(ctx, cursor, ARITHMETIC_COUNTERPART,
                               "arithmetic")
     elif kind == kinds.INTEGER_LITERAL and "constant" in operators:
-        _literal_constant(ctx, cursor)
+        _literal_constant(ctx, cursor, ancestors)
     elif kind in (kinds.IF_STMT, kinds.WHILE_STMT, kinds.DO_STMT):
         if "negate" in operators:
             _negate_condition(ctx, cursor)
     if kind in (kinds.WHILE_STMT, kinds.FOR_STMT, kinds.DO_STMT) and \
             "loop-once" in operators:
         _loop_once(ctx, cursor)
+    ancestors.append(cursor)
     for child in cursor.get_children():
-        _walk(ctx, child, cursor, operators)
+        _walk(ctx, child, ancestors, operators)
+    ancestors.pop()
 
 
 def _is_statement_position(cursor, parent):
@@ -306,11 +309,26 @@ def _arithmetic_compiles(op, lhs, rhs):
     return True
 
 
-def _literal_constant(ctx, cursor):
+def _literal_constant(ctx, cursor, ancestors):
     tokens = list(cursor.get_tokens())
     if len(tokens) != 1:
         return
-    _constant_token(ctx, tokens[0])
+    _constant_token(ctx, tokens[0], _context(ctx, cursor, ancestors))
+
+
+def _context(ctx, cursor, ancestors):
+    """The smallest enclosing text that says more than cursor's own, so
+    that a reader can tell which 0 of a line changed: "return -1" rather
+    than "-1", "buf[64]"."""
+    own = (cursor.extent.start.offset, cursor.extent.end.offset)
+    for ancestor in reversed(ancestors):
+        ext = ancestor.extent
+        if ext.start.file is None or ext.start.file.name != ctx.path:
+            break
+        if (ext.start.offset, ext.end.offset) != own and \
+                len(ctx.text(ext)) >= 6:
+            return ctx.text(ext)
+    return ""
 
 
 def _macro_constants(ctx, cursor):
@@ -320,10 +338,10 @@ def _macro_constants(ctx, cursor):
     if cursor.spelling.startswith("_"):
         return
     for token in list(cursor.get_tokens())[1:]:
-        _constant_token(ctx, token)
+        _constant_token(ctx, token, "#define " + ctx.text(cursor.extent))
 
 
-def _constant_token(ctx, token):
+def _constant_token(ctx, token, context):
     """Two mutants of an integer literal: its value +1 and -1, written in
     the same base and with the same suffix. Only integer-literal tokens
     count, so digits inside a string ("%02d") never do."""
@@ -343,7 +361,8 @@ def _constant_token(ctx, token):
         new = _literal_text(digits, new_value) + suffix
         if new_value < 0:
             new = f"({new})"  # x-0 must not become x--1
-        ctx.add(ext.start.line, "constant", f"{spelling} -> {new}",
+        where = f" in \"{_short(context)}\"" if context else ""
+        ctx.add(ext.start.line, "constant", f"{spelling} -> {new}{where}",
                 [(ext.start.offset, ext.end.offset, new.encode())])
 
 

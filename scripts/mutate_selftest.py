@@ -79,9 +79,9 @@ EXPECTED = [
     "fixture.c:39: * -> / in \"values[i] * 2\" (arithmetic)",
     "fixture.c:20: % -> / in \"n % 3\" (arithmetic)",
     "fixture.c:45: - -> + in \"total - 1\" (arithmetic)",
-    "fixture.c:5: 2 -> 3 (constant)",
-    "fixture.c:21: 1 -> 2 (constant)",
-    "fixture.c:33: 0 -> (-1) (constant)",
+    "fixture.c:5: 2 -> 3 in \"#define ROUNDS 2\" (constant)",
+    "fixture.c:21: 1 -> 2 in \"case 1: return 10\" (constant)",
+    "fixture.c:33: 0 -> (-1) in \"int total = 0\" (constant)",
     "fixture.c:47: if (total > 5) -> if (!(total > 5)) (negate)",
     "fixture.c:38: while (i < 4) -> while (!(i < 4)) (negate)",
     "fixture.c:38: while (i < 4) -> if (i < 4) (loop-once)",
@@ -183,7 +183,8 @@ def check_grading(mutate, outcomes, lab_dir, sources, failures):
     fflush = verdicts.get("fixture.c:50: deleted fflush(stdout) (call-delete)")
     check(fflush is not None and fflush.verdict == "survived",
           "deleted fflush(stdout) survives: exit flushes stdout", failures)
-    case = verdicts.get("fixture.c:21: 1 -> 2 (constant)")
+    case = verdicts.get(
+        "fixture.c:21: 1 -> 2 in \"case 1: return 10\" (constant)")
     check(case is not None and case.verdict == "no-compile",
           "case 1 -> case 2 (a duplicate case) does not compile", failures)
     clear = verdicts.get("fixture.c:37: deleted clear(&scratch) (call-delete)")
