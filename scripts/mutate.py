@@ -293,11 +293,14 @@ def text_report(lab, outcomes, generated, how, operators, baseline):
     return "\n".join(lines) + "\n"
 
 
-def json_report(lab, outcomes, generated, how, operators, seed, limit):
+def json_report(lab, outcomes, generated, how, operators, seed, limit,
+                baseline):
     killed, compiled = score_of(outcomes)
     return {
         "schema": "socklab-mutate/1",
         "lab": lab,
+        "reference_failing": [c for c, status, _ in baseline.checks
+                              if status != "pass"],
         "operators": list(operators),
         "seed": seed,
         "limit": limit,
@@ -357,7 +360,7 @@ def mutate_lab(lab, args, grade):
                        baseline)
     write_reports(args.out, lab, text, json_report(
         lab, chosen, len(outcomes), how, args.operators, args.seed,
-        args.limit))
+        args.limit, baseline))
     print(text, flush=True)
     return text.splitlines()[0]
 
