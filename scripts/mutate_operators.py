@@ -27,8 +27,8 @@ try:
     import clang.cindex as cindex
 except ImportError:
     # Debian's python3-clang installs for the system Python only; a
-    # python3 found earlier on PATH (a virtualenv, pyenv) can still use it:
-    # cindex is pure Python over ctypes.
+    # python3 found earlier on PATH (a virtualenv, a version manager's)
+    # can use it too: cindex is pure Python over ctypes.
     sys.path.append("/usr/lib/python3/dist-packages")
     try:
         import clang.cindex as cindex
