@@ -23,7 +23,7 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts \
 	deps deps-build deps-test clean build-references format batch-test \
-	hostile stubs interop student-release gradescope
+	hostile stubs interop student-release gradescope mutate
 
 all: $(SOCKLAB) build-references
 
@@ -37,6 +37,7 @@ help:
 	@echo "make handouts             handouts to HTML, rubrics refreshed"
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
+	@echo "make mutate [LAB=02]      mutation analysis of the checks: score, survivors"
 
 # the build packages come first on a fresh machine; order-only, so that
 # checking them (without apt when all is there) never rebuilds anything
@@ -155,6 +156,17 @@ bench: all
 	$(SOCKLAB) bench --rounds $(or $(ROUNDS),5)
 	@if [ -x tests/batch.sh ] && [ -n "$(LABS)" ]; then \
 	  echo; tests/batch.sh --bench $(SOCKLAB); fi
+
+# Mutation analysis of the checks: a benchmark, not a test. Options:
+# LAB=02 JOBS=n SEED=n LIMIT=n OPERATORS=call-delete,relational TIMEOUT=s
+# CONFIRM=1 (grade each kill again: a check must fail twice to count)
+mutate: $(SOCKLAB)
+	@scripts/install-deps.sh mutate
+	scripts/mutate.py --socklab $(SOCKLAB) --out $(BIN)/mutate -j $(JOBS) \
+	  $(if $(LAB),--lab $(LAB)) $(if $(SEED),--seed $(SEED)) \
+	  $(if $(LIMIT),--limit $(LIMIT)) \
+	  $(if $(OPERATORS),--operators $(OPERATORS)) \
+	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(CONFIRM),--confirm)
 
 handouts: $(SOCKLAB)
 	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts
