@@ -127,6 +127,29 @@ static int sl_copy_file(const char *from, const char *to)
 #define SL_IGNORED_SHOWN 20
 
 /* Copies the declared files; notes what is missing, refused or ignored. */
+/* The lab's given files (its interface headers) come from the project:
+ * a submission that changed them changes nothing the checks rely on. */
+static void sl_take_given(struct sl_run *run)
+{
+	const struct sl_lab *lab = run->lab;
+	struct sl_build *b = &run->build;
+	char name[128];
+
+	sl_lab_dirname(lab, name, sizeof(name));
+	for (int i = 0; i < SL_MAX_FILES && lab->given[i]; i++) {
+		char from[1200], to[1200];
+
+		snprintf(from, sizeof(from), "%s/labs/%s/%s", sl_root(), name,
+			 lab->given[i]);
+		snprintf(to, sizeof(to), "%s/%s", b->src, lab->given[i]);
+		if (sl_copy_file(from, to) < 0)
+			hx_buf_addf(&b->files,
+				    "the lab's own %s could not be read from %s: "
+				    "%s (is socklab's folder complete?)\n",
+				    lab->given[i], from, strerror(errno));
+	}
+}
+
 static void sl_take_files(struct sl_run *run)
 {
 	const struct sl_lab *lab = run->lab;
@@ -162,6 +185,7 @@ static void sl_take_files(struct sl_run *run)
 			hx_buf_addf(&b->files, "%s could not be copied: %s\n",
 				    lab->files[i], strerror(errno));
 	}
+	sl_take_given(run);
 	dir = opendir(b->submission);
 	if (!dir)
 		return;

@@ -50,6 +50,10 @@ struct sl_lab {
 	const char *name;                      /* "tcp-hello" */
 	const char *title;                     /* one line for socklab list */
 	const char *files[SL_MAX_FILES];       /* student files, in labs/NN-name */
+	const char *given[SL_MAX_FILES];       /* the lab's interface (headers):
+						  always the project's own, in
+						  labs/NN-name, never a
+						  submission's */
 	struct sl_program programs[SL_MAX_PROGRAMS]; /* what is built */
 	const struct sl_check *checks;         /* the rubric */
 	int nchecks;                           /* rows in checks */

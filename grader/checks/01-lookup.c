@@ -377,13 +377,16 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab01 = {
-	"01",
-	"lookup",
-	"Names, addresses and services: a lookup tool",
-	{ "lookup.c", "lookup_lib.c", "lookup.h" },
-	{ { "lookup", { "lookup.c", "lookup_lib.c" }, { NULL }, NULL } },
-	checks,
-	SL_COUNT(checks),
+	.number = "01",
+	.name = "lookup",
+	.title = "Names, addresses and services: a lookup tool",
+	.files = { "lookup.c", "lookup_lib.c" },
+	.given = { "lookup.h" },
+	.programs = {
+		{ .name = "lookup", .sources = { "lookup.c", "lookup_lib.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab01);

@@ -523,17 +523,17 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab02 = {
-    .number = "02",
-    .name = "tcp-hello",
-    .title = "The first TCP server and client: a greeting, wrappers, writen",
-    .files = {"server.c", "client.c", "wrappers.c", "wrappers.h"},
-    .programs =
-	{
-	    {.name = "server", .sources = {"server.c", "wrappers.c"}},
-	    {.name = "client", .sources = {"client.c", "wrappers.c"}},
+	.number = "02",
+	.name = "tcp-hello",
+	.title = "The first TCP server and client: a greeting, wrappers, writen",
+	.files = { "server.c", "client.c", "wrappers.c" },
+	.given = { "wrappers.h" },
+	.programs = {
+		{ .name = "server", .sources = { "server.c", "wrappers.c" } },
+		{ .name = "client", .sources = { "client.c", "wrappers.c" } },
 	},
-    .checks = checks,
-    .nchecks = SL_COUNT(checks),
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab02);

@@ -649,16 +649,17 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab03 = {
-    "03",
-    "udp-echo",
-    "Datagrams: a UDP echo server, and a client with a timeout and retries",
-    {"server.c", "client.c", "udp.c", "udp.h"},
-    {
-	{"server", {"server.c", "udp.c"}, {NULL}, NULL},
-	{"client", {"client.c", "udp.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "03",
+	.name = "udp-echo",
+	.title = "Datagrams: a UDP echo server, and a client with a timeout and retries",
+	.files = { "server.c", "client.c", "udp.c" },
+	.given = { "udp.h" },
+	.programs = {
+		{ .name = "server", .sources = { "server.c", "udp.c" } },
+		{ .name = "client", .sources = { "client.c", "udp.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab03);

@@ -684,13 +684,16 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab04 = {
-	"04",
-	"udp-ping",
-	"Loss and round-trip time: a UDP ping client",
-	{ "ping.c", "stats.c", "ping.h" },
-	{ { "ping", { "ping.c", "stats.c" }, { NULL }, NULL } },
-	checks,
-	SL_COUNT(checks),
+	.number = "04",
+	.name = "udp-ping",
+	.title = "Loss and round-trip time: a UDP ping client",
+	.files = { "ping.c", "stats.c" },
+	.given = { "ping.h" },
+	.programs = {
+		{ .name = "ping", .sources = { "ping.c", "stats.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab04);

@@ -938,19 +938,19 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab05 = {
-    "05",
-    "broadcast",
-    "SO_BROADCAST: a broadcaster and listeners, and discovery of servers",
-    {"broadcast.c", "listen.c", "discover.c", "responder.c", "bcast.c",
-     "bcast.h"},
-    {
-	{"broadcast", {"broadcast.c", "bcast.c"}, {NULL}, NULL},
-	{"listen", {"listen.c", "bcast.c"}, {NULL}, NULL},
-	{"discover", {"discover.c", "bcast.c"}, {NULL}, NULL},
-	{"responder", {"responder.c", "bcast.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "05",
+	.name = "broadcast",
+	.title = "SO_BROADCAST: a broadcaster and listeners, and discovery of servers",
+	.files = { "broadcast.c", "listen.c", "discover.c", "responder.c", "bcast.c" },
+	.given = { "bcast.h" },
+	.programs = {
+		{ .name = "broadcast", .sources = { "broadcast.c", "bcast.c" } },
+		{ .name = "listen", .sources = { "listen.c", "bcast.c" } },
+		{ .name = "discover", .sources = { "discover.c", "bcast.c" } },
+		{ .name = "responder", .sources = { "responder.c", "bcast.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab05);

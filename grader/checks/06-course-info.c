@@ -662,16 +662,17 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab06 = {
-    "06",
-    "course-info",
-    "A request/response protocol: course information over TCP",
-    {"server.c", "client.c", "course.c", "course.h"},
-    {
-	{"server", {"server.c", "course.c"}, {NULL}, NULL},
-	{"client", {"client.c", "course.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "06",
+	.name = "course-info",
+	.title = "A request/response protocol: course information over TCP",
+	.files = { "server.c", "client.c", "course.c" },
+	.given = { "course.h" },
+	.programs = {
+		{ .name = "server", .sources = { "server.c", "course.c" } },
+		{ .name = "client", .sources = { "client.c", "course.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab06);

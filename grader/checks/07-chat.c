@@ -1050,17 +1050,18 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab07 = {
-    "07",
-    "chat",
-    "A chat: one-to-one with poll, then a room with threads",
-    {"chat.h", "chat.c", "chat-server.c", "chat-client.c", "room.c"},
-    {
-	{"chat-server", {"chat-server.c", "chat.c"}, {NULL}, NULL},
-	{"chat-client", {"chat-client.c", "chat.c"}, {NULL}, NULL},
-	{"room", {"room.c", "chat.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "07",
+	.name = "chat",
+	.title = "A chat: one-to-one with poll, then a room with threads",
+	.files = { "chat.c", "chat-server.c", "chat-client.c", "room.c" },
+	.given = { "chat.h" },
+	.programs = {
+		{ .name = "chat-server", .sources = { "chat-server.c", "chat.c" } },
+		{ .name = "chat-client", .sources = { "chat-client.c", "chat.c" } },
+		{ .name = "room", .sources = { "room.c", "chat.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab07);

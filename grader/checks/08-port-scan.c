@@ -650,15 +650,16 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab08 = {
-    "08",
-    "port-scan",
-    "Connect scanning: non-blocking connects, poll and a descriptor budget",
-    {"scan.c", "scanner.c", "scanner.h"},
-    {
-	{"scan", {"scan.c", "scanner.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "08",
+	.name = "port-scan",
+	.title = "Connect scanning: non-blocking connects, poll and a descriptor budget",
+	.files = { "scan.c", "scanner.c" },
+	.given = { "scanner.h" },
+	.programs = {
+		{ .name = "scan", .sources = { "scan.c", "scanner.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab08);

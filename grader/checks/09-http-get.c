@@ -597,16 +597,17 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab09 = {
-    "09",
-    "http-get",
-    "URLs and downloading a page: a URL parser and an HTTP/1.1 client",
-    {"get.c", "url.c", "url.h"},
-    {
-	{"get", {"get.c", "url.c"}, {NULL}, NULL},
-	{"url-cases", {"url.c"}, {"url_cases.c"}, "-lcmocka"},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "09",
+	.name = "http-get",
+	.title = "URLs and downloading a page: a URL parser and an HTTP/1.1 client",
+	.files = { "get.c", "url.c" },
+	.given = { "url.h" },
+	.programs = {
+		{ .name = "get", .sources = { "get.c", "url.c" } },
+		{ .name = "url-cases", .sources = { "url.c" }, .support = { "url_cases.c" }, .libs = "-lcmocka" },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab09);

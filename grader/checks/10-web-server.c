@@ -883,15 +883,16 @@ static const struct sl_check checks[] = {
 };
 
 static const struct sl_lab lab10 = {
-    "10",
-    "web-server",
-    "Serving files: a static HTTP/1.0 server with a thread per client",
-    {"web.c", "http.c", "http.h"},
-    {
-	{"web", {"web.c", "http.c"}, {NULL}, NULL},
-    },
-    checks,
-    SL_COUNT(checks),
+	.number = "10",
+	.name = "web-server",
+	.title = "Serving files: a static HTTP/1.0 server with a thread per client",
+	.files = { "web.c", "http.c" },
+	.given = { "http.h" },
+	.programs = {
+		{ .name = "web", .sources = { "web.c", "http.c" } },
+	},
+	.checks = checks,
+	.nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab10);

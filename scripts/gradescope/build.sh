@@ -2,7 +2,8 @@
 # build.sh SOCKLAB LAB OUTDIR - the Gradescope autograder zip for one lab:
 # setup.sh and run_autograder at its root, next to the sources socklab is
 # built from (harness/, grader/ with its hidden checks, the Makefile and the
-# install script). No reference solutions: grading does not need them.
+# install script) and the lab's folder of labs/ for its given files. No
+# reference solutions: grading does not need them.
 set -eu
 socklab=$1
 lab=$2
@@ -22,6 +23,10 @@ cp grader/checks/*.c "$stage/grader/checks/"
 for extra in grader/checks/hidden grader/checks/support; do
 	[ -d "$extra" ] && cp -R "$extra" "$stage/grader/checks/"
 done
+# the lab's given files (its interface headers) come from here, never
+# from a submission
+mkdir -p "$stage/labs"
+cp -R "labs/$name" "$stage/labs/"
 cp scripts/install-deps.sh "$stage/scripts/"
 cp scripts/gradescope/setup.sh scripts/gradescope/run_autograder "$stage/"
 chmod +x "$stage/setup.sh" "$stage/run_autograder"
