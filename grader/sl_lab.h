@@ -43,6 +43,8 @@ struct sl_check {
 	const char *programs;     /* space-separated programs it runs */
 	const char *hint;         /* what to look at when it fails */
 	void (*run)(struct hx_check *c); /* the check, NULL for build */
+	int max_files;            /* RLIMIT_NOFILE of its programs; 0: the
+				     lab's */
 };
 
 struct sl_lab {
@@ -55,6 +57,8 @@ struct sl_lab {
 						  labs/NN-name, never a
 						  submission's */
 	struct sl_program programs[SL_MAX_PROGRAMS]; /* what is built */
+	int max_files;                         /* RLIMIT_NOFILE of its programs
+						  in every check; 0: 1024 */
 	const struct sl_check *checks;         /* the rubric */
 	int nchecks;                           /* rows in checks */
 };

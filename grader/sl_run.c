@@ -57,6 +57,8 @@ static void sl_job_body(int fd, void *arg)
 	c.valgrind = job->run->opt.valgrind;
 	c.sanitize = (job->check->flags & SL_SANITIZE) != 0 && !c.valgrind;
 	c.verbose = job->run->opt.verbose;
+	c.max_files = job->check->max_files ? job->check->max_files :
+					      job->run->lab->max_files;
 	if (c.valgrind)
 		hx_set_extra_scale(10.0);
 	if ((job->check->flags & SL_NAMESPACE) && !c.isolated)

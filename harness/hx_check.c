@@ -35,6 +35,71 @@ const char *hx_status_name(enum hx_status status)
 	return "unknown";
 }
 
+const char *hx_cause_name(enum hx_cause cause)
+{
+	static const char *const names[] = { "",	"late-output",
+					     "descriptors", "sigpipe",
+					     "crash",	"sanitizer" };
+
+	if ((unsigned)cause < sizeof(names) / sizeof(names[0]))
+		return names[cause];
+	return "";
+}
+
+const char *hx_cause_hint(enum hx_cause cause)
+{
+	switch (cause) {
+	case HX_CAUSE_LATE_OUTPUT:
+		return "stdout is a pipe here, not a terminal, so the C library "
+		       "keeps what you print in its buffer until it is full or "
+		       "the program ends: call fflush(stdout) after each line "
+		       "that must be seen at once (or setvbuf(stdout, NULL, "
+		       "_IOLBF, 0) at the start).";
+	case HX_CAUSE_DESCRIPTORS:
+		return "every socket (and file) you open takes a descriptor "
+		       "until you close it: close each connection on every "
+		       "path, errors and early returns included; a process that "
+		       "runs out gets EMFILE (\"Too many open files\") from "
+		       "accept, socket and open.";
+	case HX_CAUSE_SIGPIPE:
+		return "writing to a connection the peer has closed raises "
+		       "SIGPIPE, which ends the process: ignore it once at the "
+		       "start (signal(SIGPIPE, SIG_IGN), or send with "
+		       "MSG_NOSIGNAL), then treat EPIPE and ECONNRESET from "
+		       "write as the end of that one connection.";
+	case HX_CAUSE_CRASH:
+		return "the program crashed: run the same check with the "
+		       "sanitizers (gcc -fsanitize=address,undefined -g) or "
+		       "under gdb to see the line; look for a buffer written "
+		       "past its end, a missing '\\0', a NULL pointer or memory "
+		       "used after free.";
+	case HX_CAUSE_SANITIZER:
+		return "the sanitizer's report names the line where memory was "
+		       "misused and, below it, where that memory came from: fix "
+		       "the first report first, the others often follow from "
+		       "it.";
+	case HX_CAUSE_NONE:
+		break;
+	}
+	return "";
+}
+
+void hx_set_cause(struct hx_check *c, enum hx_cause cause, const char *fmt,
+		  ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&record_lock);
+	if (cause > c->cause) {
+		c->cause = cause;
+		hx_buf_clear(&c->cause_text);
+		va_start(ap, fmt);
+		hx_buf_vaddf(&c->cause_text, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&record_lock);
+}
+
 void hx_check_init(struct hx_check *c, const char *id, uint64_t seed)
 {
 	memset(c, 0, sizeof(*c));
@@ -54,6 +119,7 @@ void hx_check_init(struct hx_check *c, const char *id, uint64_t seed)
 	hx_buf_init(&c->actual);
 	hx_buf_init(&c->notes);
 	hx_buf_init(&c->memcheck);
+	hx_buf_init(&c->cause_text);
 }
 
 static int hx_vfail(struct hx_check *c, enum hx_status status,
@@ -390,6 +456,27 @@ static int hx_count_sandbox_processes(void)
 	return count - 1;
 }
 
+/* A program killed by a signal of its own doing is the likely cause of
+ * whatever else failed in the check. */
+static void hx_note_crash_cause(struct hx_check *c, struct hx_proc *p,
+				const char *how)
+{
+	switch (WTERMSIG(p->wait_status)) {
+	case SIGPIPE:
+		hx_set_cause(c, HX_CAUSE_SIGPIPE, "%s: %s", p->label, how);
+		break;
+	case SIGSEGV:
+	case SIGBUS:
+	case SIGFPE:
+	case SIGILL:
+	case SIGABRT:
+		hx_set_cause(c, HX_CAUSE_CRASH, "%s: %s", p->label, how);
+		break;
+	default:
+		break;
+	}
+}
+
 /* A sanitizer report is the cause of whatever failed before it: it
  * becomes the verdict, and the earlier failure a note. */
 static void hx_note_sanitizer(struct hx_check *c)
@@ -406,6 +493,8 @@ static void hx_note_sanitizer(struct hx_check *c)
 			hx_note(c, "(first seen as: %s)", c->message.data);
 		c->status = HX_PASS;
 		hx_fail(c, HX_CRASH, "%s", reports.data);
+		hx_set_cause(c, HX_CAUSE_SANITIZER, "%.*s",
+			     (int)strcspn(reports.data, "\n"), reports.data);
 	}
 	hx_buf_free(&reports);
 }
@@ -461,6 +550,7 @@ void hx_check_finish(struct hx_check *c)
 			hx_proc_describe_end(p, &how);
 			hx_fail(c, HX_CRASH, "%s crashed: %s", p->label,
 				how.data);
+			hx_note_crash_cause(c, p, how.data);
 			hx_buf_free(&how);
 		}
 		hx_proc_memcheck(p, &c->memcheck);
@@ -501,4 +591,5 @@ void hx_check_free(struct hx_check *c)
 	hx_buf_free(&c->actual);
 	hx_buf_free(&c->notes);
 	hx_buf_free(&c->memcheck);
+	hx_buf_free(&c->cause_text);
 }

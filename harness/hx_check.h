@@ -27,6 +27,25 @@ enum hx_status {
 
 const char *hx_status_name(enum hx_status status);
 
+/* What made a check fail, when the harness can name it: one cause often
+ * breaks several checks, and the student should read about it once, with
+ * its own hint, before the checks' own hints (which are about other
+ * mistakes). In order of precedence: a sanitizer's report explains a
+ * crash it caused, a crash explains a missing reply. */
+enum hx_cause {
+	HX_CAUSE_NONE,        /* none named */
+	HX_CAUSE_LATE_OUTPUT, /* a promised line came late (not flushed) */
+	HX_CAUSE_DESCRIPTORS, /* descriptors leaked or ran out (EMFILE) */
+	HX_CAUSE_SIGPIPE,     /* killed by SIGPIPE: a write to a closed peer */
+	HX_CAUSE_CRASH,       /* killed by SIGSEGV, SIGBUS, SIGFPE, SIGABRT */
+	HX_CAUSE_SANITIZER,   /* a sanitizer's report */
+};
+
+/* "sigpipe", "crash", ...: the cause's name in JSON. */
+const char *hx_cause_name(enum hx_cause cause);
+/* What to do about a cause: its own hint, the same in every lab. */
+const char *hx_cause_hint(enum hx_cause cause);
+
 #define HX_MAX_PROCS 64
 
 struct hx_proc;
@@ -60,6 +79,11 @@ struct hx_check {
 	long diff_at;               /* first differing byte, -1 when unknown */
 	struct hx_buf notes;        /* extra lines shown with a failure */
 	struct hx_buf memcheck;     /* Valgrind findings, per program */
+	enum hx_cause cause;        /* what made it fail, if named */
+	struct hx_buf cause_text;   /* the cause in one line, naming the
+				       program: "server: killed by SIGPIPE" */
+	int max_files;              /* RLIMIT_NOFILE of its programs unless a
+				       spawn says otherwise; 0: 1024 */
 
 	struct hx_event *events;    /* transcript, in order */
 	int nevents;                /* events in use */
@@ -75,6 +99,10 @@ int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
 /* Marks the check skipped with a reason (when still passing). Returns -1. */
 int hx_skip(struct hx_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Names the cause of a failure; a cause of higher precedence (see enum
+ * hx_cause) replaces a lower one, never the reverse. */
+void hx_set_cause(struct hx_check *c, enum hx_cause cause, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
 /* Adds a line to the notes shown with a failure. */
 void hx_note(struct hx_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));

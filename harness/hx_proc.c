@@ -43,6 +43,14 @@ static const struct {
  * sits there, out of the program's reach. */
 #define HX_TOOL_RESERVED 12
 
+/* RLIMIT_NOFILE of a process: the spawn's, else the check's, else 1024. */
+static int hx_spawn_files(const struct hx_check *c, const struct hx_spawn *spawn)
+{
+	if (spawn->max_files > 0)
+		return spawn->max_files;
+	return c->max_files > 0 ? c->max_files : HX_MAX_FILES;
+}
+
 static void hx_child_fail(int status_fd, const char *call)
 {
 	char msg[256];
@@ -116,8 +124,7 @@ static void hx_child(const struct hx_check *c, const struct hx_spawn *spawn,
 		     int status_fd)
 {
 	int native = !c->sanitize && !c->valgrind && !spawn->tool;
-	rlim_t files = spawn->max_files > 0 ? (rlim_t)spawn->max_files :
-					      HX_MAX_FILES;
+	rlim_t files = (rlim_t)hx_spawn_files(c, spawn);
 	rlim_t cpu = spawn->cpu_seconds > 0 ? (rlim_t)spawn->cpu_seconds :
 					      HX_CPU_SECONDS;
 	struct rlimit nofile = { files, files }, cputime = { cpu, cpu };
@@ -203,12 +210,13 @@ static int hx_make_pipes(int pipes[3][2])
 }
 
 /* Builds argv: [valgrind options...] program args... */
-static int hx_build_argv(const struct hx_spawn *spawn, struct hx_proc *p,
+static int hx_build_argv(const struct hx_check *c,
+			 const struct hx_spawn *spawn, struct hx_proc *p,
 			 char *argv[HX_MAX_ARGS], char *logopt, size_t logsize,
 			 char *toolopt, size_t toolsize)
 {
 	const char *const *args = spawn->args;
-	int files = spawn->max_files > 0 ? spawn->max_files : HX_MAX_FILES;
+	int files = hx_spawn_files(c, spawn);
 	int n = 0;
 
 	if (p->tool) {
@@ -292,7 +300,7 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 			 program, c->sanitize ? ".asan" : "");
 	p->in_fd = p->out_fd = p->err_fd = p->log_fd = -1;
 	p->tool = spawn->tool ? spawn->tool : c->valgrind ? "memcheck" : NULL;
-	p->max_files = spawn->max_files > 0 ? spawn->max_files : HX_MAX_FILES;
+	p->max_files = hx_spawn_files(c, spawn);
 	hx_buf_init(&p->out);
 	hx_buf_init(&p->err);
 	hx_buf_init(&p->log);
@@ -307,7 +315,7 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 			p->tool);
 		goto out_free;
 	}
-	if (hx_build_argv(spawn, p, argv, logopt, sizeof(logopt), toolopt,
+	if (hx_build_argv(c, spawn, p, argv, logopt, sizeof(logopt), toolopt,
 			  sizeof(toolopt)) < 0) {
 		hx_fail(c, HX_ERROR, "too many arguments for %s", program);
 		goto out_free;

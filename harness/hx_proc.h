@@ -47,7 +47,8 @@ struct hx_spawn {
 	const char *label;        /* name in feedback; NULL: the program */
 	const char *program;      /* lab program name, or an absolute path */
 	const char *const *args;  /* arguments after argv[0], NULL-terminated */
-	int max_files;            /* RLIMIT_NOFILE; 0: the default, 1024 */
+	int max_files;            /* RLIMIT_NOFILE; 0: the check's, whose
+				     default is 1024 */
 	const char *tool;         /* run under this Valgrind tool ("helgrind",
 				     "drd"); NULL: none */
 	const char *cwd;          /* folder it starts in; NULL: the check's

@@ -61,6 +61,7 @@ void hx_verdict_init(struct hx_verdict *v)
 	hx_buf_init(&v->notes);
 	hx_buf_init(&v->memcheck);
 	hx_buf_init(&v->transcript);
+	hx_buf_init(&v->cause_text);
 }
 
 void hx_verdict_free(struct hx_verdict *v)
@@ -71,6 +72,7 @@ void hx_verdict_free(struct hx_verdict *v)
 	hx_buf_free(&v->notes);
 	hx_buf_free(&v->memcheck);
 	hx_buf_free(&v->transcript);
+	hx_buf_free(&v->cause_text);
 }
 
 int hx_verdict_send(int fd, const struct hx_check *c)
@@ -90,6 +92,9 @@ int hx_verdict_send(int fd, const struct hx_check *c)
 	hx_frame_put(&out, 'A', c->actual.data, c->actual.len);
 	hx_frame_put(&out, 'N', c->notes.data, c->notes.len);
 	hx_frame_put(&out, 'V', c->memcheck.data, c->memcheck.len);
+	number[0] = (char)c->cause;
+	hx_frame_put(&out, 'C', number, 1);
+	hx_frame_put(&out, 'W', c->cause_text.data, c->cause_text.len);
 	hx_transcript_render(c, &transcript);
 	hx_frame_put(&out, 'T', transcript.data, transcript.len);
 	hx_frame_put(&out, '.', "", 0);
@@ -122,6 +127,12 @@ int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
 		case 'N': hx_buf_add(&v->notes, bytes, n); break;
 		case 'V': hx_buf_add(&v->memcheck, bytes, n); break;
 		case 'T': hx_buf_add(&v->transcript, bytes, n); break;
+		case 'C':
+			v->cause = n && (unsigned char)bytes[0] <= HX_CAUSE_SANITIZER ?
+					   (enum hx_cause)bytes[0] :
+					   HX_CAUSE_NONE;
+			break;
+		case 'W': hx_buf_add(&v->cause_text, bytes, n); break;
 		case '.': return 0;
 		default: return -1;
 		}

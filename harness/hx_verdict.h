@@ -23,6 +23,8 @@ struct hx_verdict {
 	struct hx_buf notes;      /* program logs and extra lines */
 	struct hx_buf memcheck;   /* Valgrind findings */
 	struct hx_buf transcript; /* rendered transcript */
+	enum hx_cause cause;      /* what made it fail, if named */
+	struct hx_buf cause_text; /* that cause, in one line */
 	int64_t duration_ms;      /* wall time of the sandbox */
 	int64_t cpu_ms;           /* CPU time of its processes, -1 unknown */
 };

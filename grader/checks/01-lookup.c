@@ -289,91 +289,167 @@ CASES_CHECK(check_service_unknown, service_unknown_cases, 1)
 CASES_CHECK(check_usage, usage_cases, 0)
 
 static const struct sl_check checks[] = {
-	{ "build", "lookup builds with no warnings under -Wall -Wextra", 10,
-	  20000, 0, "lookup",
-	  "Read the compiler's first message: it names the file and line. "
-	  "Unused variables and parameters count as warnings.",
-	  NULL },
-	{ "self", "self: prints the hostname, then the address it resolves to",
-	  10, CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Call gethostname into a char buffer, terminate it, print it on "
-	  "its own line, then resolve that name with getaddrinfo and print "
-	  "its addresses as `lookup name` does.",
-	  check_self },
-	{ "name-many",
-	  "name: a name with several IPv4 addresses prints each one once", 10,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Walk the whole getaddrinfo list (ai = ai->ai_next), not only the "
-	  "first entry, and skip an address already printed: it comes back "
-	  "once per socket type and once per /etc/hosts line that lists it.",
-	  check_name_many },
-	{ "name-dual", "name: a name with IPv4 and IPv6 addresses prints both",
-	  10, CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Set hints.ai_family = AF_UNSPEC (AF_INET hides IPv6) and print an "
-	  "AF_INET6 entry with inet_ntop(AF_INET6, &sin6->sin6_addr, ...).",
-	  check_name_dual },
-	{ "name-v6-literal",
-	  "name: an IPv6 literal comes back in its short form", 6, CHECK_MS,
-	  SL_NAMESPACE, "lookup",
-	  "getaddrinfo takes an address literal as a name when ai_family is "
-	  "AF_UNSPEC; print the address it returns with inet_ntop (short "
-	  "form), not the argument as typed.",
-	  check_name_v6_literal },
-	{ "name-unknown", "name: an unknown name is reported on stderr, exit 2",
-	  6, CHECK_MS, SL_NAMESPACE, "lookup",
-	  "When getaddrinfo returns non-zero, print the name and "
-	  "gai_strerror(rc) on stderr, nothing on stdout, and exit 2.",
-	  check_name_unknown },
-	{ "addr-v4", "addr: an IPv4 address maps back to its host name", 7,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Fill a struct sockaddr_in with inet_pton(AF_INET, ...), pass "
-	  "sizeof(struct sockaddr_in) to getnameinfo and print the host name "
-	  "it writes (NI_NAMEREQD, not NI_NUMERICHOST).",
-	  check_addr_v4 },
-	{ "addr-v6", "addr: an IPv6 address maps back to its host name", 6,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Fill a struct sockaddr_in6 (sin6_family = AF_INET6) and pass "
-	  "sizeof(struct sockaddr_in6) to getnameinfo: it refuses a shorter "
-	  "length such as sizeof(struct sockaddr).",
-	  check_addr_v6 },
-	{ "addr-unknown", "addr: an address without a name is an error, exit 2",
-	  6, CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Pass NI_NAMEREQD to getnameinfo: without it an address with no "
-	  "name comes back as its own text. On failure print the address "
-	  "and gai_strerror(rc) on stderr and exit 2.",
-	  check_addr_unknown },
-	{ "port-lecture",
-	  "port: 80/tcp is http, 25/tcp is smtp, 53/udp is domain", 8,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "getservbyport wants the port in network byte order: call "
-	  "getservbyport(htons(port), protocol) and print s_name.",
-	  check_port_lecture },
-	{ "port-udp",
-	  "port: one port number names different services over tcp and udp",
-	  5, CHECK_MS, SL_NAMESPACE, "lookup",
-	  "Pass the protocol argument (\"tcp\" or \"udp\") on to "
-	  "getservbyport instead of a fixed \"tcp\".",
-	  check_port_udp },
-	{ "service-port",
-	  "service: a service name gives its port (http/tcp is 80)", 7,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "s_port from getservbyname is in network byte order: print "
-	  "ntohs(s_port), and pass the protocol argument on.",
-	  check_service_port },
-	{ "service-unknown",
-	  "service, port: an unknown service or port is an error, exit 2", 4,
-	  CHECK_MS, SL_NAMESPACE, "lookup",
-	  "getservbyname and getservbyport return NULL when nothing matches: "
-	  "test for NULL before using the result, name the service or port "
-	  "on stderr and exit 2.",
-	  check_service_unknown },
-	{ "usage", "bad command lines print a usage line on stderr, exit 1", 5,
-	  CHECK_MS, 0, "lookup",
-	  "Check argc for each command, accept a port only when it is all "
-	  "digits and at most 65535 (strtol, then test end and range), and "
-	  "only tcp or udp; otherwise print the usage lines on stderr and "
-	  "exit 1.",
-	  check_usage },
+	{
+		.id = "build",
+		.title = "lookup builds with no warnings under -Wall -Wextra",
+		.points = 10,
+		.timeout_ms = 20000,
+		.programs = "lookup",
+		.hint = "Read the compiler's first message: it names the file and line. "
+			"Unused variables and parameters count as warnings.",
+		.run = NULL,
+	},
+	{
+		.id = "self",
+		.title = "self: prints the hostname, then the address it resolves to",
+		.points = 10,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Call gethostname into a char buffer, terminate it, print it on "
+			"its own line, then resolve that name with getaddrinfo and print "
+			"its addresses as `lookup name` does.",
+		.run = check_self,
+	},
+	{
+		.id = "name-many",
+		.title = "name: a name with several IPv4 addresses prints each one once",
+		.points = 10,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Walk the whole getaddrinfo list (ai = ai->ai_next), not only the "
+			"first entry, and skip an address already printed: it comes back "
+			"once per socket type and once per /etc/hosts line that lists it.",
+		.run = check_name_many,
+	},
+	{
+		.id = "name-dual",
+		.title = "name: a name with IPv4 and IPv6 addresses prints both",
+		.points = 10,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Set hints.ai_family = AF_UNSPEC (AF_INET hides IPv6) and print an "
+			"AF_INET6 entry with inet_ntop(AF_INET6, &sin6->sin6_addr, ...).",
+		.run = check_name_dual,
+	},
+	{
+		.id = "name-v6-literal",
+		.title = "name: an IPv6 literal comes back in its short form",
+		.points = 6,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "getaddrinfo takes an address literal as a name when ai_family is "
+			"AF_UNSPEC; print the address it returns with inet_ntop (short "
+			"form), not the argument as typed.",
+		.run = check_name_v6_literal,
+	},
+	{
+		.id = "name-unknown",
+		.title = "name: an unknown name is reported on stderr, exit 2",
+		.points = 6,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "When getaddrinfo returns non-zero, print the name and "
+			"gai_strerror(rc) on stderr, nothing on stdout, and exit 2.",
+		.run = check_name_unknown,
+	},
+	{
+		.id = "addr-v4",
+		.title = "addr: an IPv4 address maps back to its host name",
+		.points = 7,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Fill a struct sockaddr_in with inet_pton(AF_INET, ...), pass "
+			"sizeof(struct sockaddr_in) to getnameinfo and print the host name "
+			"it writes (NI_NAMEREQD, not NI_NUMERICHOST).",
+		.run = check_addr_v4,
+	},
+	{
+		.id = "addr-v6",
+		.title = "addr: an IPv6 address maps back to its host name",
+		.points = 6,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Fill a struct sockaddr_in6 (sin6_family = AF_INET6) and pass "
+			"sizeof(struct sockaddr_in6) to getnameinfo: it refuses a shorter "
+			"length such as sizeof(struct sockaddr).",
+		.run = check_addr_v6,
+	},
+	{
+		.id = "addr-unknown",
+		.title = "addr: an address without a name is an error, exit 2",
+		.points = 6,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Pass NI_NAMEREQD to getnameinfo: without it an address with no "
+			"name comes back as its own text. On failure print the address "
+			"and gai_strerror(rc) on stderr and exit 2.",
+		.run = check_addr_unknown,
+	},
+	{
+		.id = "port-lecture",
+		.title = "port: 80/tcp is http, 25/tcp is smtp, 53/udp is domain",
+		.points = 8,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "getservbyport wants the port in network byte order: call "
+			"getservbyport(htons(port), protocol) and print s_name.",
+		.run = check_port_lecture,
+	},
+	{
+		.id = "port-udp",
+		.title = "port: one port number names different services over tcp and udp",
+		.points = 5,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "Pass the protocol argument (\"tcp\" or \"udp\") on to "
+			"getservbyport instead of a fixed \"tcp\".",
+		.run = check_port_udp,
+	},
+	{
+		.id = "service-port",
+		.title = "service: a service name gives its port (http/tcp is 80)",
+		.points = 7,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "s_port from getservbyname is in network byte order: print "
+			"ntohs(s_port), and pass the protocol argument on.",
+		.run = check_service_port,
+	},
+	{
+		.id = "service-unknown",
+		.title = "service, port: an unknown service or port is an error, exit 2",
+		.points = 4,
+		.timeout_ms = CHECK_MS,
+		.flags = SL_NAMESPACE,
+		.programs = "lookup",
+		.hint = "getservbyname and getservbyport return NULL when nothing matches: "
+			"test for NULL before using the result, name the service or port "
+			"on stderr and exit 2.",
+		.run = check_service_unknown,
+	},
+	{
+		.id = "usage",
+		.title = "bad command lines print a usage line on stderr, exit 1",
+		.points = 5,
+		.timeout_ms = CHECK_MS,
+		.programs = "lookup",
+		.hint = "Check argc for each command, accept a port only when it is all "
+			"digits and at most 65535 (strtol, then test end and range), and "
+			"only tcp or udp; otherwise print the usage lines on stderr and "
+			"exit 1.",
+		.run = check_usage,
+	},
 };
 
 static const struct sl_lab lab01 = {

@@ -528,124 +528,201 @@ static void check_client_unknown_host(struct hx_check *c)
 }
 
 static const struct sl_check checks[] = {
-    {"build", "server and client build without warnings", 10, 60000, 0,
-     "server client",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"echo",
-     "The server echoes a datagram byte for byte, from its own port, to "
-     "its sender",
-     9, 5000, 0, "server",
-     "Bind one AF_INET, SOCK_DGRAM socket to the port; then n = recvfrom("
-     "fd, buf, sizeof buf, 0, &client, &len) and sendto(fd, buf, n, 0, "
-     "&client, len) on that same socket: a reply from any other socket "
-     "comes from another port, and clients ignore it.",
-     check_echo},
-    {"two-clients", "Two clients sending in turn each get their own replies", 9,
-     8000, 0, "server",
-     "Reply to the address recvfrom filled in for this datagram, and set "
-     "len = sizeof client before every recvfrom. Do not connect() the "
-     "server's socket: a connected UDP socket takes datagrams from one "
-     "address only.",
-     check_two_clients},
-    {"empty", "The server echoes an empty datagram as an empty datagram", 6,
-     5000, 0, "server",
-     "recvfrom returning 0 is an empty datagram, not the end of a "
-     "connection (UDP has none): send 0 bytes back with sendto, and only "
-     "treat n < 0 as an error.",
-     check_empty},
-    {"largest", "The server echoes the largest datagram, 65507 bytes, whole", 6,
-     5000, 0, "server",
-     "recvfrom cuts a datagram longer than the buffer without a word: "
-     "give it a buffer of MAX_DATAGRAM (65507) bytes, static or global "
-     "rather than on the stack.",
-     check_largest},
-    {"binary", "The server echoes binary bytes, NUL included", 6, 5000, 0,
-     "server",
-     "A datagram is bytes, not a string: send back the n that recvfrom "
-     "returned, never strlen(buf), which stops at the first NUL byte.",
-     check_binary},
-    {"burst", "Five datagrams sent back to back come back one by one, in order",
-     5, 5000, 0, "server",
-     "Each datagram is a message of its own: echo exactly the n bytes "
-     "of this recvfrom (not strlen of a buffer that still holds bytes of "
-     "a longer, earlier datagram).",
-     check_burst},
-    {"stop-signal", "The server exits 0 promptly on SIGTERM and SIGINT", 6,
-     6000, 0, "server",
-     "Install a handler for SIGTERM and SIGINT with sigaction and "
-     "sa_flags 0 (no SA_RESTART) that only sets a volatile sig_atomic_t "
-     "flag; when recvfrom fails with EINTR, test the flag, leave the "
-     "loop, close the socket and return 0 from main.",
-     check_stop_signal},
-    {"server-usage",
-     "The server rejects bad arguments with a usage line and status 1", 4, 8000,
-     0, "server",
-     "Require exactly one argument and check it with parse_number(text, "
-     "1, 65535); otherwise print \"usage: server PORT\" on stderr and "
-     "return 1 before any socket call. atoi cannot tell \"abc\" from "
-     "\"0\".",
-     check_server_usage},
-    {"client-reply",
-     "The client sends MESSAGE as one datagram and prints the reply", 7, 5000,
-     0, "client",
-     "Resolve HOST with getaddrinfo (SOCK_DGRAM), send strlen(MESSAGE) "
-     "bytes with sendto (no NUL, no newline), take the reply with "
-     "recvfrom and write exactly its n bytes to stdout, then \"\\n\"; "
-     "print the reply, not your own message.",
-     check_client_reply},
-    {"client-binary", "The client prints a reply holding NUL bytes whole", 5,
-     5000, 0, "client",
-     "Print the reply with writen(STDOUT_FILENO, buf, n) or fwrite: "
-     "printf(\"%s\") and puts stop at the first NUL byte.",
-     check_client_binary},
-    {"client-pieces",
-     "The client takes one datagram as the whole reply and stops", 4, 5000, 0,
-     "client",
-     "UDP keeps message boundaries: one recvfrom returns one whole "
-     "datagram, and that is the reply. Print it and exit 0; do not keep "
-     "reading for more as you would on a TCP stream.",
-     check_client_pieces},
-    {"client-stray",
-     "The client ignores datagrams from other senders and prints the "
-     "real reply",
-     6, 5000, 0, "client",
-     "Anyone can send to your port. Compare the address recvfrom fills "
-     "in with the server's (family, address and port); skip any other "
-     "datagram and recvfrom again. Print only the n bytes of the reply.",
-     check_client_stray},
-    {"client-timeout",
-     "The client gives up with status 3 when the server is silent", 6, 5000, 0,
-     "client",
-     "Set a receive timeout with setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, "
-     "&tv, sizeof tv), Python's settimeout: recvfrom then fails with "
-     "EAGAIN or EWOULDBLOCK. After the last try print \"client: no reply "
-     "from HOST port PORT after N tries\" on stderr and return 3.",
-     check_client_timeout},
-    {"client-retries",
-     "The client sends MESSAGE 1 + RETRIES times when no reply comes", 5, 6000,
-     0, "client",
-     "RETRIES counts the tries after the first: loop for (try = 0; try "
-     "<= retries; try++), send, wait one timeout, and send again only "
-     "when that wait timed out.",
-     check_client_retries},
-    {"client-usage",
-     "The client rejects bad arguments with a usage line and status 1", 3,
-     12000, 0, "client",
-     "Require 3 to 5 arguments, a non-empty HOST, a PORT from 1 to "
-     "65535, a TIMEOUT_MS from 1 to 60000 and RETRIES from 0 to 100 "
-     "(parse_number), before getaddrinfo; otherwise print \"usage: "
-     "client HOST PORT MESSAGE [TIMEOUT_MS [RETRIES]]\" on stderr and "
-     "return 1.",
-     check_client_usage},
-    {"client-unknown-host", "The client reports an unknown host and exits 2", 3,
-     6000, 0, "client",
-     "When getaddrinfo returns non-zero, print the host and "
-     "gai_strerror(rc) (getaddrinfo does not set errno), e.g. \"client: "
-     "no-such-host.invalid: Name or service not known\", and return 2.",
-     check_client_unknown_host},
+	{
+		.id = "build",
+		.title = "server and client build without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "server client",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "echo",
+		.title = "The server echoes a datagram byte for byte, from its own port, to "
+			"its sender",
+		.points = 9,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "Bind one AF_INET, SOCK_DGRAM socket to the port; then n = recvfrom("
+			"fd, buf, sizeof buf, 0, &client, &len) and sendto(fd, buf, n, 0, "
+			"&client, len) on that same socket: a reply from any other socket "
+			"comes from another port, and clients ignore it.",
+		.run = check_echo,
+	},
+	{
+		.id = "two-clients",
+		.title = "Two clients sending in turn each get their own replies",
+		.points = 9,
+		.timeout_ms = 8000,
+		.programs = "server",
+		.hint = "Reply to the address recvfrom filled in for this datagram, and set "
+			"len = sizeof client before every recvfrom. Do not connect() the "
+			"server's socket: a connected UDP socket takes datagrams from one "
+			"address only.",
+		.run = check_two_clients,
+	},
+	{
+		.id = "empty",
+		.title = "The server echoes an empty datagram as an empty datagram",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "recvfrom returning 0 is an empty datagram, not the end of a "
+			"connection (UDP has none): send 0 bytes back with sendto, and only "
+			"treat n < 0 as an error.",
+		.run = check_empty,
+	},
+	{
+		.id = "largest",
+		.title = "The server echoes the largest datagram, 65507 bytes, whole",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "recvfrom cuts a datagram longer than the buffer without a word: "
+			"give it a buffer of MAX_DATAGRAM (65507) bytes, static or global "
+			"rather than on the stack.",
+		.run = check_largest,
+	},
+	{
+		.id = "binary",
+		.title = "The server echoes binary bytes, NUL included",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "A datagram is bytes, not a string: send back the n that recvfrom "
+			"returned, never strlen(buf), which stops at the first NUL byte.",
+		.run = check_binary,
+	},
+	{
+		.id = "burst",
+		.title = "Five datagrams sent back to back come back one by one, in order",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "Each datagram is a message of its own: echo exactly the n bytes "
+			"of this recvfrom (not strlen of a buffer that still holds bytes of "
+			"a longer, earlier datagram).",
+		.run = check_burst,
+	},
+	{
+		.id = "stop-signal",
+		.title = "The server exits 0 promptly on SIGTERM and SIGINT",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "server",
+		.hint = "Install a handler for SIGTERM and SIGINT with sigaction and "
+			"sa_flags 0 (no SA_RESTART) that only sets a volatile sig_atomic_t "
+			"flag; when recvfrom fails with EINTR, test the flag, leave the "
+			"loop, close the socket and return 0 from main.",
+		.run = check_stop_signal,
+	},
+	{
+		.id = "server-usage",
+		.title = "The server rejects bad arguments with a usage line and status 1",
+		.points = 4,
+		.timeout_ms = 8000,
+		.programs = "server",
+		.hint = "Require exactly one argument and check it with parse_number(text, "
+			"1, 65535); otherwise print \"usage: server PORT\" on stderr and "
+			"return 1 before any socket call. atoi cannot tell \"abc\" from "
+			"\"0\".",
+		.run = check_server_usage,
+	},
+	{
+		.id = "client-reply",
+		.title = "The client sends MESSAGE as one datagram and prints the reply",
+		.points = 7,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "Resolve HOST with getaddrinfo (SOCK_DGRAM), send strlen(MESSAGE) "
+			"bytes with sendto (no NUL, no newline), take the reply with "
+			"recvfrom and write exactly its n bytes to stdout, then \"\\n\"; "
+			"print the reply, not your own message.",
+		.run = check_client_reply,
+	},
+	{
+		.id = "client-binary",
+		.title = "The client prints a reply holding NUL bytes whole",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "Print the reply with writen(STDOUT_FILENO, buf, n) or fwrite: "
+			"printf(\"%s\") and puts stop at the first NUL byte.",
+		.run = check_client_binary,
+	},
+	{
+		.id = "client-pieces",
+		.title = "The client takes one datagram as the whole reply and stops",
+		.points = 4,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "UDP keeps message boundaries: one recvfrom returns one whole "
+			"datagram, and that is the reply. Print it and exit 0; do not keep "
+			"reading for more as you would on a TCP stream.",
+		.run = check_client_pieces,
+	},
+	{
+		.id = "client-stray",
+		.title = "The client ignores datagrams from other senders and prints the "
+			"real reply",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "Anyone can send to your port. Compare the address recvfrom fills "
+			"in with the server's (family, address and port); skip any other "
+			"datagram and recvfrom again. Print only the n bytes of the reply.",
+		.run = check_client_stray,
+	},
+	{
+		.id = "client-timeout",
+		.title = "The client gives up with status 3 when the server is silent",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "Set a receive timeout with setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, "
+			"&tv, sizeof tv), Python's settimeout: recvfrom then fails with "
+			"EAGAIN or EWOULDBLOCK. After the last try print \"client: no reply "
+			"from HOST port PORT after N tries\" on stderr and return 3.",
+		.run = check_client_timeout,
+	},
+	{
+		.id = "client-retries",
+		.title = "The client sends MESSAGE 1 + RETRIES times when no reply comes",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "client",
+		.hint = "RETRIES counts the tries after the first: loop for (try = 0; try "
+			"<= retries; try++), send, wait one timeout, and send again only "
+			"when that wait timed out.",
+		.run = check_client_retries,
+	},
+	{
+		.id = "client-usage",
+		.title = "The client rejects bad arguments with a usage line and status 1",
+		.points = 3,
+		.timeout_ms = 12000,
+		.programs = "client",
+		.hint = "Require 3 to 5 arguments, a non-empty HOST, a PORT from 1 to "
+			"65535, a TIMEOUT_MS from 1 to 60000 and RETRIES from 0 to 100 "
+			"(parse_number), before getaddrinfo; otherwise print \"usage: "
+			"client HOST PORT MESSAGE [TIMEOUT_MS [RETRIES]]\" on stderr and "
+			"return 1.",
+		.run = check_client_usage,
+	},
+	{
+		.id = "client-unknown-host",
+		.title = "The client reports an unknown host and exits 2",
+		.points = 3,
+		.timeout_ms = 6000,
+		.programs = "client",
+		.hint = "When getaddrinfo returns non-zero, print the host and "
+			"gai_strerror(rc) (getaddrinfo does not set errno), e.g. \"client: "
+			"no-such-host.invalid: Name or service not known\", and return 2.",
+		.run = check_client_unknown_host,
+	},
 };
 
 static const struct sl_lab lab03 = {

@@ -589,98 +589,163 @@ static void check_unknown_host(struct hx_check *c)
 
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-	{ "build", "ping builds with no warnings under -Wall -Wextra", 10,
-	  60000, 0, "ping",
-	  "Read the compiler's messages from the first one down; fix every "
-	  "warning too (an unused variable, a missing return, a signed and "
-	  "unsigned comparison).",
-	  NULL },
-	{ "requests", "each ping is one datagram, PING seq time and a newline, "
-		      "seq from 1",
-	  6, 5000, 0, "ping",
-	  "Send one datagram per ping, written by format_ping: \"PING %ld "
-	  "%lld\\n\" with seq counting 1, 2, ... COUNT and the send time in "
-	  "whole milliseconds of CLOCK_MONOTONIC; send its length, no NUL, "
-	  "and never send a ping twice.",
-	  check_requests },
-	{ "replies", "every ping answered: one time line each, 0.0% loss, "
-		     "rtt line",
-	  10, 5000, 0, "ping",
-	  "Take the time with clock_gettime(CLOCK_MONOTONIC) just before "
-	  "sendto and just after recvfrom returns the reply; print "
-	  "\"seq=N time=%.3f ms\" with elapsed_ms of the two, then the "
-	  "summary of stats_print.",
-	  check_replies },
-	{ "stats", "a seeded plan of delays and drops: loss exact, RTTs "
-		   "within tolerance",
-	  12, 7000, 0, "ping",
-	  "Loss is 100.0 * (transmitted - received) / transmitted, printed "
-	  "with %.1f (2 of 7 is 28.6%); min, avg and max come from the "
-	  "replies only, avg = sum / received. A dropped ping prints "
-	  "\"seq=N timeout\" after TIMEOUT_MS.",
-	  check_stats },
-	{ "late-reply", "a reply that comes after its timeout does not count "
+	{
+		.id = "build",
+		.title = "ping builds with no warnings under -Wall -Wextra",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "ping",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "requests",
+		.title = "each ping is one datagram, PING seq time and a newline, "
+			"seq from 1",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "ping",
+		.hint = "Send one datagram per ping, written by format_ping: \"PING %ld "
+			"%lld\\n\" with seq counting 1, 2, ... COUNT and the send time in "
+			"whole milliseconds of CLOCK_MONOTONIC; send its length, no NUL, "
+			"and never send a ping twice.",
+		.run = check_requests,
+	},
+	{
+		.id = "replies",
+		.title = "every ping answered: one time line each, 0.0% loss, "
+			"rtt line",
+		.points = 10,
+		.timeout_ms = 5000,
+		.programs = "ping",
+		.hint = "Take the time with clock_gettime(CLOCK_MONOTONIC) just before "
+			"sendto and just after recvfrom returns the reply; print "
+			"\"seq=N time=%.3f ms\" with elapsed_ms of the two, then the "
+			"summary of stats_print.",
+		.run = check_replies,
+	},
+	{
+		.id = "stats",
+		.title = "a seeded plan of delays and drops: loss exact, RTTs "
+			"within tolerance",
+		.points = 12,
+		.timeout_ms = 7000,
+		.programs = "ping",
+		.hint = "Loss is 100.0 * (transmitted - received) / transmitted, printed "
+			"with %.1f (2 of 7 is 28.6%); min, avg and max come from the "
+			"replies only, avg = sum / received. A dropped ping prints "
+			"\"seq=N timeout\" after TIMEOUT_MS.",
+		.run = check_stats,
+	},
+	{
+		.id = "late-reply",
+		.title = "a reply that comes after its timeout does not count "
 			"for the next ping",
-	  10, 6000, 0, "ping",
-	  "A datagram is the reply to the current ping only if its bytes "
-	  "are exactly the ping's (n == len and memcmp == 0): a late reply "
-	  "to an earlier ping carries another sequence number. Ignore it "
-	  "and keep waiting until this ping's own deadline.",
-	  check_late_reply },
-	{ "duplicate", "a reply that arrives twice counts once", 8, 6000, 0,
-	  "ping",
-	  "Stop waiting at the first valid reply and send the next ping at "
-	  "once; the second copy then arrives while the next ping waits, "
-	  "and its bytes are not that ping's, so it is ignored.",
-	  check_duplicate },
-	{ "all-lost", "every ping lost: 100.0% loss, no rtt line, status 3", 8,
-	  5000, 0, "ping",
-	  "When received is 0, print only the transmitted line (no rtt "
-	  "line: an average of nothing is 0/0) and return 3 from main.",
-	  check_all_lost },
-	{ "total-time", "a ping waits TIMEOUT_MS from its send, not from the "
+		.points = 10,
+		.timeout_ms = 6000,
+		.programs = "ping",
+		.hint = "A datagram is the reply to the current ping only if its bytes "
+			"are exactly the ping's (n == len and memcmp == 0): a late reply "
+			"to an earlier ping carries another sequence number. Ignore it "
+			"and keep waiting until this ping's own deadline.",
+		.run = check_late_reply,
+	},
+	{
+		.id = "duplicate",
+		.title = "a reply that arrives twice counts once",
+		.points = 8,
+		.timeout_ms = 6000,
+		.programs = "ping",
+		.hint = "Stop waiting at the first valid reply and send the next ping at "
+			"once; the second copy then arrives while the next ping waits, "
+			"and its bytes are not that ping's, so it is ignored.",
+		.run = check_duplicate,
+	},
+	{
+		.id = "all-lost",
+		.title = "every ping lost: 100.0% loss, no rtt line, status 3",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "ping",
+		.hint = "When received is 0, print only the transmitted line (no rtt "
+			"line: an average of nothing is 0/0) and return 3 from main.",
+		.run = check_all_lost,
+	},
+	{
+		.id = "total-time",
+		.title = "a ping waits TIMEOUT_MS from its send, not from the "
 			"last datagram",
-	  10, 5000, 0, "ping",
-	  "Compute each ping's deadline once, send time + TIMEOUT_MS, and "
-	  "before every recvfrom set SO_RCVTIMEO to what is left of it "
-	  "(never 0: a zero timeval waits forever). Setting the full "
-	  "timeout again after an ignored datagram makes a ping wait too "
-	  "long; without any timeout recvfrom waits forever.",
-	  check_total_time },
-	{ "stray", "datagrams from another port are ignored, even copies of "
-		   "the reply",
-	  8, 6000, 0, "ping",
-	  "Compare the address recvfrom fills in with the server's (family, "
-	  "address and port) and ignore any other sender: a copy of the "
-	  "reply from another port is not the reply.",
-	  check_stray },
-	{ "bad-reply", "a reply that is not the ping's exact bytes is "
-		       "ignored",
-	  6, 6000, 0, "ping",
-	  "Compare the whole reply with the ping you sent: same length and "
-	  "same bytes (memcmp). An empty datagram, one cut short, one with "
-	  "a byte more or another time is not the reply; never use the "
-	  "reply as a C string (it may hold NUL bytes).",
-	  check_bad_reply },
-	{ "mixed", "a seeded plan with every fault: drop, delay, duplicate, "
-		   "late, reorder, other port",
-	  5, 8000, 0, "ping",
-	  "Run with V=1 and the seed shown to see the plan and every "
-	  "datagram; each fault has a check of its own whose hint applies.",
-	  check_mixed },
-	{ "usage", "bad arguments print a usage line on stderr, exit 1", 4,
-	  12000, 0, "ping",
-	  "Require exactly four arguments: a non-empty HOST, PORT from 1 to "
-	  "65535, COUNT from 1 to 1000, TIMEOUT_MS from 1 to 60000, each "
-	  "checked with parse_number; otherwise print \"usage: ping HOST "
-	  "PORT COUNT TIMEOUT_MS\" on stderr and return 1.",
-	  check_usage },
-	{ "unknown-host", "an unknown host is reported on stderr, exit 2", 3,
-	  6000, 0, "ping",
-	  "When getaddrinfo returns non-zero, print the host and "
-	  "gai_strerror(rc) (getaddrinfo does not set errno), e.g. \"ping: "
-	  "no-such-host.invalid: Name or service not known\", and return 2.",
-	  check_unknown_host },
+		.points = 10,
+		.timeout_ms = 5000,
+		.programs = "ping",
+		.hint = "Compute each ping's deadline once, send time + TIMEOUT_MS, and "
+			"before every recvfrom set SO_RCVTIMEO to what is left of it "
+			"(never 0: a zero timeval waits forever). Setting the full "
+			"timeout again after an ignored datagram makes a ping wait too "
+			"long; without any timeout recvfrom waits forever.",
+		.run = check_total_time,
+	},
+	{
+		.id = "stray",
+		.title = "datagrams from another port are ignored, even copies of "
+			"the reply",
+		.points = 8,
+		.timeout_ms = 6000,
+		.programs = "ping",
+		.hint = "Compare the address recvfrom fills in with the server's (family, "
+			"address and port) and ignore any other sender: a copy of the "
+			"reply from another port is not the reply.",
+		.run = check_stray,
+	},
+	{
+		.id = "bad-reply",
+		.title = "a reply that is not the ping's exact bytes is "
+			"ignored",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "ping",
+		.hint = "Compare the whole reply with the ping you sent: same length and "
+			"same bytes (memcmp). An empty datagram, one cut short, one with "
+			"a byte more or another time is not the reply; never use the "
+			"reply as a C string (it may hold NUL bytes).",
+		.run = check_bad_reply,
+	},
+	{
+		.id = "mixed",
+		.title = "a seeded plan with every fault: drop, delay, duplicate, "
+			"late, reorder, other port",
+		.points = 5,
+		.timeout_ms = 8000,
+		.programs = "ping",
+		.hint = "Run with V=1 and the seed shown to see the plan and every "
+			"datagram; each fault has a check of its own whose hint applies.",
+		.run = check_mixed,
+	},
+	{
+		.id = "usage",
+		.title = "bad arguments print a usage line on stderr, exit 1",
+		.points = 4,
+		.timeout_ms = 12000,
+		.programs = "ping",
+		.hint = "Require exactly four arguments: a non-empty HOST, PORT from 1 to "
+			"65535, COUNT from 1 to 1000, TIMEOUT_MS from 1 to 60000, each "
+			"checked with parse_number; otherwise print \"usage: ping HOST "
+			"PORT COUNT TIMEOUT_MS\" on stderr and return 1.",
+		.run = check_usage,
+	},
+	{
+		.id = "unknown-host",
+		.title = "an unknown host is reported on stderr, exit 2",
+		.points = 3,
+		.timeout_ms = 6000,
+		.programs = "ping",
+		.hint = "When getaddrinfo returns non-zero, print the host and "
+			"gai_strerror(rc) (getaddrinfo does not set errno), e.g. \"ping: "
+			"no-such-host.invalid: Name or service not known\", and return 2.",
+		.run = check_unknown_host,
+	},
 };
 
 static const struct sl_lab lab04 = {

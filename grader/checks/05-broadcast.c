@@ -837,104 +837,160 @@ static void check_usage(struct hx_check *c)
 
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-    {"build", "all four programs build without warnings", 10, 60000, 0,
-     "broadcast listen discover responder",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"two-listeners",
-     "Two listeners on one port both hear a broadcast to 127.255.255.255", 10,
-     5000, 0, "listen",
-     "Set SO_REUSEADDR with setsockopt before bind, or the second "
-     "listener's bind fails with \"Address already in use\"; bind to "
-     "INADDR_ANY (a socket bound to 127.0.0.1 never gets broadcasts); "
-     "print one line per datagram and exit 0 after COUNT of them.",
-     check_two_listeners},
-    {"three-listeners",
-     "The broadcaster reaches three listeners at once on 127.255.255.255", 8,
-     6000, 0, "broadcast listen",
-     "Run it yourself: three \"listen PORT 1\" in other terminals, then "
-     "\"broadcast 127.255.255.255 PORT hello\". The broadcaster needs "
-     "SO_BROADCAST and must exit 0; each listener needs SO_REUSEADDR "
-     "and prints \"from ADDRESS:PORT: hello\".",
-     check_three_listeners},
-    {"broadcast-sends",
-     "The broadcaster sends COUNT datagrams of exactly MESSAGE's bytes", 8,
-     5000, 0, "broadcast",
-     "setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) before "
-     "sendto; send strlen(MESSAGE) bytes (no '\\0', no newline), COUNT "
-     "times (1 when COUNT is not given), to the address getaddrinfo gave.",
-     check_broadcast_sends},
-    {"limited-broadcast",
-     "A broadcast to 255.255.255.255 reaches a listener over a network "
-     "device",
-     10, 6000, SL_NAMESPACE, "broadcast listen",
-     "255.255.255.255 is sent out of a real network device, here one with "
-     "address 10.9.0.1: the listener must print the address recvfrom "
-     "reports (\"from 10.9.0.1:PORT: ...\"), and the broadcaster must "
-     "send to whatever address it was given, not a fixed one.",
-     check_limited_broadcast},
-    {"sender-address", "The listener prints the sender's own address and port",
-     10, 5000, 0, "listen",
-     "Print the address recvfrom filled in (not getsockname, which is "
-     "your own socket): inet_ntop for the address, ntohs(sin_port) for "
-     "the port, and set the length argument to sizeof(from) before every "
-     "recvfrom.",
-     check_sender_address},
-    {"lengths",
-     "The listener prints a long datagram, then a short one, exactly", 8, 5000,
-     0, "listen",
-     "recvfrom returns the datagram's length n and adds no '\\0': write "
-     "exactly n bytes (fwrite or write), or set buf[n] = '\\0' (with a "
-     "buffer one byte larger) before printing with %s. Otherwise the "
-     "short message is followed by the rest of the long one.",
-     check_lengths},
-    {"discover-harness",
-     "discover prints the answers of three responders, once each", 8, 5000, 0,
-     "discover",
-     "Send \"DISCOVER\" (8 bytes) once with SO_BROADCAST, then keep "
-     "calling recvfrom until TIMEOUT_MS after the question, with poll or "
-     "SO_RCVTIMEO set to the time left; print \"answer from "
-     "ADDRESS:PORT: NAME\" for each answer and do not stop at the first.",
-     check_discover_harness},
-    {"discover-two",
-     "Discovery with two responders on one port lists both, once each", 6,
-     10000, 0, "discover responder",
-     "Each responder binds the port with SO_REUSEADDR and answers every "
-     "\"DISCOVER\" it gets with its NAME, sent with sendto to the address "
-     "recvfrom gave; discover collects answers until its timeout.",
-     check_discover_two},
-    {"discover-three",
-     "Discovery with three responders on one port lists all three", 6, 10000, 0,
-     "discover responder",
-     "As with two responders: every responder on the port gets its own "
-     "copy of the broadcast question, and discover must wait for all of "
-     "them, printing each answer once.",
-     check_discover_three},
-    {"responder-direct",
-     "The responder answers each asker directly, not by broadcast", 6, 5000, 0,
-     "responder",
-     "Answer with sendto(fd, name, strlen(name), 0, (struct sockaddr "
-     "*)&asker, asker_len), where asker is the address recvfrom filled "
-     "in: a unicast reply that only the asker gets. Do not send to a "
-     "broadcast address.",
-     check_responder_direct},
-    {"forgot-flag",
-     "A broadcast the kernel refuses (EACCES) is reported: exit 2", 6, 6000, 0,
-     "broadcast discover",
-     "Test what sendto returns: when it is negative, print a message "
-     "naming sendto and strerror(errno), e.g. \"broadcast: sendto "
-     "127.255.255.255 port 9000: Permission denied\", and return 2. "
-     "EACCES is what you get without SO_BROADCAST.",
-     check_forgot_flag},
-    {"usage", "Every program rejects bad arguments with a usage line, status 1",
-     4, 30000, 0, "broadcast listen discover responder",
-     "Check the argument count and every number with parse_number before "
-     "any socket call (PORT 1..65535, COUNT 1..1000, TIMEOUT_MS "
-     "1..60000, NAME not empty); otherwise print the usage line from the "
-     "handout on stderr and return 1.",
-     check_usage},
+	{
+		.id = "build",
+		.title = "all four programs build without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "broadcast listen discover responder",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "two-listeners",
+		.title = "Two listeners on one port both hear a broadcast to 127.255.255.255",
+		.points = 10,
+		.timeout_ms = 5000,
+		.programs = "listen",
+		.hint = "Set SO_REUSEADDR with setsockopt before bind, or the second "
+			"listener's bind fails with \"Address already in use\"; bind to "
+			"INADDR_ANY (a socket bound to 127.0.0.1 never gets broadcasts); "
+			"print one line per datagram and exit 0 after COUNT of them.",
+		.run = check_two_listeners,
+	},
+	{
+		.id = "three-listeners",
+		.title = "The broadcaster reaches three listeners at once on 127.255.255.255",
+		.points = 8,
+		.timeout_ms = 6000,
+		.programs = "broadcast listen",
+		.hint = "Run it yourself: three \"listen PORT 1\" in other terminals, then "
+			"\"broadcast 127.255.255.255 PORT hello\". The broadcaster needs "
+			"SO_BROADCAST and must exit 0; each listener needs SO_REUSEADDR "
+			"and prints \"from ADDRESS:PORT: hello\".",
+		.run = check_three_listeners,
+	},
+	{
+		.id = "broadcast-sends",
+		.title = "The broadcaster sends COUNT datagrams of exactly MESSAGE's bytes",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "broadcast",
+		.hint = "setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) before "
+			"sendto; send strlen(MESSAGE) bytes (no '\\0', no newline), COUNT "
+			"times (1 when COUNT is not given), to the address getaddrinfo gave.",
+		.run = check_broadcast_sends,
+	},
+	{
+		.id = "limited-broadcast",
+		.title = "A broadcast to 255.255.255.255 reaches a listener over a network "
+			"device",
+		.points = 10,
+		.timeout_ms = 6000,
+		.flags = SL_NAMESPACE,
+		.programs = "broadcast listen",
+		.hint = "255.255.255.255 is sent out of a real network device, here one with "
+			"address 10.9.0.1: the listener must print the address recvfrom "
+			"reports (\"from 10.9.0.1:PORT: ...\"), and the broadcaster must "
+			"send to whatever address it was given, not a fixed one.",
+		.run = check_limited_broadcast,
+	},
+	{
+		.id = "sender-address",
+		.title = "The listener prints the sender's own address and port",
+		.points = 10,
+		.timeout_ms = 5000,
+		.programs = "listen",
+		.hint = "Print the address recvfrom filled in (not getsockname, which is "
+			"your own socket): inet_ntop for the address, ntohs(sin_port) for "
+			"the port, and set the length argument to sizeof(from) before every "
+			"recvfrom.",
+		.run = check_sender_address,
+	},
+	{
+		.id = "lengths",
+		.title = "The listener prints a long datagram, then a short one, exactly",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "listen",
+		.hint = "recvfrom returns the datagram's length n and adds no '\\0': write "
+			"exactly n bytes (fwrite or write), or set buf[n] = '\\0' (with a "
+			"buffer one byte larger) before printing with %s. Otherwise the "
+			"short message is followed by the rest of the long one.",
+		.run = check_lengths,
+	},
+	{
+		.id = "discover-harness",
+		.title = "discover prints the answers of three responders, once each",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "discover",
+		.hint = "Send \"DISCOVER\" (8 bytes) once with SO_BROADCAST, then keep "
+			"calling recvfrom until TIMEOUT_MS after the question, with poll or "
+			"SO_RCVTIMEO set to the time left; print \"answer from "
+			"ADDRESS:PORT: NAME\" for each answer and do not stop at the first.",
+		.run = check_discover_harness,
+	},
+	{
+		.id = "discover-two",
+		.title = "Discovery with two responders on one port lists both, once each",
+		.points = 6,
+		.timeout_ms = 10000,
+		.programs = "discover responder",
+		.hint = "Each responder binds the port with SO_REUSEADDR and answers every "
+			"\"DISCOVER\" it gets with its NAME, sent with sendto to the address "
+			"recvfrom gave; discover collects answers until its timeout.",
+		.run = check_discover_two,
+	},
+	{
+		.id = "discover-three",
+		.title = "Discovery with three responders on one port lists all three",
+		.points = 6,
+		.timeout_ms = 10000,
+		.programs = "discover responder",
+		.hint = "As with two responders: every responder on the port gets its own "
+			"copy of the broadcast question, and discover must wait for all of "
+			"them, printing each answer once.",
+		.run = check_discover_three,
+	},
+	{
+		.id = "responder-direct",
+		.title = "The responder answers each asker directly, not by broadcast",
+		.points = 6,
+		.timeout_ms = 5000,
+		.programs = "responder",
+		.hint = "Answer with sendto(fd, name, strlen(name), 0, (struct sockaddr "
+			"*)&asker, asker_len), where asker is the address recvfrom filled "
+			"in: a unicast reply that only the asker gets. Do not send to a "
+			"broadcast address.",
+		.run = check_responder_direct,
+	},
+	{
+		.id = "forgot-flag",
+		.title = "A broadcast the kernel refuses (EACCES) is reported: exit 2",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "broadcast discover",
+		.hint = "Test what sendto returns: when it is negative, print a message "
+			"naming sendto and strerror(errno), e.g. \"broadcast: sendto "
+			"127.255.255.255 port 9000: Permission denied\", and return 2. "
+			"EACCES is what you get without SO_BROADCAST.",
+		.run = check_forgot_flag,
+	},
+	{
+		.id = "usage",
+		.title = "Every program rejects bad arguments with a usage line, status 1",
+		.points = 4,
+		.timeout_ms = 30000,
+		.programs = "broadcast listen discover responder",
+		.hint = "Check the argument count and every number with parse_number before "
+			"any socket call (PORT 1..65535, COUNT 1..1000, TIMEOUT_MS "
+			"1..60000, NAME not empty); otherwise print the usage line from the "
+			"handout on stderr and return 1.",
+		.run = check_usage,
+	},
 };
 
 static const struct sl_lab lab05 = {

@@ -547,118 +547,200 @@ static void check_stop_signal(struct hx_check *c)
 }
 
 static const struct sl_check checks[] = {
-    {"build", "server and client build without warnings", 10, 60000, 0,
-     "server client",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"courses", "Python, Java and C get their exact course lines", 8, 5000, 0,
-     "server",
-     "Reply with exactly \"CourseName:NAME,Duration:DURATION,Fee=FEE\\n\" "
-     "(a colon after CourseName and Duration, an equals sign after Fee, "
-     "no spaces) from the built-in table: Python 1Year 4000, Java 2Year "
-     "2000, C 2Months 1000. Build it with snprintf and send it with "
-     "writen.",
-     check_courses},
-    {"unknown", "Any other name gets \"this course is not available\"", 6, 6000,
-     0, "server",
-     "Compare the whole request with each name using strcmp: \"Py\", "
-     "\"python\" and \"Java \" are not courses. When no name matches, "
-     "reply \"this course is not available\\n\".",
-     check_unknown},
-    {"crlf", "A request ending in CR LF is the same request", 5, 5000, 0,
-     "server",
-     "Clients such as telnet end lines with \"\\r\\n\". After cutting the "
-     "line at its \"\\n\", drop one \"\\r\" left at its end before looking "
-     "the name up.",
-     check_crlf},
-    {"bytes", "A request that arrives byte by byte is answered once", 7, 5000,
-     0, "server",
-     "One recv is not one request: TCP may deliver \"Python\\n\" one byte "
-     "at a time. Keep the bytes received in a buffer and answer only when "
-     "it holds a \"\\n\" (read_line in course.c).",
-     check_bytes},
-    {"random", "Eight requests split at random get eight replies in order", 5,
-     5000, 0, "server",
-     "A piece of input may end in the middle of a request and the next "
-     "piece finish it and start another: keep what follows a \"\\n\" in "
-     "the reader's buffer (memmove it to the front) for the next call.",
-     check_random},
-    {"pipelined", "Two requests in one segment get two replies", 7, 5000, 0,
-     "server",
-     "One recv may return \"Python\\nJava\\n\": answer every complete line "
-     "in the buffer, and keep serving the connection until recv returns "
-     "0, not just its first request.",
-     check_pipelined},
-    {"empty-line", "An empty line gets \"error: empty request\"", 5, 5000, 0,
-     "server",
-     "An empty line is a request too (the line \"\", after the \"\\r\" is "
-     "dropped): reply \"error: empty request\\n\" and go on. Tell it apart "
-     "from the end of the connection: read_line returns LINE_EOF only "
-     "when recv returns 0.",
-     check_empty_line},
-    {"overlong", "A line over 256 bytes gets an error; the server goes on", 8,
-     6000, SL_SANITIZE, "server",
-     "Never recv more than the free part of the buffer "
-     "(sizeof buf - len). When the buffer is full and holds no \"\\n\", "
-     "reply \"error: request too long\\n\", then drop every byte up to "
-     "and including the next \"\\n\" before reading requests again. A "
-     "line of exactly 256 bytes is still a request.",
-     check_overlong},
-    {"many-clients", "The server answers 20 clients in a row", 5, 8000, 0,
-     "server",
-     "After a client closes (recv returns 0), close its socket and go "
-     "back to accept: do not exit or close the listening socket after "
-     "the first client.",
-     check_many_clients},
-    {"reset-client", "The server survives a client that resets mid-request", 5,
-     5000, 0, "server",
-     "recv fails with ECONNRESET when a client resets: log it, close that "
-     "connection and accept the next. Never exit because of one client; "
-     "ignore SIGPIPE so a reply to a vanished client cannot kill you.",
-     check_reset_client},
-    {"idle-client",
-     "The server survives a client that sends nothing and closes", 4, 5000, 0,
-     "server",
-     "A client may connect and close without a request: recv returns 0 "
-     "at once. That is the end of this client, not an error and not an "
-     "empty request: close the connection and accept the next.",
-     check_idle_client},
-    {"table-file", "The table comes from a file when one is given", 7, 6000, 0,
-     "server",
-     "With a second argument, read the file with fopen and fgets, one "
-     "\"Name,Duration,Fee\" per line, into the table instead of the "
-     "built-in courses. If fopen fails, print \"server: FILE: reason\" "
-     "(strerror(errno)) on stderr and exit 2.",
-     check_table_file},
-    {"client-replies",
-     "The client prints each reply, however the server cuts it", 8, 5000, 0,
-     "client",
-     "Send each course with its \"\\n\", then read one whole reply line "
-     "with read_line (it may take several recv calls) and print it with "
-     "its \"\\n\" before the next course. Close and exit 0 after the last.",
-     check_client_replies},
-    {"server-usage",
-     "The server rejects bad arguments with a usage line and status 1", 3, 8000,
-     0, "server",
-     "Accept one or two arguments and check the port with parse_port (a "
-     "whole number from 1 to 65535); otherwise print \"usage: server PORT "
-     "[TABLE_FILE]\" on stderr and return 1 before any socket call.",
-     check_server_usage},
-    {"client-usage",
-     "The client rejects bad arguments with a usage line and status 1", 2, 8000,
-     0, "client",
-     "Require HOST, PORT and at least one COURSE (argc >= 4) and check the "
-     "port with parse_port; otherwise print \"usage: client HOST PORT "
-     "COURSE...\" on stderr and return 1.",
-     check_client_usage},
-    {"stop-signal", "The server exits 0 promptly on SIGTERM and SIGINT", 5,
-     6000, 0, "server",
-     "Install the handler with sigaction and sa_flags 0 (no SA_RESTART), so "
-     "a blocked accept or recv fails with EINTR; then test the stop flag "
-     "in both loops, close the sockets and return 0 from main.",
-     check_stop_signal},
+	{
+		.id = "build",
+		.title = "server and client build without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "server client",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "courses",
+		.title = "Python, Java and C get their exact course lines",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "Reply with exactly \"CourseName:NAME,Duration:DURATION,Fee=FEE\\n\" "
+			"(a colon after CourseName and Duration, an equals sign after Fee, "
+			"no spaces) from the built-in table: Python 1Year 4000, Java 2Year "
+			"2000, C 2Months 1000. Build it with snprintf and send it with "
+			"writen.",
+		.run = check_courses,
+	},
+	{
+		.id = "unknown",
+		.title = "Any other name gets \"this course is not available\"",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "server",
+		.hint = "Compare the whole request with each name using strcmp: \"Py\", "
+			"\"python\" and \"Java \" are not courses. When no name matches, "
+			"reply \"this course is not available\\n\".",
+		.run = check_unknown,
+	},
+	{
+		.id = "crlf",
+		.title = "A request ending in CR LF is the same request",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "Clients such as telnet end lines with \"\\r\\n\". After cutting the "
+			"line at its \"\\n\", drop one \"\\r\" left at its end before looking "
+			"the name up.",
+		.run = check_crlf,
+	},
+	{
+		.id = "bytes",
+		.title = "A request that arrives byte by byte is answered once",
+		.points = 7,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "One recv is not one request: TCP may deliver \"Python\\n\" one byte "
+			"at a time. Keep the bytes received in a buffer and answer only when "
+			"it holds a \"\\n\" (read_line in course.c).",
+		.run = check_bytes,
+	},
+	{
+		.id = "random",
+		.title = "Eight requests split at random get eight replies in order",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "A piece of input may end in the middle of a request and the next "
+			"piece finish it and start another: keep what follows a \"\\n\" in "
+			"the reader's buffer (memmove it to the front) for the next call.",
+		.run = check_random,
+	},
+	{
+		.id = "pipelined",
+		.title = "Two requests in one segment get two replies",
+		.points = 7,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "One recv may return \"Python\\nJava\\n\": answer every complete line "
+			"in the buffer, and keep serving the connection until recv returns "
+			"0, not just its first request.",
+		.run = check_pipelined,
+	},
+	{
+		.id = "empty-line",
+		.title = "An empty line gets \"error: empty request\"",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "An empty line is a request too (the line \"\", after the \"\\r\" is "
+			"dropped): reply \"error: empty request\\n\" and go on. Tell it apart "
+			"from the end of the connection: read_line returns LINE_EOF only "
+			"when recv returns 0.",
+		.run = check_empty_line,
+	},
+	{
+		.id = "overlong",
+		.title = "A line over 256 bytes gets an error; the server goes on",
+		.points = 8,
+		.timeout_ms = 6000,
+		.flags = SL_SANITIZE,
+		.programs = "server",
+		.hint = "Never recv more than the free part of the buffer "
+			"(sizeof buf - len). When the buffer is full and holds no \"\\n\", "
+			"reply \"error: request too long\\n\", then drop every byte up to "
+			"and including the next \"\\n\" before reading requests again. A "
+			"line of exactly 256 bytes is still a request.",
+		.run = check_overlong,
+	},
+	{
+		.id = "many-clients",
+		.title = "The server answers 20 clients in a row",
+		.points = 5,
+		.timeout_ms = 8000,
+		.programs = "server",
+		.hint = "After a client closes (recv returns 0), close its socket and go "
+			"back to accept: do not exit or close the listening socket after "
+			"the first client.",
+		.run = check_many_clients,
+	},
+	{
+		.id = "reset-client",
+		.title = "The server survives a client that resets mid-request",
+		.points = 5,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "recv fails with ECONNRESET when a client resets: log it, close that "
+			"connection and accept the next. Never exit because of one client; "
+			"ignore SIGPIPE so a reply to a vanished client cannot kill you.",
+		.run = check_reset_client,
+	},
+	{
+		.id = "idle-client",
+		.title = "The server survives a client that sends nothing and closes",
+		.points = 4,
+		.timeout_ms = 5000,
+		.programs = "server",
+		.hint = "A client may connect and close without a request: recv returns 0 "
+			"at once. That is the end of this client, not an error and not an "
+			"empty request: close the connection and accept the next.",
+		.run = check_idle_client,
+	},
+	{
+		.id = "table-file",
+		.title = "The table comes from a file when one is given",
+		.points = 7,
+		.timeout_ms = 6000,
+		.programs = "server",
+		.hint = "With a second argument, read the file with fopen and fgets, one "
+			"\"Name,Duration,Fee\" per line, into the table instead of the "
+			"built-in courses. If fopen fails, print \"server: FILE: reason\" "
+			"(strerror(errno)) on stderr and exit 2.",
+		.run = check_table_file,
+	},
+	{
+		.id = "client-replies",
+		.title = "The client prints each reply, however the server cuts it",
+		.points = 8,
+		.timeout_ms = 5000,
+		.programs = "client",
+		.hint = "Send each course with its \"\\n\", then read one whole reply line "
+			"with read_line (it may take several recv calls) and print it with "
+			"its \"\\n\" before the next course. Close and exit 0 after the last.",
+		.run = check_client_replies,
+	},
+	{
+		.id = "server-usage",
+		.title = "The server rejects bad arguments with a usage line and status 1",
+		.points = 3,
+		.timeout_ms = 8000,
+		.programs = "server",
+		.hint = "Accept one or two arguments and check the port with parse_port (a "
+			"whole number from 1 to 65535); otherwise print \"usage: server PORT "
+			"[TABLE_FILE]\" on stderr and return 1 before any socket call.",
+		.run = check_server_usage,
+	},
+	{
+		.id = "client-usage",
+		.title = "The client rejects bad arguments with a usage line and status 1",
+		.points = 2,
+		.timeout_ms = 8000,
+		.programs = "client",
+		.hint = "Require HOST, PORT and at least one COURSE (argc >= 4) and check the "
+			"port with parse_port; otherwise print \"usage: client HOST PORT "
+			"COURSE...\" on stderr and return 1.",
+		.run = check_client_usage,
+	},
+	{
+		.id = "stop-signal",
+		.title = "The server exits 0 promptly on SIGTERM and SIGINT",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "server",
+		.hint = "Install the handler with sigaction and sa_flags 0 (no SA_RESTART), so "
+			"a blocked accept or recv fails with EINTR; then test the stop flag "
+			"in both loops, close the sockets and return 0 from main.",
+		.run = check_stop_signal,
+	},
 };
 
 static const struct sl_lab lab06 = {

@@ -908,145 +908,239 @@ static void check_stop_signal(struct hx_check *c)
 }
 
 static const struct sl_check checks[] = {
-    {"build", "chat-server, chat-client and room build without warnings", 6,
-     60000, 0, "chat-server chat-client room",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"peer-message", "A line from the peer is printed while nothing is typed",
-     7, 6000, 0, "chat-server chat-client",
-     "Do not block in fgets or read on the keyboard: poll both stdin "
-     "(fd 0) and the socket with POLLIN, and read only the one that is "
-     "ready. Print \"peer: TEXT\\n\" and fflush(stdout): when stdout is a "
-     "pipe, stdio keeps the line in memory until it is flushed.",
-     check_peer_message},
-    {"typed-line", "Lines typed are sent, each with its \"\\n\"", 5, 6000, 0,
-     "chat-server chat-client",
-     "When poll says stdin is readable, read it into the keyboard's line "
-     "reader and send every whole line with its \"\\n\" using writen. Do "
-     "not mix stdio (fgets) with poll: fgets may read two lines and "
-     "return one, and poll will not tell you about the other.",
-     check_typed_line},
-    {"exit-typed",
-     "Typing \"exit\" or closing stdin sends \"exit\", closes and exits 0", 5,
-     8000, 0, "chat-server chat-client",
-     "A typed line \"exit\" is sent like any other, then close the socket "
-     "and return 0. read on stdin returning 0 (Ctrl-D, or the end of a "
-     "pipe) means the same: send \"exit\\n\", close, return 0.",
-     check_exit_typed},
-    {"exit-peer",
-     "\"exit\" from the peer, or its close, ends the program with status 0", 5,
-     8000, 0, "chat-server chat-client",
-     "A received line \"exit\" is not printed: it ends the chat. So does "
-     "recv (read) returning 0 on the socket. Close the socket and return "
-     "0 from main in both cases.",
-     check_exit_peer},
-    {"chat-pieces",
-     "Lines arriving byte by byte, or two at once, are printed whole", 4, 6000,
-     0, "chat-server chat-client",
-     "One read is not one line. Keep the bytes of each input in its own "
-     "line_reader; after each fill, take every whole line out with "
-     "line_reader_next, and keep the rest for the next read.",
-     check_chat_pieces},
-    {"chat-usage",
-     "chat-server and chat-client reject bad arguments; a refused connect "
-     "exits 2",
-     2, 10000, 0, "chat-server chat-client",
-     "chat-server takes exactly PORT, chat-client exactly HOST PORT, PORT "
-     "a whole number from 1 to 65535 (parse_port); otherwise print a "
-     "\"usage:\" line on stderr and return 1. When connect fails, print "
-     "\"chat-client: connect to HOST port PORT: reason\" and return 2.",
-     check_chat_usage},
-    {"relay-order",
-     "Each line goes to every other member as \"NICK: TEXT\", in order", 6,
-     6000, 0, "room",
-     "After the nick line, read the member's lines one by one and queue "
-     "\"NICK: TEXT\\n\" for every other member, holding the room's mutex "
-     "while you walk the list. Lines of one member must leave in the "
-     "order they came.",
-     check_relay_order},
-    {"no-echo", "A member is never sent its own lines", 5, 6000, 0, "room",
-     "When you walk the member list to relay a line, skip the member who "
-     "sent it (compare the pointers).",
-     check_no_echo},
-    {"notices",
-     "\"* welcome NICK\", \"* NICK joined\" and \"* NICK left\" are sent", 6,
-     6000, 0, "room",
-     "After a good nick: \"* welcome NICK\\n\" to the newcomer first, then "
-     "\"* NICK joined\\n\" to the others, both while holding the room's "
-     "mutex. When a member's recv returns 0, take it off the list and "
-     "send \"* NICK left\\n\" to those left.",
-     check_notices},
-    {"vanish", "A member that resets is removed and the others told it left", 6,
-     6000, 0, "room",
-     "recv fails with ECONNRESET when a client resets: that member has "
-     "left, exactly as when recv returns 0. Take it off the list and "
-     "send \"* NICK left\\n\" in both cases; never exit the room.",
-     check_vanish},
-    {"slow-member", "A member that never reads does not stall the others", 7,
-     15000, 0, "room",
-     "Never write to a member's socket from another member's thread: a "
-     "write to a client that does not read blocks for ever. Append the "
-     "line to the member's outbox and let its own writer thread send it. "
-     "When an outbox would pass 1 MiB, shutdown that member's socket: it "
-     "leaves like any other.",
-     check_slow_member},
-    {"concurrent",
-     "Two members writing at once: every line relayed, none mixed or lost", 6,
-     8000, 0, "room",
-     "Each member needs its own line reader and its own line and message "
-     "buffers (in its struct member, not static or global): two threads "
-     "read at the same time. Queue each whole line with the room's mutex "
-     "held.",
-     check_concurrent},
-    {"long-line", "A 64 KiB line arrives whole; a longer one gets an error", 5,
-     8000, SL_SANITIZE, "room",
-     "A line may be 65536 bytes before its \"\\n\": the reader's buffer "
-     "holds MESSAGE_MAX + 1 bytes and the message buffer the nick, \": \", "
-     "the line and \"\\n\". On LINE_TOO_LONG send only the sender "
-     "\"* error: line too long\\n\" and go on with its next line.",
-     check_long_line},
-    {"many-members", "A room of 20 members: every line and notice reaches all",
-     5, 15000, 0, "room",
-     "Start a thread for every client that connects and keep every member "
-     "in the list; do not limit the room to a few clients, and take "
-     "members off the list when they leave.",
-     check_many_members},
-    {"race", "No data race: joins, lines and leaves under the thread checker",
-     6, 90000, 0, "room",
-     "Every read and write of the member list (adding, removing, "
-     "walking it) and of each outbox must hold the mutex that guards it, "
-     "in every thread, main included. The first report names the two "
-     "places that raced; V=1 shows the whole report.",
-     check_race},
-    {"room-pieces", "A nick and lines arriving byte by byte are read whole", 4,
-     8000, 0, "room",
-     "One recv is not one line, not even for the nick: read into the "
-     "member's line reader until line_reader_next gives a whole line, "
-     "and keep what follows it. Drop a \"\\r\" before the \"\\n\".",
-     check_room_pieces},
-    {"bad-input", "Bad or taken nicks are refused; empty lines are not relayed",
-     3, 10000, 0, "room",
-     "A nick is 1 to 32 letters, digits, '-' or '_'. Anything else gets "
-     "\"* error: bad nick\\n\", a nick in use \"* error: nick in use\\n\", "
-     "then close that connection without telling anyone. Skip empty "
-     "lines.",
-     check_bad_input},
-    {"room-usage", "room rejects bad arguments with a usage line and status 1",
-     2, 8000, 0, "room",
-     "Accept exactly one argument and check it with parse_port; otherwise "
-     "print \"usage: room PORT\" on stderr and return 1.",
-     check_room_usage},
-    {"stop-signal",
-     "room and chat-server exit 0 promptly on SIGTERM and SIGINT", 5, 10000, 0,
-     "room chat-server",
-     "Install the handler with sigaction and sa_flags 0, so accept or "
-     "poll fails with EINTR. In the room block the signals in every "
-     "thread but main (pthread_sigmask before pthread_create), and on "
-     "stop shutdown every member's socket, wait for their threads and "
-     "return 0.",
-     check_stop_signal},
+	{
+		.id = "build",
+		.title = "chat-server, chat-client and room build without warnings",
+		.points = 6,
+		.timeout_ms = 60000,
+		.programs = "chat-server chat-client room",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "peer-message",
+		.title = "A line from the peer is printed while nothing is typed",
+		.points = 7,
+		.timeout_ms = 6000,
+		.programs = "chat-server chat-client",
+		.hint = "Do not block in fgets or read on the keyboard: poll both stdin "
+			"(fd 0) and the socket with POLLIN, and read only the one that is "
+			"ready. Print \"peer: TEXT\\n\" and fflush(stdout): when stdout is a "
+			"pipe, stdio keeps the line in memory until it is flushed.",
+		.run = check_peer_message,
+	},
+	{
+		.id = "typed-line",
+		.title = "Lines typed are sent, each with its \"\\n\"",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "chat-server chat-client",
+		.hint = "When poll says stdin is readable, read it into the keyboard's line "
+			"reader and send every whole line with its \"\\n\" using writen. Do "
+			"not mix stdio (fgets) with poll: fgets may read two lines and "
+			"return one, and poll will not tell you about the other.",
+		.run = check_typed_line,
+	},
+	{
+		.id = "exit-typed",
+		.title = "Typing \"exit\" or closing stdin sends \"exit\", closes and exits 0",
+		.points = 5,
+		.timeout_ms = 8000,
+		.programs = "chat-server chat-client",
+		.hint = "A typed line \"exit\" is sent like any other, then close the socket "
+			"and return 0. read on stdin returning 0 (Ctrl-D, or the end of a "
+			"pipe) means the same: send \"exit\\n\", close, return 0.",
+		.run = check_exit_typed,
+	},
+	{
+		.id = "exit-peer",
+		.title = "\"exit\" from the peer, or its close, ends the program with status 0",
+		.points = 5,
+		.timeout_ms = 8000,
+		.programs = "chat-server chat-client",
+		.hint = "A received line \"exit\" is not printed: it ends the chat. So does "
+			"recv (read) returning 0 on the socket. Close the socket and return "
+			"0 from main in both cases.",
+		.run = check_exit_peer,
+	},
+	{
+		.id = "chat-pieces",
+		.title = "Lines arriving byte by byte, or two at once, are printed whole",
+		.points = 4,
+		.timeout_ms = 6000,
+		.programs = "chat-server chat-client",
+		.hint = "One read is not one line. Keep the bytes of each input in its own "
+			"line_reader; after each fill, take every whole line out with "
+			"line_reader_next, and keep the rest for the next read.",
+		.run = check_chat_pieces,
+	},
+	{
+		.id = "chat-usage",
+		.title = "chat-server and chat-client reject bad arguments; a refused connect "
+			"exits 2",
+		.points = 2,
+		.timeout_ms = 10000,
+		.programs = "chat-server chat-client",
+		.hint = "chat-server takes exactly PORT, chat-client exactly HOST PORT, PORT "
+			"a whole number from 1 to 65535 (parse_port); otherwise print a "
+			"\"usage:\" line on stderr and return 1. When connect fails, print "
+			"\"chat-client: connect to HOST port PORT: reason\" and return 2.",
+		.run = check_chat_usage,
+	},
+	{
+		.id = "relay-order",
+		.title = "Each line goes to every other member as \"NICK: TEXT\", in order",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "room",
+		.hint = "After the nick line, read the member's lines one by one and queue "
+			"\"NICK: TEXT\\n\" for every other member, holding the room's mutex "
+			"while you walk the list. Lines of one member must leave in the "
+			"order they came.",
+		.run = check_relay_order,
+	},
+	{
+		.id = "no-echo",
+		.title = "A member is never sent its own lines",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "room",
+		.hint = "When you walk the member list to relay a line, skip the member who "
+			"sent it (compare the pointers).",
+		.run = check_no_echo,
+	},
+	{
+		.id = "notices",
+		.title = "\"* welcome NICK\", \"* NICK joined\" and \"* NICK left\" are sent",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "room",
+		.hint = "After a good nick: \"* welcome NICK\\n\" to the newcomer first, then "
+			"\"* NICK joined\\n\" to the others, both while holding the room's "
+			"mutex. When a member's recv returns 0, take it off the list and "
+			"send \"* NICK left\\n\" to those left.",
+		.run = check_notices,
+	},
+	{
+		.id = "vanish",
+		.title = "A member that resets is removed and the others told it left",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "room",
+		.hint = "recv fails with ECONNRESET when a client resets: that member has "
+			"left, exactly as when recv returns 0. Take it off the list and "
+			"send \"* NICK left\\n\" in both cases; never exit the room.",
+		.run = check_vanish,
+	},
+	{
+		.id = "slow-member",
+		.title = "A member that never reads does not stall the others",
+		.points = 7,
+		.timeout_ms = 15000,
+		.programs = "room",
+		.hint = "Never write to a member's socket from another member's thread: a "
+			"write to a client that does not read blocks for ever. Append the "
+			"line to the member's outbox and let its own writer thread send it. "
+			"When an outbox would pass 1 MiB, shutdown that member's socket: it "
+			"leaves like any other.",
+		.run = check_slow_member,
+	},
+	{
+		.id = "concurrent",
+		.title = "Two members writing at once: every line relayed, none mixed or lost",
+		.points = 6,
+		.timeout_ms = 8000,
+		.programs = "room",
+		.hint = "Each member needs its own line reader and its own line and message "
+			"buffers (in its struct member, not static or global): two threads "
+			"read at the same time. Queue each whole line with the room's mutex "
+			"held.",
+		.run = check_concurrent,
+	},
+	{
+		.id = "long-line",
+		.title = "A 64 KiB line arrives whole; a longer one gets an error",
+		.points = 5,
+		.timeout_ms = 8000,
+		.flags = SL_SANITIZE,
+		.programs = "room",
+		.hint = "A line may be 65536 bytes before its \"\\n\": the reader's buffer "
+			"holds MESSAGE_MAX + 1 bytes and the message buffer the nick, \": \", "
+			"the line and \"\\n\". On LINE_TOO_LONG send only the sender "
+			"\"* error: line too long\\n\" and go on with its next line.",
+		.run = check_long_line,
+	},
+	{
+		.id = "many-members",
+		.title = "A room of 20 members: every line and notice reaches all",
+		.points = 5,
+		.timeout_ms = 15000,
+		.programs = "room",
+		.hint = "Start a thread for every client that connects and keep every member "
+			"in the list; do not limit the room to a few clients, and take "
+			"members off the list when they leave.",
+		.run = check_many_members,
+	},
+	{
+		.id = "race",
+		.title = "No data race: joins, lines and leaves under the thread checker",
+		.points = 6,
+		.timeout_ms = 90000,
+		.programs = "room",
+		.hint = "Every read and write of the member list (adding, removing, "
+			"walking it) and of each outbox must hold the mutex that guards it, "
+			"in every thread, main included. The first report names the two "
+			"places that raced; V=1 shows the whole report.",
+		.run = check_race,
+	},
+	{
+		.id = "room-pieces",
+		.title = "A nick and lines arriving byte by byte are read whole",
+		.points = 4,
+		.timeout_ms = 8000,
+		.programs = "room",
+		.hint = "One recv is not one line, not even for the nick: read into the "
+			"member's line reader until line_reader_next gives a whole line, "
+			"and keep what follows it. Drop a \"\\r\" before the \"\\n\".",
+		.run = check_room_pieces,
+	},
+	{
+		.id = "bad-input",
+		.title = "Bad or taken nicks are refused; empty lines are not relayed",
+		.points = 3,
+		.timeout_ms = 10000,
+		.programs = "room",
+		.hint = "A nick is 1 to 32 letters, digits, '-' or '_'. Anything else gets "
+			"\"* error: bad nick\\n\", a nick in use \"* error: nick in use\\n\", "
+			"then close that connection without telling anyone. Skip empty "
+			"lines.",
+		.run = check_bad_input,
+	},
+	{
+		.id = "room-usage",
+		.title = "room rejects bad arguments with a usage line and status 1",
+		.points = 2,
+		.timeout_ms = 8000,
+		.programs = "room",
+		.hint = "Accept exactly one argument and check it with parse_port; otherwise "
+			"print \"usage: room PORT\" on stderr and return 1.",
+		.run = check_room_usage,
+	},
+	{
+		.id = "stop-signal",
+		.title = "room and chat-server exit 0 promptly on SIGTERM and SIGINT",
+		.points = 5,
+		.timeout_ms = 10000,
+		.programs = "room chat-server",
+		.hint = "Install the handler with sigaction and sa_flags 0, so accept or "
+			"poll fails with EINTR. In the room block the signals in every "
+			"thread but main (pthread_sigmask before pthread_create), and on "
+			"stop shutdown every member's socket, wait for their threads and "
+			"return 0.",
+		.run = check_stop_signal,
+	},
 };
 
 static const struct sl_lab lab07 = {

@@ -575,78 +575,143 @@ static void check_unknown_host(struct hx_check *c)
 
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-    {"build", "scan builds without warnings", 10, 60000, 0, "scan",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a signed and unsigned comparison, "
-     "a missing return).",
-     NULL},
-    {"exact-set", "A scan of every port reports exactly the open ones", 16,
-     20000, SL_NAMESPACE, "scan",
-     "A writable socket only says the connect has ended, well or badly: "
-     "ask getsockopt(fd, SOL_SOCKET, SO_ERROR, ...) how. 0 is open, "
-     "ECONNREFUSED closed. Keep one state per port and print \"open PORT\" "
-     "lines in ascending order after the scan, then \"scanned N ports in "
-     "S.SSS s\".",
-     check_exact_set},
-    {"range-ends", "Ports 1 and 65535 are scanned, alone and in a range", 10,
-     25000, SL_NAMESPACE, "scan",
-     "FIRST and LAST are both scanned: loop while port <= last. Keep the "
-     "port in an int, not a uint16_t (65535 + 1 wraps to 0), and size the "
-     "state array 65536.",
-     check_range_ends},
-    {"accept-close", "A port that accepts and closes at once is open", 6, 6000,
-     SL_NAMESPACE, "scan",
-     "The port is open when the connect succeeds (SO_ERROR is 0), whatever "
-     "the server does next: decide there, close your socket, and read "
-     "nothing from it.",
-     check_accept_close},
-    {"refused", "Refused ports are not reported", 8, 6000, SL_NAMESPACE, "scan",
-     "poll reports a refused connect as writable too (POLLOUT with POLLERR "
-     "and POLLHUP): only getsockopt SO_ERROR tells ECONNREFUSED from a "
-     "connection. Print nothing for a closed port.",
-     check_refused},
-    {"filtered", "A port that never answers is filtered after the timeout", 14,
-     6000, SL_NAMESPACE, "scan",
-     "Give each connect a deadline (start time + TIMEOUT_MS); pass poll the "
-     "time left until the earliest one, and after each poll close every "
-     "socket past its deadline and mark its port filtered. Never poll "
-     "with -1 or connect in blocking mode. Print the results in port "
-     "order after the scan, not as answers come.",
-     check_filtered},
-    {"self-connect", "A socket that connects to itself is not an open port", 6,
-     6000, SL_NAMESPACE, "scan",
-     "Scanning your own machine, the kernel may give a socket the very "
-     "port it is trying as its own port, and TCP connects it to itself. "
-     "After a connect succeeds, compare getsockname with getpeername: "
-     "equal means closed.",
-     check_self_connect},
-    {"low-fds", "With only 32 descriptors the scan still finds every port", 10,
-     20000, SL_NAMESPACE, "scan",
-     "Each socket is a descriptor and socket() fails with EMFILE past the "
-     "limit. Read it with getrlimit(RLIMIT_NOFILE) and keep at most "
-     "rlim_cur minus a few (stdin, stdout, stderr, the C library) in "
-     "flight; close every socket as soon as its port is decided.",
-     check_low_fds},
-    {"full-range", "Every port, 32 of them silent, in 10 seconds", 12, 18000,
-     SL_NAMESPACE, "scan",
-     "Keep up to MAX_SOCKETS connects in flight at once and start a new "
-     "one as soon as one ends: silent ports then wait their timeout "
-     "together, not one after another.",
-     check_full_range},
-    {"usage", "Bad arguments get a usage line and status 1", 5, 10000, 0,
-     "scan",
-     "Accept 3 to 5 arguments; FIRST and LAST whole numbers from 1 to 65535 "
-     "with FIRST <= LAST, TIMEOUT_MS from 1 to 60000, MAX_SOCKETS from 1 "
-     "to 65535 (parse_number: a digit first, strtol, nothing after it). "
-     "Otherwise print \"usage: scan HOST FIRST LAST [TIMEOUT_MS] "
-     "[MAX_SOCKETS]\" on stderr and return 1.",
-     check_usage},
-    {"unknown-host", "An unknown host is reported, status 2", 3, 6000, 0,
-     "scan",
-     "When getaddrinfo returns non-zero, print the host and "
-     "gai_strerror(rc) on stderr, e.g. \"scan: no-such-host.invalid: Name "
-     "or service not known\", and return 2.",
-     check_unknown_host},
+	{
+		.id = "build",
+		.title = "scan builds without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "scan",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a signed and unsigned comparison, "
+			"a missing return).",
+		.run = NULL,
+	},
+	{
+		.id = "exact-set",
+		.title = "A scan of every port reports exactly the open ones",
+		.points = 16,
+		.timeout_ms = 20000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "A writable socket only says the connect has ended, well or badly: "
+			"ask getsockopt(fd, SOL_SOCKET, SO_ERROR, ...) how. 0 is open, "
+			"ECONNREFUSED closed. Keep one state per port and print \"open PORT\" "
+			"lines in ascending order after the scan, then \"scanned N ports in "
+			"S.SSS s\".",
+		.run = check_exact_set,
+	},
+	{
+		.id = "range-ends",
+		.title = "Ports 1 and 65535 are scanned, alone and in a range",
+		.points = 10,
+		.timeout_ms = 25000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "FIRST and LAST are both scanned: loop while port <= last. Keep the "
+			"port in an int, not a uint16_t (65535 + 1 wraps to 0), and size the "
+			"state array 65536.",
+		.run = check_range_ends,
+	},
+	{
+		.id = "accept-close",
+		.title = "A port that accepts and closes at once is open",
+		.points = 6,
+		.timeout_ms = 6000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "The port is open when the connect succeeds (SO_ERROR is 0), whatever "
+			"the server does next: decide there, close your socket, and read "
+			"nothing from it.",
+		.run = check_accept_close,
+	},
+	{
+		.id = "refused",
+		.title = "Refused ports are not reported",
+		.points = 8,
+		.timeout_ms = 6000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "poll reports a refused connect as writable too (POLLOUT with POLLERR "
+			"and POLLHUP): only getsockopt SO_ERROR tells ECONNREFUSED from a "
+			"connection. Print nothing for a closed port.",
+		.run = check_refused,
+	},
+	{
+		.id = "filtered",
+		.title = "A port that never answers is filtered after the timeout",
+		.points = 14,
+		.timeout_ms = 6000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "Give each connect a deadline (start time + TIMEOUT_MS); pass poll the "
+			"time left until the earliest one, and after each poll close every "
+			"socket past its deadline and mark its port filtered. Never poll "
+			"with -1 or connect in blocking mode. Print the results in port "
+			"order after the scan, not as answers come.",
+		.run = check_filtered,
+	},
+	{
+		.id = "self-connect",
+		.title = "A socket that connects to itself is not an open port",
+		.points = 6,
+		.timeout_ms = 6000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "Scanning your own machine, the kernel may give a socket the very "
+			"port it is trying as its own port, and TCP connects it to itself. "
+			"After a connect succeeds, compare getsockname with getpeername: "
+			"equal means closed.",
+		.run = check_self_connect,
+	},
+	{
+		.id = "low-fds",
+		.title = "With only 32 descriptors the scan still finds every port",
+		.points = 10,
+		.timeout_ms = 20000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "Each socket is a descriptor and socket() fails with EMFILE past the "
+			"limit. Read it with getrlimit(RLIMIT_NOFILE) and keep at most "
+			"rlim_cur minus a few (stdin, stdout, stderr, the C library) in "
+			"flight; close every socket as soon as its port is decided.",
+		.run = check_low_fds,
+	},
+	{
+		.id = "full-range",
+		.title = "Every port, 32 of them silent, in 10 seconds",
+		.points = 12,
+		.timeout_ms = 18000,
+		.flags = SL_NAMESPACE,
+		.programs = "scan",
+		.hint = "Keep up to MAX_SOCKETS connects in flight at once and start a new "
+			"one as soon as one ends: silent ports then wait their timeout "
+			"together, not one after another.",
+		.run = check_full_range,
+	},
+	{
+		.id = "usage",
+		.title = "Bad arguments get a usage line and status 1",
+		.points = 5,
+		.timeout_ms = 10000,
+		.programs = "scan",
+		.hint = "Accept 3 to 5 arguments; FIRST and LAST whole numbers from 1 to 65535 "
+			"with FIRST <= LAST, TIMEOUT_MS from 1 to 60000, MAX_SOCKETS from 1 "
+			"to 65535 (parse_number: a digit first, strtol, nothing after it). "
+			"Otherwise print \"usage: scan HOST FIRST LAST [TIMEOUT_MS] "
+			"[MAX_SOCKETS]\" on stderr and return 1.",
+		.run = check_usage,
+	},
+	{
+		.id = "unknown-host",
+		.title = "An unknown host is reported, status 2",
+		.points = 3,
+		.timeout_ms = 6000,
+		.programs = "scan",
+		.hint = "When getaddrinfo returns non-zero, print the host and "
+			"gai_strerror(rc) on stderr, e.g. \"scan: no-such-host.invalid: Name "
+			"or service not known\", and return 2.",
+		.run = check_unknown_host,
+	},
 };
 
 static const struct sl_lab lab08 = {

@@ -504,96 +504,173 @@ static void check_get_usage(struct hx_check *c)
 
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-    {"build", "get and the URL tests build without warnings", 10, 60000, 0,
-     "get url-cases",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"url-defaults", "url_parse fills in scheme, host, default port and path",
-     8, 8000, 0, "url-cases",
-     "Lower-case the scheme and the host; with no port the port is 80 "
-     "for http and 443 for https, also after an empty \"host:\"; with no "
-     "path the path is \"/\". Write every field, query \"\" included.",
-     check_url_defaults},
-    {"url-ports", "url_parse reads explicit ports, 1 to 65535", 7, 8000, 0,
-     "url-cases",
-     "The port is the digits between the host's ':' and the first '/', "
-     "'?' or '#' (or the end); a port given in the URL wins over the "
-     "scheme's default, for https too.",
-     check_url_ports},
-    {"url-ipv6", "url_parse takes IPv6 literals in brackets", 7, 8000, 0,
-     "url-cases",
-     "After \"//\", a '[' starts an IPv6 address that ends at ']': its "
-     "colons are not the port's. Store it without the brackets; after "
-     "']' only ':' and a port, or the end of the host part, may follow.",
-     check_url_ipv6},
-    {"url-query", "url_parse keeps the query and drops the fragment", 6, 8000,
-     0, "url-cases",
-     "The path ends at '?' or '#'; the query is what follows '?' up to "
-     "'#', without the '?'; everything from '#' on is the fragment and "
-     "is dropped (it is never sent to a server).",
-     check_url_query},
-    {"url-invalid", "url_parse rejects bad schemes, hosts and ports", 7, 8000,
-     0, "url-cases",
-     "Return URL_BAD_SCHEME without \"http://\" or \"https://\", "
-     "URL_BAD_HOST for an empty host or one with '@', URL_BAD_PORT unless "
-     "the port is only digits from 1 to 65535 (no sign), URL_TOO_LONG "
-     "when a part does not fit its array.",
-     check_url_invalid},
-    {"get-request",
-     "get sends GET, the target, Host with port, Connection: "
-     "close",
-     4, 6000, 0, "get",
-     "Send \"GET /path?query HTTP/1.1\\r\\n\", then \"Host: HOST:PORT\\r\\n"
-     "\" (the port when it is not 80), \"Connection: close\\r\\n\" and an "
-     "empty line. The fragment (#...) is never sent; every line ends in "
-     "\\r\\n.",
-     check_get_request},
-    {"get-length", "get stops after Content-Length bytes, connection open", 8,
-     6000, 0, "get",
-     "With a Content-Length, read exactly that many body bytes, then stop: "
-     "do not wait for the server to close (it may not). Bytes that came "
-     "with the head in the same recv are the start of the body.",
-     check_get_length},
-    {"get-chunked", "get decodes a chunked body", 7, 6000, 0, "get",
-     "With \"Transfer-Encoding: chunked\" the body is chunks: a line with "
-     "the size in hex (upper or lower case), the bytes, \"\\r\\n\"; a "
-     "size 0 ends it. Write only the chunks' bytes.",
-     check_get_chunked},
-    {"get-redirect", "get follows a 301 and a 302 to the file", 7, 6000, 0,
-     "get",
-     "On 301, 302, 303, 307 or 308, close and fetch the Location: a whole "
-     "URL (parse it with url_parse) or a path on the same server (keep "
-     "host and port). Write no file for the redirect's own body.",
-     check_get_redirect},
-    {"get-404", "get writes no file on 404 and exits 2", 7, 6000, 0, "get",
-     "Look at the status before opening FILE: for anything but 2xx print "
-     "\"get: URL: 404 Not Found\" on stderr and exit 2 without creating "
-     "the file.",
-     check_get_404},
-    {"get-binary", "get saves a 100 KB binary body byte for byte", 6, 8000,
-     SL_SANITIZE, "get",
-     "The body is bytes, not text: write exactly the n bytes each recv "
-     "gave (fwrite or write, not fputs or strlen), open FILE with \"wb\", "
-     "and never look for the head's end inside the body.",
-     check_get_binary},
-    {"get-pieces", "get reads a head that arrives byte by byte", 6, 8000, 0,
-     "get",
-     "One recv is not one response: keep receiving until the head's "
-     "empty line has come, and keep the bytes after it for the body.",
-     check_get_pieces},
-    {"get-cut", "get reports a body cut short: exit 2, no file", 6, 8000, 0,
-     "get",
-     "When the server closes before Content-Length bytes (or before the "
-     "last, size 0 chunk), that is an error: say so on stderr, remove the "
-     "partial FILE and exit 2.",
-     check_get_cut},
-    {"get-usage", "get rejects bad arguments with a usage line and status 1", 4,
-     8000, 0, "get",
-     "Require exactly URL and FILE, and a URL url_parse accepts; "
-     "otherwise print \"usage: get URL FILE\" on stderr and return 1.",
-     check_get_usage},
+	{
+		.id = "build",
+		.title = "get and the URL tests build without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "get url-cases",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "url-defaults",
+		.title = "url_parse fills in scheme, host, default port and path",
+		.points = 8,
+		.timeout_ms = 8000,
+		.programs = "url-cases",
+		.hint = "Lower-case the scheme and the host; with no port the port is 80 "
+			"for http and 443 for https, also after an empty \"host:\"; with no "
+			"path the path is \"/\". Write every field, query \"\" included.",
+		.run = check_url_defaults,
+	},
+	{
+		.id = "url-ports",
+		.title = "url_parse reads explicit ports, 1 to 65535",
+		.points = 7,
+		.timeout_ms = 8000,
+		.programs = "url-cases",
+		.hint = "The port is the digits between the host's ':' and the first '/', "
+			"'?' or '#' (or the end); a port given in the URL wins over the "
+			"scheme's default, for https too.",
+		.run = check_url_ports,
+	},
+	{
+		.id = "url-ipv6",
+		.title = "url_parse takes IPv6 literals in brackets",
+		.points = 7,
+		.timeout_ms = 8000,
+		.programs = "url-cases",
+		.hint = "After \"//\", a '[' starts an IPv6 address that ends at ']': its "
+			"colons are not the port's. Store it without the brackets; after "
+			"']' only ':' and a port, or the end of the host part, may follow.",
+		.run = check_url_ipv6,
+	},
+	{
+		.id = "url-query",
+		.title = "url_parse keeps the query and drops the fragment",
+		.points = 6,
+		.timeout_ms = 8000,
+		.programs = "url-cases",
+		.hint = "The path ends at '?' or '#'; the query is what follows '?' up to "
+			"'#', without the '?'; everything from '#' on is the fragment and "
+			"is dropped (it is never sent to a server).",
+		.run = check_url_query,
+	},
+	{
+		.id = "url-invalid",
+		.title = "url_parse rejects bad schemes, hosts and ports",
+		.points = 7,
+		.timeout_ms = 8000,
+		.programs = "url-cases",
+		.hint = "Return URL_BAD_SCHEME without \"http://\" or \"https://\", "
+			"URL_BAD_HOST for an empty host or one with '@', URL_BAD_PORT unless "
+			"the port is only digits from 1 to 65535 (no sign), URL_TOO_LONG "
+			"when a part does not fit its array.",
+		.run = check_url_invalid,
+	},
+	{
+		.id = "get-request",
+		.title = "get sends GET, the target, Host with port, Connection: "
+			"close",
+		.points = 4,
+		.timeout_ms = 6000,
+		.programs = "get",
+		.hint = "Send \"GET /path?query HTTP/1.1\\r\\n\", then \"Host: HOST:PORT\\r\\n"
+			"\" (the port when it is not 80), \"Connection: close\\r\\n\" and an "
+			"empty line. The fragment (#...) is never sent; every line ends in "
+			"\\r\\n.",
+		.run = check_get_request,
+	},
+	{
+		.id = "get-length",
+		.title = "get stops after Content-Length bytes, connection open",
+		.points = 8,
+		.timeout_ms = 6000,
+		.programs = "get",
+		.hint = "With a Content-Length, read exactly that many body bytes, then stop: "
+			"do not wait for the server to close (it may not). Bytes that came "
+			"with the head in the same recv are the start of the body.",
+		.run = check_get_length,
+	},
+	{
+		.id = "get-chunked",
+		.title = "get decodes a chunked body",
+		.points = 7,
+		.timeout_ms = 6000,
+		.programs = "get",
+		.hint = "With \"Transfer-Encoding: chunked\" the body is chunks: a line with "
+			"the size in hex (upper or lower case), the bytes, \"\\r\\n\"; a "
+			"size 0 ends it. Write only the chunks' bytes.",
+		.run = check_get_chunked,
+	},
+	{
+		.id = "get-redirect",
+		.title = "get follows a 301 and a 302 to the file",
+		.points = 7,
+		.timeout_ms = 6000,
+		.programs = "get",
+		.hint = "On 301, 302, 303, 307 or 308, close and fetch the Location: a whole "
+			"URL (parse it with url_parse) or a path on the same server (keep "
+			"host and port). Write no file for the redirect's own body.",
+		.run = check_get_redirect,
+	},
+	{
+		.id = "get-404",
+		.title = "get writes no file on 404 and exits 2",
+		.points = 7,
+		.timeout_ms = 6000,
+		.programs = "get",
+		.hint = "Look at the status before opening FILE: for anything but 2xx print "
+			"\"get: URL: 404 Not Found\" on stderr and exit 2 without creating "
+			"the file.",
+		.run = check_get_404,
+	},
+	{
+		.id = "get-binary",
+		.title = "get saves a 100 KB binary body byte for byte",
+		.points = 6,
+		.timeout_ms = 8000,
+		.flags = SL_SANITIZE,
+		.programs = "get",
+		.hint = "The body is bytes, not text: write exactly the n bytes each recv "
+			"gave (fwrite or write, not fputs or strlen), open FILE with \"wb\", "
+			"and never look for the head's end inside the body.",
+		.run = check_get_binary,
+	},
+	{
+		.id = "get-pieces",
+		.title = "get reads a head that arrives byte by byte",
+		.points = 6,
+		.timeout_ms = 8000,
+		.programs = "get",
+		.hint = "One recv is not one response: keep receiving until the head's "
+			"empty line has come, and keep the bytes after it for the body.",
+		.run = check_get_pieces,
+	},
+	{
+		.id = "get-cut",
+		.title = "get reports a body cut short: exit 2, no file",
+		.points = 6,
+		.timeout_ms = 8000,
+		.programs = "get",
+		.hint = "When the server closes before Content-Length bytes (or before the "
+			"last, size 0 chunk), that is an error: say so on stderr, remove the "
+			"partial FILE and exit 2.",
+		.run = check_get_cut,
+	},
+	{
+		.id = "get-usage",
+		.title = "get rejects bad arguments with a usage line and status 1",
+		.points = 4,
+		.timeout_ms = 8000,
+		.programs = "get",
+		.hint = "Require exactly URL and FILE, and a URL url_parse accepts; "
+			"otherwise print \"usage: get URL FILE\" on stderr and return 1.",
+		.run = check_get_usage,
+	},
 };
 
 static const struct sl_lab lab09 = {

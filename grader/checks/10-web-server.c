@@ -795,91 +795,168 @@ static void check_stop_signal(struct hx_check *c)
 
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-    {"build", "web builds without warnings", 10, 60000, 0, "web",
-     "Read the compiler's messages from the first one down; fix every "
-     "warning too (an unused variable, a missing return, a signed and "
-     "unsigned comparison).",
-     NULL},
-    {"text", "text files and folder indexes come back exact", 10, 6000, 0,
-     "web",
-     "Answer \"HTTP/1.0 200 OK\\r\\n\", Content-Type, Content-Length (the "
-     "file's size from fstat) and an empty line, then the file's bytes. "
-     "Drop a \"?query\"; a target ending in \"/\" means that folder's "
-     "index.html.",
-     check_text},
-    {"binary", "binary files (100 KB with NUL bytes) come back exact", 8, 8000,
-     SL_SANITIZE, "web",
-     "Copy the file with read and writen, exactly the n bytes read gave: "
-     "never strlen, fgets or fputs on file contents (they stop at a NUL "
-     "byte). Content-Length is st_size.",
-     check_binary},
-    {"types", "Content-Type follows the file's extension", 5, 6000, 0, "web",
-     "content_type: .html and .htm text/html, .txt text/plain, .png "
-     "image/png, .jpg and .jpeg image/jpeg, anything else, no extension "
-     "included, application/octet-stream. Look at the last '.' after the "
-     "last '/'.",
-     check_types},
-    {"not-found", "missing files and folders get 404", 6, 6000, 0, "web",
-     "When open fails with ENOENT or ENOTDIR, or fstat says the path is "
-     "not a regular file (a folder without its \"/\"), answer 404 with a "
-     "short text body and its Content-Length.",
-     check_not_found},
-    {"malformed", "malformed requests get 400 (or 501), the server goes on", 8,
-     8000, SL_SANITIZE, "web",
-     "The request line is exactly three words split by single spaces: "
-     "METHOD, a target starting with '/', and HTTP/1.0 or HTTP/1.1. "
-     "Anything else, a bad %-escape or %00 is 400; a method other than "
-     "GET is 501. Never assume strtok or strchr found something: test "
-     "for NULL.",
-     check_malformed},
-    {"pieces", "requests in pieces, byte by byte, and with bare LF", 6, 8000, 0,
-     "web",
-     "One recv is not one request: keep receiving into the free part of "
-     "the buffer until it holds the empty line that ends the head, "
-     "\"\\r\\n\\r\\n\" or \"\\n\\n\" (head_length).",
-     check_pieces},
-    {"overlong", "a head over 8 KiB gets 400, the server goes on", 6, 8000,
-     SL_SANITIZE, "web",
-     "Receive at most HEAD_MAX - len bytes at a time; when HEAD_MAX bytes "
-     "came without the empty line, answer 400 and close. Keep room for "
-     "the '\\0' after the head.",
-     check_overlong},
-    {"traversal", "nothing above the folder is served: \"..\" gets 403", 10,
-     8000, 0, "web",
-     "Decode %-escapes first (\"%2e%2e\" is \"..\"), then refuse any "
-     "path with a \"..\" segment with 403. Join the decoded path to the "
-     "folder: a target is never a path on disk of its own.",
-     check_traversal},
-    {"slow-client", "a slow client does not hold up a fast one", 8, 8000, 0,
-     "web",
-     "Serve each client in a thread of its own: accept, malloc the "
-     "client's data, pthread_create a detached thread that reads the "
-     "request, answers and closes; main goes straight back to accept.",
-     check_slow_client},
-    {"many-clients", "50 clients at once all get their files", 8, 10000, 0,
-     "web",
-     "listen with a backlog of 128. Give each thread its own copy of the "
-     "connected socket (malloc'd, freed by the thread): the address of "
-     "a variable the next accept overwrites is shared by two threads.",
-     check_many_clients},
-    {"fd-leak", "500 requests leave no descriptor open", 6, 20000, 0, "web",
-     "Every path through a thread closes what it opened: the file (also "
-     "when fstat fails or the client goes away) and the connection (also "
-     "after an error or an empty request).",
-     check_fd_leak},
-    {"usage", "bad arguments: usage line and status 1; missing folder 2", 4,
-     10000, 0, "web",
-     "Require PORT (parse_port: 1 to 65535) and FOLDER, nothing more, else "
-     "print \"usage: web PORT FOLDER\" on stderr and return 1. A FOLDER "
-     "that stat cannot find or that is not a folder: \"web: FOLDER: "
-     "reason\" and return 2.",
-     check_usage},
-    {"stop-signal", "SIGTERM stops the server (exit 0), clients or not", 5,
-     6000, 0, "web",
-     "sigaction without SA_RESTART so accept fails with EINTR; block "
-     "SIGINT and SIGTERM (pthread_sigmask) around pthread_create so "
-     "client threads never take them; leave the loop, close, return 0.",
-     check_stop_signal},
+	{
+		.id = "build",
+		.title = "web builds without warnings",
+		.points = 10,
+		.timeout_ms = 60000,
+		.programs = "web",
+		.hint = "Read the compiler's messages from the first one down; fix every "
+			"warning too (an unused variable, a missing return, a signed and "
+			"unsigned comparison).",
+		.run = NULL,
+	},
+	{
+		.id = "text",
+		.title = "text files and folder indexes come back exact",
+		.points = 10,
+		.timeout_ms = 6000,
+		.programs = "web",
+		.hint = "Answer \"HTTP/1.0 200 OK\\r\\n\", Content-Type, Content-Length (the "
+			"file's size from fstat) and an empty line, then the file's bytes. "
+			"Drop a \"?query\"; a target ending in \"/\" means that folder's "
+			"index.html.",
+		.run = check_text,
+	},
+	{
+		.id = "binary",
+		.title = "binary files (100 KB with NUL bytes) come back exact",
+		.points = 8,
+		.timeout_ms = 8000,
+		.flags = SL_SANITIZE,
+		.programs = "web",
+		.hint = "Copy the file with read and writen, exactly the n bytes read gave: "
+			"never strlen, fgets or fputs on file contents (they stop at a NUL "
+			"byte). Content-Length is st_size.",
+		.run = check_binary,
+	},
+	{
+		.id = "types",
+		.title = "Content-Type follows the file's extension",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "web",
+		.hint = "content_type: .html and .htm text/html, .txt text/plain, .png "
+			"image/png, .jpg and .jpeg image/jpeg, anything else, no extension "
+			"included, application/octet-stream. Look at the last '.' after the "
+			"last '/'.",
+		.run = check_types,
+	},
+	{
+		.id = "not-found",
+		.title = "missing files and folders get 404",
+		.points = 6,
+		.timeout_ms = 6000,
+		.programs = "web",
+		.hint = "When open fails with ENOENT or ENOTDIR, or fstat says the path is "
+			"not a regular file (a folder without its \"/\"), answer 404 with a "
+			"short text body and its Content-Length.",
+		.run = check_not_found,
+	},
+	{
+		.id = "malformed",
+		.title = "malformed requests get 400 (or 501), the server goes on",
+		.points = 8,
+		.timeout_ms = 8000,
+		.flags = SL_SANITIZE,
+		.programs = "web",
+		.hint = "The request line is exactly three words split by single spaces: "
+			"METHOD, a target starting with '/', and HTTP/1.0 or HTTP/1.1. "
+			"Anything else, a bad %-escape or %00 is 400; a method other than "
+			"GET is 501. Never assume strtok or strchr found something: test "
+			"for NULL.",
+		.run = check_malformed,
+	},
+	{
+		.id = "pieces",
+		.title = "requests in pieces, byte by byte, and with bare LF",
+		.points = 6,
+		.timeout_ms = 8000,
+		.programs = "web",
+		.hint = "One recv is not one request: keep receiving into the free part of "
+			"the buffer until it holds the empty line that ends the head, "
+			"\"\\r\\n\\r\\n\" or \"\\n\\n\" (head_length).",
+		.run = check_pieces,
+	},
+	{
+		.id = "overlong",
+		.title = "a head over 8 KiB gets 400, the server goes on",
+		.points = 6,
+		.timeout_ms = 8000,
+		.flags = SL_SANITIZE,
+		.programs = "web",
+		.hint = "Receive at most HEAD_MAX - len bytes at a time; when HEAD_MAX bytes "
+			"came without the empty line, answer 400 and close. Keep room for "
+			"the '\\0' after the head.",
+		.run = check_overlong,
+	},
+	{
+		.id = "traversal",
+		.title = "nothing above the folder is served: \"..\" gets 403",
+		.points = 10,
+		.timeout_ms = 8000,
+		.programs = "web",
+		.hint = "Decode %-escapes first (\"%2e%2e\" is \"..\"), then refuse any "
+			"path with a \"..\" segment with 403. Join the decoded path to the "
+			"folder: a target is never a path on disk of its own.",
+		.run = check_traversal,
+	},
+	{
+		.id = "slow-client",
+		.title = "a slow client does not hold up a fast one",
+		.points = 8,
+		.timeout_ms = 8000,
+		.programs = "web",
+		.hint = "Serve each client in a thread of its own: accept, malloc the "
+			"client's data, pthread_create a detached thread that reads the "
+			"request, answers and closes; main goes straight back to accept.",
+		.run = check_slow_client,
+	},
+	{
+		.id = "many-clients",
+		.title = "50 clients at once all get their files",
+		.points = 8,
+		.timeout_ms = 10000,
+		.programs = "web",
+		.hint = "listen with a backlog of 128. Give each thread its own copy of the "
+			"connected socket (malloc'd, freed by the thread): the address of "
+			"a variable the next accept overwrites is shared by two threads.",
+		.run = check_many_clients,
+	},
+	{
+		.id = "fd-leak",
+		.title = "500 requests leave no descriptor open",
+		.points = 6,
+		.timeout_ms = 20000,
+		.programs = "web",
+		.hint = "Every path through a thread closes what it opened: the file (also "
+			"when fstat fails or the client goes away) and the connection (also "
+			"after an error or an empty request).",
+		.run = check_fd_leak,
+	},
+	{
+		.id = "usage",
+		.title = "bad arguments: usage line and status 1; missing folder 2",
+		.points = 4,
+		.timeout_ms = 10000,
+		.programs = "web",
+		.hint = "Require PORT (parse_port: 1 to 65535) and FOLDER, nothing more, else "
+			"print \"usage: web PORT FOLDER\" on stderr and return 1. A FOLDER "
+			"that stat cannot find or that is not a folder: \"web: FOLDER: "
+			"reason\" and return 2.",
+		.run = check_usage,
+	},
+	{
+		.id = "stop-signal",
+		.title = "SIGTERM stops the server (exit 0), clients or not",
+		.points = 5,
+		.timeout_ms = 6000,
+		.programs = "web",
+		.hint = "sigaction without SA_RESTART so accept fails with EINTR; block "
+			"SIGINT and SIGTERM (pthread_sigmask) around pthread_create so "
+			"client threads never take them; leave the loop, close, return 0.",
+		.run = check_stop_signal,
+	},
 };
 
 static const struct sl_lab lab10 = {
