@@ -295,13 +295,19 @@ static void test_grader_lab_dirname(void **state)
 static void test_grader_total_points_leave_out_hidden(void **state)
 {
 	static const struct sl_check checks[] = {
-		{ "a", "first", 30, 1000, 0, "", NULL, NULL },
-		{ "b", "second", 70, 1000, 0, "", NULL, NULL },
-		{ "h", "hidden", 15, 1000, SL_HIDDEN, "", NULL, NULL },
+		{ .id = "a", .title = "first", .points = 30, .timeout_ms = 1000 },
+		{ .id = "b", .title = "second", .points = 70, .timeout_ms = 1000 },
+		{ .id = "h", .title = "hidden", .points = 15, .timeout_ms = 1000,
+		  .flags = SL_HIDDEN },
 	};
 	static const struct sl_lab lab = {
-		"77", "made-up", "a lab for this test", { "x.c" },
-		{ { "x", { "x.c" }, { NULL }, NULL } }, checks, 3,
+		.number = "77",
+		.name = "made-up",
+		.title = "a lab for this test",
+		.files = { "x.c" },
+		.programs = { { .name = "x", .sources = { "x.c" } } },
+		.checks = checks,
+		.nchecks = 3,
 	};
 	char *text = NULL;
 	size_t size = 0;
