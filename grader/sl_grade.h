@@ -83,6 +83,9 @@ uint64_t sl_check_seed(uint64_t run_seed, const char *id);
 
 /* sl_report.c */
 void sl_report_text(const struct sl_run *run, FILE *out);
+/* The causes that broke checks, each once with its hint and the checks
+ * it broke, most telling first. */
+void sl_report_diagnosis(const struct sl_run *run, FILE *out);
 void sl_report_tsv(const struct sl_run *run, FILE *out);
 void sl_report_rubric(const struct sl_lab *lab, FILE *out);
 void sl_report_list(FILE *out);

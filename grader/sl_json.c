@@ -34,6 +34,12 @@ static void sl_json_check(FILE *out, const struct sl_run *run,
 	fputs(", \"actual\": ", out);
 	sl_json_buf(out, &v->actual);
 	fprintf(out, ", \"first_difference\": %ld", v->diff_at);
+	fputs(",\n     \"cause\": ", out);
+	sl_put(out, sl_escape_json, hx_cause_name(v->cause));
+	fputs(", \"cause_text\": ", out);
+	sl_json_buf(out, &v->cause_text);
+	fputs(", \"cause_hint\": ", out);
+	sl_put(out, sl_escape_json, hx_cause_hint(v->cause));
 	fputs(",\n     \"hint\": ", out);
 	sl_put(out, sl_escape_json, v->status == HX_PASS ? "" : r->check->hint);
 	fputs(", \"notes\": ", out);

@@ -10,6 +10,7 @@
 
 #include "../harness/hx_check.h"
 #include "../harness/hx_net.h"
+#include "../harness/hx_probe.h"
 #include "../harness/hx_proc.h"
 #include "../harness/hx_time.h"
 #include "../harness/hx_tools.h"

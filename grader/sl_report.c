@@ -123,14 +123,57 @@ static void sl_report_check(const struct sl_run *run,
 			  v->transcript.len);
 	}
 	sl_lab_dirname(run->lab, name, sizeof(name));
-	if (check->hint)
+	if (v->cause) {
+		/* its cause's hint was given once, above; this check's own
+		 * hint is about another mistake */
+		fputs("      cause: ", out);
+		sl_put_bytes(out, sl_escape_line, v->cause_text.data,
+			     v->cause_text.len);
+		fputs(" (see the diagnosis above)\n", out);
+	} else if (check->hint) {
 		sl_indent(out, "      hint: ", check->hint,
 			  strlen(check->hint));
+	}
 	fprintf(out, "      rerun: make grade LAB=%s CHECK=%s V=1", run->lab->number,
 		check->id);
 	if (check->run)
 		fprintf(out, "   (seed %llu)", (unsigned long long)run->opt.seed);
 	fputc('\n', out);
+}
+
+/* One cause that broke checks: where it was seen, which checks it broke,
+ * and its hint, once. */
+static void sl_report_cause(const struct sl_run *run, enum hx_cause cause,
+			    FILE *out)
+{
+	const struct hx_verdict *first = NULL;
+	int broke = 0;
+
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+
+		if (!r->selected || r->verdict.cause != cause)
+			continue;
+		if (!first) {
+			first = &r->verdict;
+			fputs("  diagnosis: ", out);
+			sl_put_bytes(out, sl_escape_line, first->cause_text.data,
+				     first->cause_text.len);
+			fputs("\n      it broke: ", out);
+		}
+		fprintf(out, "%s%s", broke++ ? ", " : "", r->check->id);
+	}
+	if (!first)
+		return;
+	fputc('\n', out);
+	sl_indent(out, "      what to do: ", hx_cause_hint(cause),
+		  strlen(hx_cause_hint(cause)));
+}
+
+void sl_report_diagnosis(const struct sl_run *run, FILE *out)
+{
+	for (int cause = HX_CAUSE_SANITIZER; cause > HX_CAUSE_NONE; cause--)
+		sl_report_cause(run, (enum hx_cause)cause, out);
 }
 
 void sl_report_text(const struct sl_run *run, FILE *out)
@@ -149,6 +192,7 @@ void sl_report_text(const struct sl_run *run, FILE *out)
 			     run->build.ignored.len);
 		fputc('\n', out);
 	}
+	sl_report_diagnosis(run, out);
 	for (int i = 0; i < lab->nchecks; i++) {
 		if (!run->results[i].selected)
 			continue;

@@ -576,8 +576,12 @@ void hx_check_free(struct hx_check *c)
 			close(p->out_fd);
 		if (p->err_fd >= 0)
 			close(p->err_fd);
+		if (p->log_fd >= 0)
+			close(p->log_fd);
 		hx_buf_free(&p->out);
 		hx_buf_free(&p->err);
+		hx_buf_free(&p->log);
+		free(p->arrivals);
 		free(p);
 	}
 	c->nprocs = 0;

@@ -299,6 +299,7 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 		snprintf(p->path, sizeof(p->path), "%s/%s%s", c->bin_dir,
 			 program, c->sanitize ? ".asan" : "");
 	p->in_fd = p->out_fd = p->err_fd = p->log_fd = -1;
+	p->check_started = c->started_ms;
 	p->tool = spawn->tool ? spawn->tool : c->valgrind ? "memcheck" : NULL;
 	p->max_files = hx_spawn_files(c, spawn);
 	hx_buf_init(&p->out);
@@ -497,6 +498,23 @@ static void hx_keep_ends(struct hx_buf *log, const char *data, size_t len)
 	log->data[log->len] = '\0';
 }
 
+/* Records that stdout from offset on arrived now. */
+static void hx_proc_note_arrival(struct hx_proc *p, size_t offset)
+{
+	if (p->narrivals == p->caparrivals) {
+		int cap = p->caparrivals ? p->caparrivals * 2 : 32;
+		struct hx_arrival *grown =
+			realloc(p->arrivals, (size_t)cap * sizeof(*grown));
+
+		if (!grown)
+			return;
+		p->arrivals = grown;
+		p->caparrivals = cap;
+	}
+	p->arrivals[p->narrivals].offset = offset;
+	p->arrivals[p->narrivals++].at_ms = hx_now_ms() - p->check_started;
+}
+
 /* Reads what one stream has; closes it at EOF. A program's flood of
  * output stops it; a tool's long log keeps its ends. */
 static void hx_proc_drain(struct hx_proc *p, int *fd, struct hx_buf *into)
@@ -511,6 +529,8 @@ static void hx_proc_drain(struct hx_proc *p, int *fd, struct hx_buf *into)
 		hx_keep_ends(into, chunk, (size_t)n);
 		return;
 	}
+	if (n > 0 && into == &p->out)
+		hx_proc_note_arrival(p, into->len);
 	if (n > 0 && into->len + (size_t)n > HX_OUTPUT_CAP) {
 		hx_buf_add(into, chunk, HX_OUTPUT_CAP - into->len);
 		p->output_cut = 1;

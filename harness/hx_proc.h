@@ -17,6 +17,12 @@
 
 enum hx_stream { HX_STDOUT, HX_STDERR };
 
+/* A piece of a program's stdout, and when the harness got it. */
+struct hx_arrival {
+	size_t offset;  /* its first byte's offset in the stdout buffer */
+	int64_t at_ms;  /* milliseconds since the check started */
+};
+
 struct hx_proc {
 	char label[96];          /* name in feedback: "server", "client 3" */
 	char path[512];          /* program run */
@@ -27,6 +33,11 @@ struct hx_proc {
 	struct hx_buf out;       /* stdout so far */
 	struct hx_buf err;       /* stderr so far */
 	size_t out_seen;         /* stdout bytes already consumed by reads */
+	struct hx_arrival *arrivals; /* when each piece of stdout came */
+	int narrivals;           /* pieces recorded */
+	int caparrivals;         /* pieces allocated */
+	int64_t check_started;   /* the check's start (hx_now_ms), for
+				    arrival times */
 	int exited;              /* 1 once reaped */
 	int wait_status;         /* status from waitpid */
 	int stopped_by_harness;  /* 1 if the harness sent the signal */

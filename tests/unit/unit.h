@@ -41,6 +41,7 @@
 #include "../../grader/sl_unpack.h"
 #include "../../harness/hx_check.h"
 #include "../../harness/hx_net.h"
+#include "../../harness/hx_probe.h"
 #include "../../harness/hx_proc.h"
 #include "../../harness/hx_sandbox.h"
 #include "../../harness/hx_text.h"

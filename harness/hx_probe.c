@@ -1,0 +1,200 @@
+/* hx_probe.c - the probes every lab gets: early leavers, descriptor
+ * counts, quiet servers, arrival times. */
+#define _GNU_SOURCE
+#include "hx_probe.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <unistd.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "hx_net.h"
+#include "hx_time.h"
+
+int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
+			 const void *request, size_t len, int timeout_ms)
+{
+	struct hx_conn conn;
+	int connected;
+
+	/* While the server is paused the kernel still completes the
+	 * connection and takes the request, the FIN and the reset: the
+	 * server meets a connection that is already dead. */
+	kill(server->pid, SIGSTOP);
+	hx_recordf(c, 0, "paused %s (SIGSTOP)", server->label);
+	connected = hx_tcp_connect(c, &conn, "127.0.0.1", port, timeout_ms) == 0;
+	if (connected) {
+		if (len > 0)
+			hx_send(c, &conn, request, len, NULL);
+		hx_shutdown_write(c, &conn);
+		hx_reset(c, &conn);
+	}
+	kill(server->pid, SIGCONT);
+	hx_recordf(c, 0, "let %s go on (SIGCONT)", server->label);
+	if (!connected || !hx_ok(c))
+		return -1;
+	/* once every thread sleeps again (or it has died), it has dealt
+	 * with the dead connection */
+	hx_proc_wait_idle(server, timeout_ms);
+	if (!hx_proc_running(server)) {
+		struct hx_buf how;
+
+		hx_buf_init(&how);
+		hx_proc_describe_end(server, &how);
+		hx_fail(c, WIFSIGNALED(server->wait_status) ? HX_CRASH : HX_FAIL,
+			"%s ended (%s) after a client that sent its request and "
+			"left before the reply",
+			server->label, how.data);
+		if (WIFSIGNALED(server->wait_status) &&
+		    WTERMSIG(server->wait_status) == SIGPIPE)
+			hx_set_cause(c, HX_CAUSE_SIGPIPE, "%s: %s", server->label,
+				     how.data);
+		hx_buf_free(&how);
+		return -1;
+	}
+	return 0;
+}
+
+/* The mask of a "SigIgn:" line (hex) in /proc/PID/status; 0 if absent. */
+static unsigned long long hx_signal_mask(const char *status, const char *key)
+{
+	const char *at = strstr(status, key);
+
+	return at ? strtoull(at + strlen(key), NULL, 16) : 0;
+}
+
+int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
+{
+	unsigned long long bit = 1ULL << (SIGPIPE - 1);
+	char path[64], status[4096];
+	ssize_t n;
+	int fd;
+
+	hx_proc_wait_idle(p, 1000);
+	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		hx_note_end(c, p);
+		return hx_fail(c, HX_FAIL, "%s ended before its signals could "
+					   "be looked at",
+			       p->label);
+	}
+	n = read(fd, status, sizeof(status) - 1);
+	close(fd);
+	status[n > 0 ? n : 0] = '\0';
+	if ((hx_signal_mask(status, "SigIgn:") |
+	     hx_signal_mask(status, "SigBlk:") |
+	     hx_signal_mask(status, "SigCgt:")) & bit)
+		return 0;
+	hx_set_cause(c, HX_CAUSE_SIGPIPE,
+		     "%s: SIGPIPE is not ignored, so one write to a client that "
+		     "left would end it",
+		     p->label);
+	return hx_fail(c, HX_FAIL,
+		       "%s leaves SIGPIPE at its default action: the first "
+		       "write to a client that has gone away ends the whole "
+		       "server",
+		       p->label);
+}
+
+int hx_proc_count_fds(struct hx_proc *p)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *fds;
+	int count = 0;
+
+	if (!hx_proc_running(p))
+		return -1;
+	snprintf(path, sizeof(path), "/proc/%d/fd", (int)p->pid);
+	fds = opendir(path);
+	if (!fds)
+		return -1;
+	while ((e = readdir(fds)))
+		count += e->d_name[0] != '.';
+	closedir(fds);
+	return count;
+}
+
+int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server,
+			 int before, const char *what, int timeout_ms)
+{
+	int after;
+
+	hx_proc_wait_idle(server, timeout_ms);
+	after = hx_proc_count_fds(server);
+	if (after < 0) {
+		hx_note_end(c, server);
+		return hx_fail(c, HX_FAIL, "%s ended during %s", server->label,
+			       what);
+	}
+	if (after <= before)
+		return 0;
+	hx_set_cause(c, HX_CAUSE_DESCRIPTORS,
+		     "%s: %d descriptor(s) left open after %s", server->label,
+		     after - before, what);
+	return hx_fail(c, HX_FAIL,
+		       "%s held %d descriptors before %s and %d after it: %d "
+		       "leaked (by the end of its limit of %d, accept fails "
+		       "with EMFILE)",
+		       server->label, before, what, after, after - before,
+		       server->max_files);
+}
+
+int hx_expect_no_stdout(struct hx_check *c, struct hx_proc *p)
+{
+	hx_proc_pump(p, 0);
+	if (p->out.len == 0)
+		return 0;
+	if (!hx_ok(c))
+		return -1;
+	hx_buf_clear(&c->expected);
+	hx_buf_clear(&c->actual);
+	hx_buf_add(&c->actual, p->out.data, p->out.len);
+	return hx_fail(c, HX_FAIL,
+		       "%s printed %zu bytes on stdout: a server logs on "
+		       "stderr only (stdout may be the terminal of whoever "
+		       "started it, or nothing at all)",
+		       p->label, p->out.len);
+}
+
+int64_t hx_proc_arrival_ms(const struct hx_proc *p, size_t offset)
+{
+	int64_t at = -1;
+
+	for (int i = 0; i < p->narrivals && p->arrivals[i].offset <= offset;
+	     i++)
+		at = p->arrivals[i].at_ms;
+	return offset < p->out.len ? at : -1;
+}
+
+int hx_expect_line_by(struct hx_check *c, struct hx_proc *p,
+		      const char *needle, int64_t event_ms, int within_ms,
+		      int timeout_ms)
+{
+	size_t from = p->out_seen;
+	const char *hit;
+	int64_t at;
+
+	if (hx_proc_read_until(c, p, needle, timeout_ms) < 0)
+		return -1;
+	/* the line is there when its last byte is */
+	hit = memmem(p->out.data + from, p->out.len - from, needle,
+		     strlen(needle));
+	at = hit ? hx_proc_arrival_ms(p, (size_t)(hit - p->out.data) +
+						 strlen(needle) - 1) :
+		   -1;
+	if (at >= 0 && at - event_ms <= within_ms)
+		return 0;
+	hx_set_cause(c, HX_CAUSE_LATE_OUTPUT, "%s: \"%s\" came %lld ms late",
+		     p->label, needle, (long long)(at - event_ms));
+	return hx_fail(c, HX_FAIL,
+		       "%s printed \"%s\" %lld ms after it should have been "
+		       "there (at most %d ms)%s",
+		       p->label, needle, (long long)(at - event_ms), within_ms,
+		       hx_proc_running(p) ? "" : ", only when it ended");
+}
