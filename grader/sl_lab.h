@@ -21,6 +21,8 @@
 
 /* Check flags. */
 #define SL_SANITIZE (1u << 0)  /* run the AddressSanitizer/UBSan builds */
+#define SL_LEAKS (1u << 3)     /* with SL_SANITIZE: memory not freed when a
+				  program exits is a failure (LeakSanitizer) */
 #define SL_NAMESPACE (1u << 1) /* needs namespaces: skipped when degraded */
 #define SL_HIDDEN (1u << 2)    /* only in batch and exported grading */
 

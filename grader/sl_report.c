@@ -126,10 +126,16 @@ static void sl_report_check(const struct sl_run *run,
 	if (v->cause) {
 		/* its cause's hint was given once, above; this check's own
 		 * hint is about another mistake */
-		fputs("      cause: ", out);
-		sl_put_bytes(out, sl_escape_line, v->cause_text.data,
-			     v->cause_text.len);
-		fputs(" (see the diagnosis above)\n", out);
+		if (v->cause_text.len == v->message.len &&
+		    memcmp(v->cause_text.data, v->message.data,
+			   v->message.len) == 0) {
+			fputs("      cause: see the diagnosis above\n", out);
+		} else {
+			fputs("      cause: ", out);
+			sl_put_bytes(out, sl_escape_line, v->cause_text.data,
+				     v->cause_text.len);
+			fputs(" (see the diagnosis above)\n", out);
+		}
 	} else if (check->hint) {
 		sl_indent(out, "      hint: ", check->hint,
 			  strlen(check->hint));

@@ -56,6 +56,7 @@ static void sl_job_body(int fd, void *arg)
 	c.isolated = job->isolated;
 	c.valgrind = job->run->opt.valgrind;
 	c.sanitize = (job->check->flags & SL_SANITIZE) != 0 && !c.valgrind;
+	c.detect_leaks = c.sanitize && (job->check->flags & SL_LEAKS) != 0;
 	c.verbose = job->run->opt.verbose;
 	c.max_files = job->check->max_files ? job->check->max_files :
 					      job->run->lab->max_files;

@@ -38,8 +38,9 @@ const char *hx_status_name(enum hx_status status)
 const char *hx_cause_name(enum hx_cause cause)
 {
 	static const char *const names[] = { "",	"late-output",
-					     "descriptors", "sigpipe",
-					     "crash",	"sanitizer" };
+					     "descriptors", "leak",
+					     "sigpipe",	"crash",
+					     "sanitizer" };
 
 	if ((unsigned)cause < sizeof(names) / sizeof(names[0]))
 		return names[cause];
@@ -61,6 +62,12 @@ const char *hx_cause_hint(enum hx_cause cause)
 		       "path, errors and early returns included; a process that "
 		       "runs out gets EMFILE (\"Too many open files\") from "
 		       "accept, socket and open.";
+	case HX_CAUSE_LEAK:
+		return "memory allocated at the line named was never freed: "
+		       "free what you allocate for a request or a client once "
+		       "you are done with it, on every path (errors and early "
+		       "returns too); memory that grows with each request runs "
+		       "a server out in the end.";
 	case HX_CAUSE_SIGPIPE:
 		return "writing to a connection the peer has closed raises "
 		       "SIGPIPE, which ends the process: ignore it once at the "
@@ -493,8 +500,11 @@ static void hx_note_sanitizer(struct hx_check *c)
 			hx_note(c, "(first seen as: %s)", c->message.data);
 		c->status = HX_PASS;
 		hx_fail(c, HX_CRASH, "%s", reports.data);
-		hx_set_cause(c, HX_CAUSE_SANITIZER, "%.*s",
-			     (int)strcspn(reports.data, "\n"), reports.data);
+		hx_set_cause(c, strstr(reports.data, "LeakSanitizer") ?
+					HX_CAUSE_LEAK :
+					HX_CAUSE_SANITIZER,
+			     "%.*s", (int)strcspn(reports.data, "\n"),
+			     reports.data);
 	}
 	hx_buf_free(&reports);
 }

@@ -36,6 +36,7 @@ enum hx_cause {
 	HX_CAUSE_NONE,        /* none named */
 	HX_CAUSE_LATE_OUTPUT, /* a promised line came late (not flushed) */
 	HX_CAUSE_DESCRIPTORS, /* descriptors leaked or ran out (EMFILE) */
+	HX_CAUSE_LEAK,        /* memory never freed (LeakSanitizer) */
 	HX_CAUSE_SIGPIPE,     /* killed by SIGPIPE: a write to a closed peer */
 	HX_CAUSE_CRASH,       /* killed by SIGSEGV, SIGBUS, SIGFPE, SIGABRT */
 	HX_CAUSE_SANITIZER,   /* a sanitizer's report */
@@ -67,6 +68,8 @@ struct hx_check {
 	int isolated;               /* 1 inside namespaces, 0 when degraded */
 	int valgrind;               /* 1: programs run under memcheck */
 	int sanitize;               /* 1: programs are the ASan/UBSan builds */
+	int detect_leaks;           /* 1: and LeakSanitizer reports memory
+				       not freed at exit */
 	int verbose;                /* 1: keep the whole transcript */
 	int64_t started_ms;         /* hx_now_ms() when the check began */
 	int next_conn;              /* number of the next connection */

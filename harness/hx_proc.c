@@ -181,9 +181,9 @@ static void hx_child(const struct hx_check *c, const struct hx_spawn *spawn,
 	env[n++] = tmpdir;
 	/* reports go to files of their own, never read from stderr */
 	snprintf(asan, sizeof(asan),
-		 "ASAN_OPTIONS=detect_leaks=0:exitcode=86:abort_on_error=0:"
+		 "ASAN_OPTIONS=detect_leaks=%d:exitcode=86:abort_on_error=0:"
 		 "log_path=%s/report",
-		 sanitizer);
+		 c->detect_leaks, sanitizer);
 	env[n++] = asan;
 	snprintf(ubsan, sizeof(ubsan),
 		 "UBSAN_OPTIONS=halt_on_error=1:exitcode=86:print_stacktrace=1:"

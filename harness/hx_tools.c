@@ -176,11 +176,53 @@ static void hx_read_small(int dirfd, const char *name, struct hx_buf *into)
 		close(fd);
 }
 
+/* The first frame of a leak's stack that is the program's own, not the
+ * allocator's: "in read_line course.c:88". */
+static void hx_leak_frame(const char *report, struct hx_buf *out)
+{
+	static const char *const allocators[] = { " in malloc", " in calloc",
+						  " in realloc", " in strdup",
+						  " in strndup",
+						  " in __interceptor_", NULL };
+
+	for (const char *frame = report; (frame = strstr(frame, "#")); frame++) {
+		const char *in = strstr(frame, " in ");
+		const char *eol = strchr(frame, '\n');
+		int allocator = 0;
+
+		if (!in || (eol && in > eol))
+			continue;
+		for (int i = 0; allocators[i]; i++)
+			allocator |= strncmp(in, allocators[i],
+					     strlen(allocators[i])) == 0;
+		if (!allocator) {
+			hx_buf_addf(out, ", allocated%.*s",
+				    (int)strcspn(in, "\n"), in);
+			return;
+		}
+	}
+}
+
 /* One line naming a sanitizer report: its kind and first frame. */
 static int hx_summarise_report(const char *text, struct hx_buf *out)
 {
 	const char *report = strstr(text, "ERROR: AddressSanitizer: ");
 	const char *frame;
+
+	if (!report && (report = strstr(text, "ERROR: LeakSanitizer: "))) {
+		const char *total = strstr(report, "SUMMARY: AddressSanitizer: ");
+
+		size_t len = total ? strcspn(total + 27, "\n") : 0;
+
+		/* "100 byte(s) leaked in 1 allocation(s)." */
+		if (len && total[27 + len - 1] == '.')
+			len--;
+		hx_buf_addf(out, "LeakSanitizer: %.*s",
+			    total ? (int)len : 23,
+			    total ? total + 27 : "detected memory leaks");
+		hx_leak_frame(report, out);
+		return 1;
+	}
 
 	if (report) {
 		const char *kind = report + strlen("ERROR: ");
