@@ -289,6 +289,7 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 	if (sl_run_checks(run, err, errlen) < 0)
 		return -1;
 	/* every sandbox has ended; wait until its last process is gone */
+	hx_fixtures_recover();
 	if (hx_sandbox_reap_all(5000) < 0) {
 		snprintf(err, errlen, "some processes of the checks did not end");
 		return -1;

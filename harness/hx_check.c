@@ -17,6 +17,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hx_fixture.h"
 #include "hx_proc.h"
 #include "hx_root.h"
 #include "hx_tools.h"
@@ -356,62 +357,6 @@ int hx_transcript_render(const struct hx_check *c, struct hx_buf *out)
 	return 0;
 }
 
-static int hx_write_file(const char *path, const char *content)
-{
-	size_t len = strlen(content);
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-
-	if (fd < 0)
-		return -1;
-	while (len > 0) {
-		ssize_t n = write(fd, content, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0) {
-			close(fd);
-			return -1;
-		}
-		content += n;
-		len -= (size_t)n;
-	}
-	return close(fd);
-}
-
-int hx_fixture_file(struct hx_check *c, const char *path, const char *content)
-{
-	int rc;
-
-	if (!c->isolated)
-		return hx_skip(c, "needs a private mount namespace for a "
-				  "fixture %s, and this machine has none",
-			       path);
-	/* the sealed root is read-only to everyone but for this moment,
-	 * before the check starts a program */
-	if (hx_root_writable(1) < 0)
-		return hx_fail(c, HX_ERROR, "fixture %s: make / writable: %s",
-			       path, strerror(errno));
-	rc = hx_write_file(path, content);
-	if (rc < 0)
-		hx_fail(c, HX_ERROR, "fixture %s: write: %s", path,
-			strerror(errno));
-	if (hx_root_writable(0) < 0)
-		return hx_fail(c, HX_ERROR, "fixture %s: make / read-only: %s",
-			       path, strerror(errno));
-	return rc;
-}
-
-int hx_fixture_hostname(struct hx_check *c, const char *name)
-{
-	if (!c->isolated)
-		return hx_skip(c, "needs a private UTS namespace to set the "
-				  "hostname, and this machine has none");
-	if (sethostname(name, strlen(name)) < 0)
-		return hx_fail(c, HX_ERROR, "sethostname %s: %s", name,
-			       strerror(errno));
-	return 0;
-}
-
 static void hx_note_output(struct hx_check *c, const char *label,
 			   const char *stream, const struct hx_buf *b)
 {
@@ -527,7 +472,10 @@ static void hx_note_disks(struct hx_check *c)
 
 void hx_check_finish(struct hx_check *c)
 {
-	int running = c->isolated ? hx_count_sandbox_processes() : 0;
+	/* only PID 1 of its own namespace can tell its processes apart */
+	int running = c->isolated && getpid() == 1 ?
+			      hx_count_sandbox_processes() :
+			      0;
 
 	/* a program that forks without end meets the process limit */
 	if (running >= HX_PROCESS_LIMIT - 8)
@@ -567,6 +515,7 @@ void hx_check_finish(struct hx_check *c)
 	}
 	hx_note_sanitizer(c);
 	hx_note_disks(c);
+	hx_fixtures_restore(c);
 	if (c->status == HX_PASS || c->status == HX_SKIPPED)
 		return;
 	for (int i = 0; i < c->nprocs; i++)

@@ -144,9 +144,6 @@ void hx_recordf(struct hx_check *c, int conn, const char *fmt, ...)
 /* The transcript as text, one line per event, bytes escaped. */
 int hx_transcript_render(const struct hx_check *c, struct hx_buf *out);
 
-/* Fixture files and names; need namespaces (else the check is skipped). */
-int hx_fixture_file(struct hx_check *c, const char *path, const char *content);
-int hx_fixture_hostname(struct hx_check *c, const char *name);
 
 /* Set up and tear down a context (used by the sandbox and by unit tests). */
 void hx_check_init(struct hx_check *c, const char *id, uint64_t seed);

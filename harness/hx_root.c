@@ -335,13 +335,19 @@ static int hx_setup_mounts(const struct hx_root_spec *spec, char *err,
 }
 
 /* A fresh /proc of this PID namespace. Where the sandbox has a user of
- * its own for programs, they cannot see the harness's processes. */
-static int hx_setup_proc(int hide, char *err, size_t errlen)
+ * its own for programs, they cannot see the harness's processes. In a
+ * container that refuses a fresh one, the machine's, as it is. */
+static int hx_setup_proc(int hide, int machine, char *err, size_t errlen)
 {
 	unsigned long flags = MS_NOSUID | MS_NODEV | MS_NOEXEC;
 
 	if (mkdir("proc", 0555) < 0)
 		return hx_step_failed(err, errlen, "mkdir /proc");
+	if (machine) {
+		if (mount("/proc", "proc", NULL, MS_BIND | MS_REC, NULL) < 0)
+			return hx_step_failed(err, errlen, "bind /proc");
+		return 0;
+	}
 	if (hide && (mount("proc", "proc", "proc", flags, "hidepid=invisible") ==
 			     0 ||
 		     mount("proc", "proc", "proc", flags, "hidepid=2") == 0))
@@ -398,7 +404,8 @@ int hx_root_enter(const struct hx_root_spec *spec, char *err, size_t errlen)
 	if (hx_setup_coverage(err, errlen) < 0)
 		return -1;
 #endif
-	if (hx_setup_proc(spec->student_uid != 0, err, errlen) < 0)
+	if (hx_setup_proc(spec->student_uid != 0, spec->machine_proc, err,
+			  errlen) < 0)
 		return -1;
 	/* the old root goes: stacked under the new one, then detached */
 	if (syscall(SYS_pivot_root, ".", ".") < 0)

@@ -37,6 +37,9 @@ struct hx_root_spec {
 	int work_mb;          /* size of /work */
 	int student_uid;      /* owner of /work: HX_STUDENT_UID when the
 				 sandbox maps a second user, else 0 */
+	int machine_proc;     /* 1: show the machine's /proc (a container
+				 that refuses a fresh one; no PID
+				 namespace then) */
 };
 
 /* Default sizes, in MiB. */

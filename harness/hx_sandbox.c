@@ -17,6 +17,7 @@
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -64,6 +65,7 @@ static int hx_npending;
 
 /* What the probe found. */
 static int hx_probed = -1;
+static enum hx_mode hx_mode = HX_MODE_NONE;
 static char hx_degraded[512];
 
 void hx_sandbox_spec_init(struct hx_sandbox_spec *spec, int isolate,
@@ -408,8 +410,8 @@ static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
 			hx_setup_fail_errno(fd, "bring loopback up");
 		if (sethostname("sandbox", 7) < 0)
 			hx_setup_fail_errno(fd, "sethostname");
-		hx_student_uid = spec->root.student_uid;
 	}
+	hx_student_uid = spec->root.student_uid;
 	hx_wipe_command_line();
 	null = open("/dev/null", O_RDWR | O_CLOEXEC);
 	if (null < 0 || dup2(null, 0) < 0 || dup2(null, 1) < 0 ||
@@ -418,6 +420,22 @@ static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
 	close(null);
 	spec->body(fd, spec->arg);
 	hx_exit(0);
+}
+
+/* Without namespaces but as root: the student's programs get a uid of
+ * their own, fresh for this sandbox, and the work folder is theirs alone:
+ * they cannot read the grader's files (kept from others by their modes),
+ * nor another sandbox's. */
+static void hx_raise_barrier(struct hx_sandbox_spec *spec, int fd)
+{
+	int uid = HX_UID_BASE + 2 * (int)getpid() + 1;
+
+	if (spec->work_host &&
+	    (chown(spec->work_host, (uid_t)uid, (gid_t)uid) < 0 ||
+	     chmod(spec->work_host, 0700) < 0))
+		hx_setup_fail_errno(fd, "give the work folder to the student's "
+					"uid");
+	spec->root.student_uid = uid;
 }
 
 /* The outer process: enter namespaces, start PID 1, wait for it. */
@@ -442,7 +460,11 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 	close(sync_up);
 	close(sync_down);
 	if (spec->isolate) {
-		if (unshare(HX_NS_FLAGS) < 0)
+		int flags = HX_NS_FLAGS & ~(spec->root.machine_proc ?
+						    CLONE_NEWPID :
+						    0);
+
+		if (unshare(flags) < 0)
 			hx_setup_fail_errno(fd, "unshare the namespaces");
 		/* still the grader's own uid on the machine: the folders to
 		 * show inside are opened now, in the new mount namespace,
@@ -452,6 +474,8 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 		if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
 			hx_setup_fail_errno(fd, "become root of the sandbox");
 	}
+	if (!spec->isolate && hx_mode == HX_MODE_BARRIER)
+		hx_raise_barrier(spec, fd);
 	init = fork();
 	if (init < 0)
 		hx_setup_fail_errno(fd, "fork PID 1");
@@ -481,6 +505,8 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 		hx_decide_ids();
 		own.root.student_uid =
 			hx_ids.mode == HX_IDS_SINGLE ? 0 : HX_STUDENT_UID;
+		own.root.machine_proc |= hx_probed == 1 &&
+					 hx_mode == HX_MODE_NO_PIDS;
 	}
 	if (pipe2(verdict, O_CLOEXEC) < 0)
 		goto out_errno;
@@ -702,36 +728,74 @@ static void hx_probe_body(int fd, void *arg)
 	hx_buf_free(&out);
 }
 
-int hx_sandbox_probe(void)
+/* Starts a sandbox that only says it started: 0 when it did, else -1
+ * with why in hx_degraded (the first reason found is kept). */
+static int hx_try_sandbox(int machine_proc)
 {
 	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
 	char err[512] = "";
+	int ok;
 
-	if (hx_probed >= 0)
-		return hx_probed;
-	hx_probed = 0;
-	if (getenv("SOCKLAB_NO_NAMESPACES")) {
-		snprintf(hx_degraded, sizeof(hx_degraded),
-			 "SOCKLAB_NO_NAMESPACES is set");
-		return 0;
-	}
 	hx_sandbox_spec_init(&spec, 1, HX_SYNC_MS, hx_probe_body, NULL);
+	spec.root.machine_proc = machine_proc;
 	if (hx_sandbox_start(&sb, &spec, err, sizeof(err)) < 0) {
-		snprintf(hx_degraded, sizeof(hx_degraded), "%s", err);
-		return 0;
+		if (!hx_degraded[0])
+			snprintf(hx_degraded, sizeof(hx_degraded), "%s", err);
+		return -1;
 	}
 	while (!hx_sandbox_collect(&sb, &v)) {
 		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
 
 		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
 	}
-	hx_probed = v.status == HX_PASS;
-	if (!hx_probed)
+	ok = v.status == HX_PASS;
+	if (!ok && !hx_degraded[0])
 		snprintf(hx_degraded, sizeof(hx_degraded), "%s",
 			 v.message.data ? v.message.data : "no sandbox");
 	hx_verdict_free(&v);
+	return ok ? 0 : -1;
+}
+
+/* Best first: sealed; sealed with the machine's /proc where a container
+ * refuses a fresh one; a uid barrier as root; nothing. */
+static void hx_find_mode(void)
+{
+	if (getenv("SOCKLAB_NO_NAMESPACES"))
+		snprintf(hx_degraded, sizeof(hx_degraded),
+			 "SOCKLAB_NO_NAMESPACES is set");
+	else if (hx_try_sandbox(0) == 0)
+		hx_mode = HX_MODE_SEALED;
+	else if (strstr(hx_degraded, "/proc") && hx_try_sandbox(1) == 0)
+		hx_mode = HX_MODE_NO_PIDS;
+	else
+		hx_mode = getuid() == 0 ? HX_MODE_BARRIER : HX_MODE_NONE;
+}
+
+enum hx_mode hx_sandbox_mode(void)
+{
+	if (hx_probed < 0) {
+		hx_find_mode();
+		hx_probed = hx_mode <= HX_MODE_NO_PIDS;
+	}
+	return hx_mode;
+}
+
+const char *hx_sandbox_mode_name(enum hx_mode mode)
+{
+	switch (mode) {
+	case HX_MODE_SEALED: return "sealed";
+	case HX_MODE_NO_PIDS: return "sealed without a PID namespace";
+	case HX_MODE_BARRIER: return "uid barrier, no namespaces";
+	case HX_MODE_NONE: break;
+	}
+	return "no isolation";
+}
+
+int hx_sandbox_probe(void)
+{
+	hx_sandbox_mode();
 	return hx_probed;
 }
 

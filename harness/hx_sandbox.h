@@ -32,6 +32,9 @@
 /* What a sandbox is made of. */
 struct hx_sandbox_spec {
 	int isolate;                     /* 1: namespaces and a sealed root */
+	const char *work_host;           /* without them: the host folder the
+					    programs work in (given to the
+					    student's uid under a barrier) */
 	int timeout_ms;                  /* deadline of the whole sandbox
 					    (scaled) */
 	struct hx_root_spec root;        /* what its root holds */
@@ -69,15 +72,32 @@ void hx_sandbox_adopt_orphans(void);
  * after timeout_ms. */
 int hx_sandbox_reap_all(int timeout_ms);
 
-/* 1 when sealed sandboxes can be made here (tried once, then
- * remembered). SOCKLAB_NO_NAMESPACES=1 forces 0. */
+/* What this machine lets a sandbox be, best first; tried once, then
+ * remembered. */
+enum hx_mode {
+	HX_MODE_SEALED,  /* every namespace, a sealed root, its own /proc */
+	HX_MODE_NO_PIDS, /* the same without a PID namespace, the machine's
+			    /proc shown (a container refuses a fresh one) */
+	HX_MODE_BARRIER, /* no namespaces, but root: the student's programs
+			    run as a uid of their own that cannot read the
+			    grading material (a uid barrier) */
+	HX_MODE_NONE     /* no namespaces and not root: the programs run as
+			    the grader itself */
+};
+enum hx_mode hx_sandbox_mode(void);
+/* "sealed", "sealed without PID namespace", "uid barrier", "none". */
+const char *hx_sandbox_mode_name(enum hx_mode mode);
+
+/* 1 when sandboxes have their own namespaces and sealed root
+ * (HX_MODE_SEALED or HX_MODE_NO_PIDS). SOCKLAB_NO_NAMESPACES=1 forces 0. */
 int hx_sandbox_probe(void);
-/* Why the probe found none, "" when it did: "sandbox setup: mount /proc:
- * Operation not permitted". */
+/* Why sandboxes are less than sealed, "" when they are fully: "sandbox
+ * setup: mount /proc: Operation not permitted". */
 const char *hx_sandbox_degraded_reason(void);
 
 /* Inside a sandbox: the uid the student's programs run as, 0 when they
- * share the harness's own (no second user could be mapped). */
+ * share the harness's own (no second user could be mapped, or no uid
+ * barrier could be made). */
 int hx_sandbox_student_uid(void);
 
 /* Starts spec->body in a sandbox. Returns 0, or -1 with a message. */

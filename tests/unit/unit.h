@@ -40,6 +40,7 @@
 #include "../../grader/sl_lab.h"
 #include "../../grader/sl_unpack.h"
 #include "../../harness/hx_check.h"
+#include "../../harness/hx_fixture.h"
 #include "../../harness/hx_net.h"
 #include "../../harness/hx_probe.h"
 #include "../../harness/hx_proc.h"
