@@ -509,6 +509,15 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 				 strerror(errno));
 			return -1;
 		}
+		/* under a uid barrier the compiler's uid reaches its sources
+		 * and its work folder only: the build folder may be
+		 * traversed, not listed */
+		if (hx_sandbox_mode() == HX_MODE_BARRIER &&
+		    chmod(b->root, 0711) < 0) {
+			snprintf(err, errlen, "chmod %s: %s", b->root,
+				 strerror(errno));
+			return -1;
+		}
 	}
 	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++) {
 		const struct sl_program *prog = &run->lab->programs[i];
@@ -529,6 +538,7 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 		return 0;
 	hx_sandbox_spec_init(&spec, isolated, job.compile_ms + SL_REPORT_MS,
 			     sl_build_body, &job);
+	spec.work_host = isolated ? NULL : job.work;
 	spec.root.mounts[0] = (struct hx_mount){
 		.host = b->src, .inside = SL_SOURCE_DIR,
 	};

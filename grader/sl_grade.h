@@ -53,6 +53,8 @@ struct sl_run {
 	struct sl_build build;         /* its programs */
 	struct sl_result results[SL_MAX_CHECKS]; /* one per check of the lab */
 	int isolated;                  /* namespaces were available */
+	char degraded[700];            /* why the run is DEGRADED, "" if it
+					  is not (sl_describe_isolation) */
 	int score;                     /* points earned */
 	int max_score;                 /* points possible (selected checks) */
 	int64_t duration_ms;           /* wall time of the run */
@@ -75,6 +77,11 @@ const char *sl_root(void);
 /* The stop signal (SIGINT, SIGTERM, SIGHUP) the grader received, 0 while
  * none has come: every wait of the grader looks at it. */
 extern volatile sig_atomic_t sl_stop_signal;
+/* How sandboxes isolate here, for the top of every report: "" when
+ * fully sealed; else what is missing and why, DEGRADED when programs are
+ * not sealed at all. Also names grading material a uid barrier cannot
+ * keep from the student's programs (readable by every user). */
+void sl_describe_isolation(char *out, size_t size);
 /* 1 (with "stopped by SIGINT" in err) once a stop signal came. */
 int sl_stopped(char *err, size_t errlen);
 int sl_grade(struct sl_run *run, char *err, size_t errlen);

@@ -71,9 +71,14 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 	fputs(", \"submission\": ", out);
 	sl_put(out, sl_escape_json, run->build.submission);
 	fprintf(out, ",\n \"score\": %d, \"max_score\": %d, \"seed\": %llu, "
-		     "\"isolated\": %s, \"duration_ms\": %lld,\n \"checks\": [\n",
+		     "\"isolated\": %s, \"sandbox\": ",
 		run->score, run->max_score, (unsigned long long)run->opt.seed,
-		run->isolated ? "true" : "false", (long long)run->duration_ms);
+		run->isolated ? "true" : "false");
+	sl_put(out, sl_escape_json, hx_sandbox_mode_name(hx_sandbox_mode()));
+	fputs(", \"degraded\": ", out);
+	sl_put(out, sl_escape_json, run->degraded);
+	fprintf(out, ", \"duration_ms\": %lld,\n \"checks\": [\n",
+		(long long)run->duration_ms);
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		if (!run->results[i].selected)
 			continue;

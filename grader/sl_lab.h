@@ -24,7 +24,11 @@
 #define SL_SANITIZE (1u << 0)  /* run the AddressSanitizer/UBSan builds */
 #define SL_LEAKS (1u << 3)     /* with SL_SANITIZE: memory not freed when a
 				  program exits is a failure (LeakSanitizer) */
-#define SL_NAMESPACE (1u << 1) /* needs namespaces: skipped when degraded */
+#define SL_NAMESPACE (1u << 1) /* needs namespaces (a network device, a
+				  sysctl of its own): skipped without them */
+#define SL_FIXTURES (1u << 4)  /* needs fixture files in /etc: a sealed
+				  sandbox, or root in a container that says
+				  so (hx_fixture.h); skipped otherwise */
 #define SL_HIDDEN (1u << 2)    /* only in batch and exported grading */
 
 /* A program built from student files (and optional support files from
@@ -43,7 +47,8 @@ struct sl_check {
 	const char *title;        /* what it proves, one line */
 	int points;               /* points when it passes */
 	int timeout_ms;           /* deadline of the whole check (scaled) */
-	unsigned flags;           /* SL_SANITIZE, SL_NAMESPACE, SL_HIDDEN */
+	unsigned flags;           /* SL_SANITIZE, SL_LEAKS, SL_NAMESPACE,
+				     SL_FIXTURES, SL_HIDDEN */
 	const char *programs;     /* space-separated programs it runs */
 	const char *hint;         /* what to look at when it fails */
 	void (*run)(struct hx_check *c); /* the check, NULL for build */

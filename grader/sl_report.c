@@ -190,8 +190,12 @@ void sl_report_text(const struct sl_run *run, FILE *out)
 	fprintf(out, "socklab %s-%s: %s\n", lab->number, lab->name, lab->title);
 	fputs("  submission ", out);
 	sl_put(out, sl_escape_line, run->build.submission);
-	fprintf(out, ", seed %llu%s\n", (unsigned long long)run->opt.seed,
-		run->isolated ? "" : ", DEGRADED (no namespaces)");
+	fprintf(out, ", seed %llu\n", (unsigned long long)run->opt.seed);
+	if (run->degraded[0]) {
+		fputs("  sandbox: ", out);
+		sl_put(out, sl_escape_line, run->degraded);
+		fputc('\n', out);
+	}
 	if (run->build.ignored.len) {
 		fputs("  ignored (not files of this lab): ", out);
 		sl_put_bytes(out, sl_escape_line, run->build.ignored.data,

@@ -35,6 +35,55 @@ int sl_stopped(char *err, size_t errlen)
 	return 1;
 }
 
+/* 1 when every user of the machine can read path: every folder above it
+ * may be entered by others, and it may be read. */
+static int sl_readable_by_all(const char *path)
+{
+	char partial[1024];
+	struct stat st;
+
+	if (stat(path, &st) < 0 || !(st.st_mode & S_IROTH))
+		return 0;
+	for (size_t i = 1; path[i]; i++) {
+		if (path[i] != '/')
+			continue;
+		snprintf(partial, sizeof(partial), "%.*s", (int)i, path);
+		if (stat(partial, &st) < 0 || !(st.st_mode & S_IXOTH))
+			return 0;
+	}
+	return 1;
+}
+
+void sl_describe_isolation(char *out, size_t size)
+{
+	static const char *const material[] = { "reference",
+						"grader/checks/hidden",
+						"bin/reference" };
+	enum hx_mode mode = hx_sandbox_mode();
+	const char *why = hx_sandbox_degraded_reason();
+	size_t used;
+
+	out[0] = '\0';
+	if (mode == HX_MODE_SEALED)
+		return;
+	snprintf(out, size, "%s%s (%s)",
+		 mode == HX_MODE_NO_PIDS ? "" : "DEGRADED: ",
+		 hx_sandbox_mode_name(mode), why[0] ? why : "no reason given");
+	if (mode != HX_MODE_BARRIER)
+		return;
+	for (size_t i = 0; i < sizeof(material) / sizeof(material[0]); i++) {
+		char path[1024];
+
+		snprintf(path, sizeof(path), "%s/%s", sl_root(), material[i]);
+		used = strlen(out);
+		if (sl_readable_by_all(path))
+			snprintf(out + used, size - used,
+				 "; %s can be read by every user, the student's "
+				 "programs too (chmod -R o-rwx it)",
+				 path);
+	}
+}
+
 uint64_t sl_check_seed(uint64_t run_seed, const char *id)
 {
 	uint64_t h = 1469598103934665603ULL; /* FNV-1a of the id */
@@ -65,6 +114,11 @@ static void sl_job_body(int fd, void *arg)
 	if ((job->check->flags & SL_NAMESPACE) && !c.isolated)
 		hx_skip(&c, "needs namespaces, which this machine does not "
 			    "allow; the run is degraded");
+	else if ((job->check->flags & SL_FIXTURES) && !c.isolated &&
+		 !hx_fixtures_in_place())
+		hx_skip(&c, "needs fixture files in /etc: namespaces, or root "
+			    "in a throwaway container that says so "
+			    "(SOCKLAB_CONTAINER=1); the run is degraded");
 	else
 		job->check->run(&c);
 	hx_check_finish(&c);
@@ -141,6 +195,8 @@ static int sl_start_check(const struct sl_run *run,
 				 strerror(errno));
 			return -1;
 		}
+		/* under a uid barrier it becomes the student's uid's alone */
+		spec.work_host = job->work_dir;
 	}
 	return hx_sandbox_start(sb, &spec, err, errlen);
 }
@@ -264,6 +320,7 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 	int found = run->opt.check == NULL;
 
 	run->isolated = hx_sandbox_probe();
+	sl_describe_isolation(run->degraded, sizeof(run->degraded));
 	for (int i = 0; i < lab->nchecks; i++) {
 		const struct sl_check *check = &lab->checks[i];
 		struct sl_result *r = &run->results[i];

@@ -82,6 +82,10 @@ static void hx_become_student(int status_fd)
 		hx_child_fail(status_fd, "switch to the student's user");
 	syscall(SYS_capset, &header, data);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+	/* behind a uid barrier the machine's /tmp is shared: what the
+	 * program writes there is its own */
+	if (hx_sandbox_mode() == HX_MODE_BARRIER)
+		umask(077);
 }
 
 static void hx_child_oom_first(void)

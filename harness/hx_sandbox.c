@@ -762,6 +762,7 @@ static int hx_try_sandbox(int machine_proc)
  * refuses a fresh one; a uid barrier as root; nothing. */
 static void hx_find_mode(void)
 {
+	hx_mode = getuid() == 0 ? HX_MODE_BARRIER : HX_MODE_NONE;
 	if (getenv("SOCKLAB_NO_NAMESPACES"))
 		snprintf(hx_degraded, sizeof(hx_degraded),
 			 "SOCKLAB_NO_NAMESPACES is set");
@@ -769,8 +770,6 @@ static void hx_find_mode(void)
 		hx_mode = HX_MODE_SEALED;
 	else if (strstr(hx_degraded, "/proc") && hx_try_sandbox(1) == 0)
 		hx_mode = HX_MODE_NO_PIDS;
-	else
-		hx_mode = getuid() == 0 ? HX_MODE_BARRIER : HX_MODE_NONE;
 }
 
 enum hx_mode hx_sandbox_mode(void)
