@@ -7,6 +7,7 @@ ROOT    := $(CURDIR)
 BIN     := bin
 SOCKLAB := $(BIN)/socklab
 JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+VERSION := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 LDLIBS  := -larchive
 
 HARNESS_SRC := $(sort $(wildcard harness/*.c))
@@ -50,6 +51,9 @@ $(BIN)/obj/%.o: %.c $(HEADERS) | deps-build
 
 OBJS := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC))
 
+# socklab --version names the commit it was built from
+$(BIN)/obj/grader/main.o: CFLAGS += -DSL_VERSION='"$(VERSION)"'
+
 $(SOCKLAB): $(OBJS) $(BIN)/obj/grader/main.o | deps-build
 	$(CC) $(CFLAGS) -o $@ $^ $(LDLIBS)
 
@@ -59,12 +63,9 @@ build-references: $(SOCKLAB)
 	    || exit 1; \
 	done
 
+# every lab in DIR (default labs/), then the course's total
 grade: $(SOCKLAB)
-	@status=0; \
-	for lab in $(if $(LAB),$(LAB),$(STUDENT_LABS)); do \
-	  $(SOCKLAB) grade $$lab $(GRADE_ARGS) -j $(JOBS); s=$$?; \
-	  [ $$s -gt $$status ] && status=$$s; echo; \
-	done; exit $$status
+	@$(SOCKLAB) grade $(or $(LAB),all) $(GRADE_ARGS) -j $(JOBS)
 
 # ---- tests -------------------------------------------------------------
 

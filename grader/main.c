@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -14,26 +15,95 @@
 #include "sl_grade.h"
 
 #define SL_DEFAULT_SEED 1
+#define SL_MAX_LABS 64 /* labs one grade run takes */
+
+#ifndef SL_VERSION
+#define SL_VERSION "unknown"
+#endif
+
+/* What each command does and takes: `socklab COMMAND --help`. */
+static const struct {
+	const char *name; /* the command */
+	const char *text; /* its synopsis and options */
+} sl_help[] = {
+	{ "list", "socklab list\n"
+		  "  The labs: name, checks, points, title.\n" },
+	{ "grade",
+	  "socklab grade LAB... [options]\n"
+	  "  Grades a submission of each LAB (a number, 02, or a name,\n"
+	  "  tcp-hello; `all`: every lab found in DIR) and prints a report\n"
+	  "  whose table fills as checks finish; several labs end with the\n"
+	  "  course's total.\n"
+	  "  --dir DIR        the submission: a folder of labs (default labs)\n"
+	  "                   or one lab's folder, or any folder holding its\n"
+	  "                   files up to three folders down\n"
+	  "  --check ID       only this check (socklab rubric LAB lists them)\n"
+	  "  -v, --verbose    the transcript of each failing check\n"
+	  "  --seed N|random  the seed of fault injection (default 1)\n"
+	  "  -j N             checks at once (default: the cores)\n"
+	  "  --format FORMAT  text (default), tsv, or an export: gradescope,\n"
+	  "                   autolab, junit, github (these run the hidden\n"
+	  "                   checks too)\n"
+	  "  --json FILE      the results as grader/RESULTS.md describes them\n"
+	  "  --valgrind       the programs under Valgrind's memcheck\n"
+	  "  --hidden         the hidden checks too\n"
+	  "  --keep           keep the build folder\n"
+	  "  --unconfined     run an export without a sealed sandbox\n"
+	  "  Exit status: 0 every check passed, 1 one did not (a check that\n"
+	  "  could not run here did not pass), 2 socklab could not run.\n" },
+	{ "batch",
+	  "socklab batch LAB SUBMISSIONS [options]\n"
+	  "  Grades a class: one folder or archive per student in\n"
+	  "  SUBMISSIONS, each in sealed sandboxes, into a gradebook, a\n"
+	  "  summary and a results and feedback file per student.\n"
+	  "  --out DIR        where the results go (default grades-LAB)\n"
+	  "  -j N             students at once (default: the cores)\n"
+	  "  --seed N         the seed, as for grade\n"
+	  "  --format EXPORT  an export per student too (gradescope, autolab,\n"
+	  "                   junit, github), in DIR/EXPORT/\n"
+	  "  --shard K/N      grade shard K of N of the class (socklab merge\n"
+	  "                   joins the shards' outputs)\n"
+	  "  --unconfined     run without a sealed sandbox (DEGRADED)\n" },
+	{ "merge",
+	  "socklab merge --out DIR SHARD_OUT...\n"
+	  "  Joins the outputs of batch --shard runs into what one batch of\n"
+	  "  the whole class would have written.\n" },
+	{ "rubric", "socklab rubric LAB\n"
+		    "  The lab's check table as Markdown.\n" },
+	{ "build", "socklab build LAB [--dir DIR] --out DIR\n"
+		   "  Builds the lab's programs into DIR/bin and shows what the\n"
+		   "  compiler said.\n" },
+	{ "bench", "socklab bench [LAB...] [--rounds N] [-j N]\n"
+		   "  Grading time of each reference, next to the floor (an empty\n"
+		   "  sandbox that starts one process).\n" },
+};
 
 static void usage(FILE *out)
 {
-	fprintf(out,
-		"usage: socklab list\n"
-		"       socklab grade LAB [--dir DIR] [--check ID] [-j N] "
-		"[--json FILE]\n"
-		"                         [--format FORMAT] [--seed N|random] "
-		"[-v] [--valgrind] [--hidden]\n"
-		"       socklab batch LAB SUBMISSIONS [--out DIR] [-j N] "
-		"[--seed N] [--format EXPORT]\n"
-		"                         [--shard K/N] [--unconfined]\n"
-		"       socklab merge --out DIR SHARD_OUT...\n"
-		"       socklab rubric LAB\n"
-		"       socklab build LAB [--dir DIR] --out DIR\n"
-		"       socklab bench [LAB...] [--rounds N] [-j N]\n"
-		"LAB is a number (02) or a name (tcp-hello). FORMAT is text, tsv "
-		"or an EXPORT:\ngradescope, autolab, junit or github (exports "
-		"run the hidden checks too).\nExit status: 0 all checks passed "
-		"(batch: it ran), 1 some failed, 2 socklab\ncould not run.\n");
+	fputs("usage: socklab COMMAND [ARGS]   (socklab COMMAND --help for its "
+	      "options)\n",
+	      out);
+	for (size_t i = 0; i < sizeof(sl_help) / sizeof(sl_help[0]); i++)
+		fprintf(out, "  %.*s\n", (int)strcspn(sl_help[i].text, "\n"),
+			sl_help[i].text);
+	fputs("  socklab --version\n"
+	      "LAB is a number (02) or a name (tcp-hello). Exit status: 0 all "
+	      "checks passed\n(batch: it ran), 1 some did not, 2 socklab "
+	      "could not run.\n",
+	      out);
+}
+
+/* Prints command's help on out: 0 when asked for (stdout), 2 when shown
+ * after a mistake. */
+static int help(const char *command, FILE *out)
+{
+	for (size_t i = 0; i < sizeof(sl_help) / sizeof(sl_help[0]); i++)
+		if (strcmp(sl_help[i].name, command) == 0) {
+			fprintf(out, "usage: %s", sl_help[i].text);
+			return out == stdout ? 0 : 2;
+		}
+	usage(out);
+	return out == stdout ? 0 : 2;
 }
 
 static int fail(const char *fmt, const char *what)
@@ -125,6 +195,111 @@ static int report(struct sl_run *run)
 	return 0;
 }
 
+/* What one lab of a grade run came to, for the course's summary. */
+struct sl_lab_total {
+	const struct sl_lab *lab; /* the lab */
+	int score, max_score;     /* public points earned and possible */
+	int64_t duration_ms;      /* its wall time */
+};
+
+/* The table fills as checks finish: the header once the build is done,
+ * then each row in table order as soon as it and the rows above are. */
+static void on_progress(struct sl_run *run, int index, void *ctx)
+{
+	int *next = ctx;
+
+	if (index < 0)
+		sl_text_begin(run, stdout);
+	else
+		sl_text_stream(run, next, stdout);
+}
+
+/* Grades one lab with opt and reports it; 0 all passed, 1 not, 2 socklab
+ * could not run. */
+static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
+		     struct sl_lab_total *total)
+{
+	static struct sl_run run;
+	int streaming = strcmp(opt->format, "text") == 0, next = 0, rc;
+	char err[1024] = "";
+
+	memset(&run, 0, sizeof(run));
+	run.lab = lab;
+	run.opt = *opt;
+	if (streaming) {
+		run.opt.progress = on_progress;
+		run.opt.progress_ctx = &next;
+	}
+	if (sl_grade(&run, err, sizeof(err)) < 0) {
+		sl_run_free(&run);
+		return fail("%s", err);
+	}
+	sl_split_hidden(&run);
+	if (streaming) {
+		sl_text_stream(&run, &next, stdout);
+		sl_text_end(&run, 1, stdout);
+		sl_report_hidden(&run, stdout);
+		rc = run.opt.json && sl_report_json(&run, run.opt.json, err,
+						     sizeof(err)) < 0 ?
+			     fail("%s", err) :
+			     0;
+	} else {
+		rc = report(&run);
+	}
+	if (rc == 0)
+		for (int i = 0; i < lab->nchecks; i++)
+			/* a check that could not run here is not passed */
+			if (run.results[i].selected &&
+			    run.results[i].verdict.status != HX_PASS)
+				rc = 1;
+	total->lab = lab;
+	total->score = run.score;
+	total->max_score = run.max_score;
+	total->duration_ms = run.duration_ms;
+	sl_run_free(&run);
+	return rc;
+}
+
+/* "all": every lab whose folder is in dir, or every lab. */
+static int every_lab(const char *dir, const struct sl_lab **labs)
+{
+	int n = 0;
+
+	for (int i = 0; i < sl_lab_count(); i++) {
+		char path[1200], name[128];
+		struct stat st;
+
+		sl_lab_dirname(sl_lab_at(i), name, sizeof(name));
+		snprintf(path, sizeof(path), "%s/%s", dir, name);
+		if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			labs[n++] = sl_lab_at(i);
+	}
+	for (int i = 0; n == 0 && i < sl_lab_count(); i++)
+		labs[i] = sl_lab_at(i);
+	return n ? n : sl_lab_count();
+}
+
+static void course_summary(const struct sl_lab_total *t, int n)
+{
+	int score = 0, max = 0;
+	int64_t ms = 0;
+
+	for (int i = 0; i < n; i++) {
+		score += t[i].score;
+		max += t[i].max_score;
+		ms += t[i].duration_ms;
+	}
+	printf("\ncourse: %d labs, %d/%d in %.1f s\n", n, score, max,
+	       (double)ms / 1000.0);
+	for (int i = 0; i < n; i++) {
+		char name[128];
+
+		sl_lab_dirname(t[i].lab, name, sizeof(name));
+		printf("  %-20s %4d/%-4d %6.1f s\n", name, t[i].score,
+		       t[i].max_score, (double)t[i].duration_ms / 1000.0);
+	}
+}
+
 static int grade(int argc, char **argv)
 {
 	static const struct option options[] = {
@@ -139,81 +314,94 @@ static int grade(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "unconfined", no_argument, NULL, 'U' },
+		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	static struct sl_run run;
-	int unconfined = 0;
-	char err[1024] = "";
+	static const struct sl_lab *labs[SL_MAX_LABS];
+	static struct sl_lab_total totals[SL_MAX_LABS];
 	const char *no_color = getenv("NO_COLOR");
+	struct sl_options opt;
+	int unconfined = 0, nlabs = 0, rc = 0;
 	long number;
-	int opt, rc;
+	int c;
 
-	memset(&run, 0, sizeof(run));
-	run.opt.dir = "labs";
-	run.opt.format = "text";
-	run.opt.seed = SL_DEFAULT_SEED;
-	run.opt.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	run.opt.color = isatty(1) && !(no_color && *no_color);
-	while ((opt = getopt_long(argc, argv, "d:c:J:f:s:j:vVHk", options,
-				  NULL)) != -1) {
-		switch (opt) {
-		case 'd': run.opt.dir = optarg; break;
-		case 'c': run.opt.check = optarg; break;
-		case 'J': run.opt.json = optarg; break;
-		case 'f': run.opt.format = optarg; break;
-		case 'v': run.opt.verbose = 1; break;
-		case 'V': run.opt.valgrind = 1; break;
-		case 'H': run.opt.hidden = 1; break;
-		case 'k': run.opt.keep = 1; break;
+	memset(&opt, 0, sizeof(opt));
+	opt.dir = "labs";
+	opt.format = "text";
+	opt.seed = SL_DEFAULT_SEED;
+	opt.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	opt.color = isatty(1) && !(no_color && *no_color);
+	opt.width = sl_terminal_width(stdout);
+	while ((c = getopt_long(argc, argv, "d:c:J:f:s:j:vVHkh", options,
+				NULL)) != -1) {
+		switch (c) {
+		case 'd': opt.dir = optarg; break;
+		case 'c': opt.check = optarg; break;
+		case 'J': opt.json = optarg; break;
+		case 'f': opt.format = optarg; break;
+		case 'v': opt.verbose = 1; break;
+		case 'V': opt.valgrind = 1; break;
+		case 'H': opt.hidden = 1; break;
+		case 'k': opt.keep = 1; break;
 		case 'U': unconfined = 1; break;
+		case 'h': return help("grade", stdout);
 		case 'j':
 			if (parse_number(optarg, 1, 64, &number) < 0)
 				return fail("-j needs a number from 1 to 64, not "
 					    "\"%s\"",
 					    optarg);
-			run.opt.jobs = (int)number;
+			opt.jobs = (int)number;
 			break;
 		case 's':
-			if (parse_seed(optarg, &run.opt.seed) != 0)
+			if (parse_seed(optarg, &opt.seed) != 0)
 				return 2;
 			break;
-		default: usage(stderr); return 2;
+		default: help("grade", stderr); return 2;
 		}
 	}
-	if (optind != argc - 1) {
-		usage(stderr);
+	if (optind >= argc) {
+		help("grade", stderr);
 		return 2;
 	}
-	if (run.opt.jobs < 1)
-		run.opt.jobs = 1;
-	if (strcmp(run.opt.format, "text") && strcmp(run.opt.format, "tsv") &&
-	    !sl_export_known(run.opt.format))
+	if (opt.jobs < 1)
+		opt.jobs = 1;
+	if (strcmp(opt.format, "text") && strcmp(opt.format, "tsv") &&
+	    !sl_export_known(opt.format))
 		return fail("unknown --format \"%s\" (text, tsv, gradescope, "
 			    "autolab, junit or github)",
-			    run.opt.format);
+			    opt.format);
 	/* exported grading is the course's grading: hidden checks run */
-	if (sl_export_known(run.opt.format)) {
-		run.opt.hidden = 1;
+	if (sl_export_known(opt.format)) {
+		opt.hidden = 1;
 		if (refuse_unconfined(unconfined))
 			return 2;
 	}
-	run.lab = find_lab(argv[optind]);
-	if (!run.lab)
-		return 2;
-	if (sl_grade(&run, err, sizeof(err)) < 0) {
-		sl_run_free(&run);
-		return fail("%s", err);
+	if (optind == argc - 1 && strcmp(argv[optind], "all") == 0)
+		nlabs = every_lab(opt.dir, labs);
+	for (int i = optind; nlabs == 0 && i < argc; i++) {
+		if (i - optind == SL_MAX_LABS)
+			return fail("more than %s labs", "64");
+		if (!(labs[i - optind] = find_lab(argv[i])))
+			return 2;
 	}
-	sl_split_hidden(&run);
-	rc = report(&run);
-	if (rc == 0) {
-		for (int i = 0; i < run.lab->nchecks; i++)
-			if (run.results[i].selected &&
-			    run.results[i].verdict.status != HX_PASS &&
-			    run.results[i].verdict.status != HX_SKIPPED)
-				rc = 1;
+	if (nlabs == 0)
+		nlabs = argc - optind;
+	if (nlabs > 1 && (opt.json || strcmp(opt.format, "text") != 0))
+		return fail("%s grades one lab at a time",
+			    opt.json ? "--json" : "an export or tsv format");
+	for (int i = 0; i < nlabs; i++) {
+		int lab_rc;
+
+		if (i > 0)
+			putchar('\n');
+		lab_rc = grade_lab(&opt, labs[i], &totals[i]);
+		if (lab_rc > rc)
+			rc = lab_rc;
+		if (lab_rc == 2 || sl_stop_signal)
+			return rc;
 	}
-	sl_run_free(&run);
+	if (nlabs > 1)
+		course_summary(totals, nlabs);
 	return rc;
 }
 
@@ -463,6 +651,16 @@ int main(int argc, char **argv)
 		usage(argc < 2 ? stderr : stdout);
 		return argc < 2 ? 2 : 0;
 	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("socklab %s\n", SL_VERSION);
+		return 0;
+	}
+	if (strcmp(argv[1], "help") == 0)
+		return help(argc > 2 ? argv[2] : "", stdout);
+	/* socklab COMMAND --help, for every command */
+	for (int i = 2; i < argc; i++)
+		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+			return help(argv[1], stdout);
 	if (strcmp(argv[1], "list") == 0 && argc == 2) {
 		sl_report_list(stdout);
 		return 0;

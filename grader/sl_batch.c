@@ -26,7 +26,6 @@
 #include "sl_unpack.h"
 
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
-#define SL_SEARCH_DEPTH 3              /* folders a submission may nest */
 #define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
 
 /* One worker: a student being graded in a child process. */
@@ -39,52 +38,6 @@ struct sl_worker {
 };
 
 /* ---- the class ------------------------------------------------------- */
-
-/* Declared files of lab present in dir. */
-static int sl_count_declared(const struct sl_lab *lab, const char *dir)
-{
-	int count = 0;
-
-	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++) {
-		char path[1200];
-		struct stat st;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, lab->files[i]);
-		count += lstat(path, &st) == 0;
-	}
-	return count;
-}
-
-/* The folder under dir (dir itself or up to SL_SEARCH_DEPTH below) that
- * holds most of the lab's files, the shallowest on a tie: students zip a
- * folder, their lab folder or their whole repository. 0 when found. */
-static int sl_find_root(const struct sl_lab *lab, const char *dir,
-			int depth, char *best, size_t size, int *best_count)
-{
-	int count = sl_count_declared(lab, dir);
-	struct dirent *e;
-	DIR *d;
-
-	if (count > *best_count) {
-		*best_count = count;
-		snprintf(best, size, "%s", dir);
-	}
-	if (depth >= SL_SEARCH_DEPTH || !(d = opendir(dir)))
-		return *best_count > 0 ? 0 : -1;
-	while ((e = readdir(d))) {
-		char path[1200];
-		struct stat st;
-
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "__MACOSX") == 0)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
-			sl_find_root(lab, path, depth + 1, best, size,
-				     best_count);
-	}
-	closedir(d);
-	return *best_count > 0 ? 0 : -1;
-}
 
 /* The kind of a class folder entry: 1 archive, 2 folder, 0 other; its
  * id is the name without the extension. */
@@ -301,7 +254,8 @@ static void sl_worker_main(const struct sl_lab *lab,
 		fprintf(rec, "E\t%s\n", err);
 	snprintf(path, sizeof(path), "%s/%s.txt", opt->out, s->id);
 	if ((out = fopen(path, "w"))) {
-		sl_report_text(&run, out);
+		/* the student's own feedback: hidden checks by name */
+		sl_report_text_for(&run, 0, out);
 		sl_report_hidden(&run, out);
 		fclose(out);
 	}
@@ -429,7 +383,7 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 	} else {
 		strncat(s->source, "/", sizeof(s->source) - strlen(s->source) - 1);
 	}
-	if (sl_find_root(lab, path, 0, root, size, &found) == 0)
+	if (sl_find_lab_files(lab, path, root, size, &found) == 0)
 		return;
 	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++)
 		snprintf(files + strlen(files), sizeof(files) - strlen(files),

@@ -32,6 +32,7 @@
 #define SL_BUILD_WORK_MB 256 /* its /work, where executables are written */
 #define SL_BUILD_MEMORY_MB 2048 /* memory of all its compilers together */
 #define SL_MAX_EXECUTABLE (64 << 20) /* largest executable kept */
+#define SL_SEARCH_DEPTH 3   /* folders a submission may nest its files in */
 static const char *const sl_cflags[] = { "-std=gnu11", "-Wall", "-Wextra",
 					 "-g", "-pthread", NULL };
 static const char *const sl_asan_flags[] = {
@@ -55,22 +56,90 @@ const char *sl_root(void)
 	return root && *root ? root : SL_DEFAULT_ROOT;
 }
 
+/* Declared files of lab present in dir. */
+static int sl_count_declared(const struct sl_lab *lab, const char *dir)
+{
+	int count = 0;
+
+	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++) {
+		char path[1200];
+		struct stat st;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, lab->files[i]);
+		count += lstat(path, &st) == 0;
+	}
+	return count;
+}
+
+/* One level of sl_find_lab_files: the best folder so far in best, its
+ * count and depth. */
+static void sl_search_files(const struct sl_lab *lab, const char *dir,
+			    int depth, char *best, size_t size, int *best_count,
+			    int *best_depth)
+{
+	int count = sl_count_declared(lab, dir);
+	struct dirent *e;
+	DIR *d;
+
+	/* the most files; on a tie the shallowest, then the first by name,
+	 * so the answer does not depend on the order folders are listed */
+	if (count > *best_count ||
+	    (count == *best_count && count > 0 &&
+	     (depth < *best_depth ||
+	      (depth == *best_depth && strcmp(dir, best) < 0)))) {
+		*best_count = count;
+		*best_depth = depth;
+		snprintf(best, size, "%s", dir);
+	}
+	if (depth >= SL_SEARCH_DEPTH || !(d = opendir(dir)))
+		return;
+	while ((e = readdir(d))) {
+		char path[1200];
+		struct stat st;
+
+		if (e->d_name[0] == '.' || strcmp(e->d_name, "__MACOSX") == 0)
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		if (lstat(path, &st) == 0 && S_ISDIR(st.st_mode))
+			sl_search_files(lab, path, depth + 1, best, size,
+					best_count, best_depth);
+	}
+	closedir(d);
+}
+
+int sl_find_lab_files(const struct sl_lab *lab, const char *dir, char *best,
+		      size_t size, int *found)
+{
+	int depth = SL_SEARCH_DEPTH + 1;
+
+	*found = 0;
+	sl_search_files(lab, dir, 0, best, size, found, &depth);
+	return *found > 0 ? 0 : -1;
+}
+
 int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 		      size_t size, char *err, size_t errlen)
 {
 	char name[128];
 	struct stat st;
+	int found;
 
 	sl_lab_dirname(lab, name, sizeof(name));
 	/* DIR may be the lab's own folder or a folder of labs */
 	snprintf(out, size, "%s/%s", dir, name);
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
-	snprintf(out, size, "%s", dir);
-	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
+	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
+		snprintf(err, errlen, "submission folder %s does not exist", dir);
+		return -1;
+	}
+	/* or an upload, a repository: wherever its files are (3 folders
+	 * deep at most), as a batch looks for them */
+	if (sl_count_declared(lab, dir) == 0 &&
+	    sl_find_lab_files(lab, dir, out, size, &found) == 0)
 		return 0;
-	snprintf(err, errlen, "submission folder %s does not exist", dir);
-	return -1;
+	snprintf(out, size, "%s", dir);
+	return 0;
 }
 
 /* mkdir -p */
@@ -88,12 +157,47 @@ static int sl_make_dirs(const char *path)
 	return 0;
 }
 
+/* The whole of a small file (at most 1 MiB) into b; 0 or -1. */
+static int sl_read_all(const char *path, struct hx_buf *b)
+{
+	char chunk[4096];
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (fd < 0)
+		return -1;
+	while (b->len < (1 << 20) && (n = read(fd, chunk, sizeof(chunk))) > 0)
+		hx_buf_add(b, chunk, (size_t)n);
+	close(fd);
+	return 0;
+}
+
+/* 1 for a file the lab takes from a submission or gives itself: not
+ * one to list as ignored (a given file's copy is compared instead). */
 static int sl_is_declared(const struct sl_lab *lab, const char *name)
 {
 	for (int i = 0; i < SL_MAX_FILES && lab->files[i]; i++)
 		if (strcmp(lab->files[i], name) == 0)
 			return 1;
+	for (int i = 0; i < SL_MAX_FILES && lab->given[i]; i++)
+		if (strcmp(lab->given[i], name) == 0)
+			return 1;
 	return 0;
+}
+
+/* 1 when the files at a and b hold the same bytes. */
+static int sl_same_file(const char *a, const char *b)
+{
+	struct hx_buf x, y;
+	int same = 0;
+
+	hx_buf_init(&x);
+	hx_buf_init(&y);
+	if (sl_read_all(a, &x) == 0 && sl_read_all(b, &y) == 0)
+		same = x.len == y.len && memcmp(x.data, y.data, x.len) == 0;
+	hx_buf_free(&x);
+	hx_buf_free(&y);
+	return same;
 }
 
 static int sl_copy_file(const char *from, const char *to)
@@ -142,11 +246,21 @@ static void sl_take_given(struct sl_run *run)
 		snprintf(from, sizeof(from), "%s/labs/%s/%s", sl_root(), name,
 			 lab->given[i]);
 		snprintf(to, sizeof(to), "%s/%s", b->src, lab->given[i]);
-		if (sl_copy_file(from, to) < 0)
+		if (sl_copy_file(from, to) < 0) {
 			hx_buf_addf(&b->files,
 				    "the lab's own %s could not be read from %s: "
 				    "%s (is socklab's folder complete?)\n",
 				    lab->given[i], from, strerror(errno));
+			continue;
+		}
+		snprintf(from, sizeof(from), "%s/%s", b->submission,
+			 lab->given[i]);
+		if (access(from, F_OK) == 0 && !sl_same_file(from, to))
+			hx_buf_addf(&b->files,
+				    "%s differs from the lab's: the lab gives it, "
+				    "so its own copy was used and yours "
+				    "ignored\n",
+				    lab->given[i]);
 	}
 }
 

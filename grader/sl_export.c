@@ -56,6 +56,18 @@ void sl_report_hidden(const struct sl_run *run, FILE *out)
 static char *sl_check_feedback(const struct sl_result *r)
 {
 	const struct hx_verdict *v = &r->verdict;
+
+	/* a hidden check says how it went, never what it tried: its name
+	 * and points are all a student reads about it */
+	if (r->check->flags & SL_HIDDEN) {
+		struct hx_buf b;
+
+		hx_buf_init(&b);
+		hx_buf_addf(&b, "hidden check: %s, %d/%d",
+			    hx_status_name(v->status), r->points,
+			    r->check->points);
+		return b.data;
+	}
 	struct hx_buf b;
 
 	hx_buf_init(&b);
@@ -78,16 +90,31 @@ static char *sl_check_feedback(const struct sl_result *r)
 		hx_buf_add(&b, "\n", 1);
 		sl_escape_text(&b, v->notes.data, v->notes.len);
 	}
-	if (r->check->hint && v->status != HX_PASS && v->status != HX_SKIPPED)
+	if (v->status == HX_SKIPPED)
+		hx_buf_addf(&b, "\nnot run on this machine, so not passed: "
+				"the run is degraded");
+	else if (v->cause)
+		hx_buf_addf(&b, "\ncause: %s\n%s", v->cause_text.data,
+			    hx_cause_hint(v->cause));
+	else if (r->check->hint && v->status != HX_PASS)
 		hx_buf_addf(&b, "\nhint: %s", r->check->hint);
 	if (!b.data)
 		hx_buf_addf(&b, "%s", "");
 	return b.data;
 }
 
+/* Anything but a pass is not passed: a check that could not run here
+ * (skipped) is never shown as passed with 0 points. */
 static int sl_failed(const struct sl_result *r)
 {
-	return r->verdict.status != HX_PASS && r->verdict.status != HX_SKIPPED;
+	return r->verdict.status != HX_PASS;
+}
+
+/* The first line of every export of a degraded run. */
+static void sl_degraded_line(const struct sl_run *run, struct hx_buf *out)
+{
+	if (run->degraded[0])
+		hx_buf_addf(out, "sandbox: %s\n", run->degraded);
 }
 
 /* Gradescope: tests[] per check; hidden checks are shown to students only
@@ -99,20 +126,32 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 {
 	int first = 1;
 
+	/* the score is what the assignment is worth: the lab's public
+	 * points; hidden checks are tests of their own, published later,
+	 * worth points only where the instructor counts them
+	 * (SOCKLAB_GRADESCOPE_HIDDEN=count: score is public plus hidden) */
+	const char *hidden = getenv("SOCKLAB_GRADESCOPE_HIDDEN");
+	int count_hidden = hidden && strcmp(hidden, "count") == 0;
+
 	fprintf(out, "{\"score\": %d, \"execution_time\": %lld,\n \"output\": ",
-		run->score + run->hidden_score,
+		run->score + (count_hidden ? run->hidden_score : 0),
 		(long long)(run->duration_ms / 1000));
 	{
-		char text[512];
+		struct hx_buf text;
 
-		snprintf(text, sizeof(text),
-			 "socklab %s-%s: %d/%d public points, %d/%d hidden "
-			 "points in %d hidden check(s) (shown after grades "
-			 "are published); seed %llu",
-			 run->lab->number, run->lab->name, run->score,
-			 run->max_score, run->hidden_score, run->hidden_max,
-			 run->hidden_run, (unsigned long long)run->opt.seed);
-		sl_put(out, sl_escape_json, text);
+		hx_buf_init(&text);
+		sl_degraded_line(run, &text);
+		hx_buf_addf(&text,
+			    "socklab %s-%s: %d/%d public points; %d hidden "
+			    "check(s), shown once grades are published%s; "
+			    "seed %llu",
+			    run->lab->number, run->lab->name, run->score,
+			    run->max_score, run->hidden_run,
+			    count_hidden ? " and counted" :
+					   ", not part of the score",
+			    (unsigned long long)run->opt.seed);
+		sl_put(out, sl_escape_json, text.data);
+		hx_buf_free(&text);
 	}
 	fputs(",\n \"output_format\": \"text\", "
 	      "\"test_output_format\": \"text\", "
@@ -128,10 +167,16 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 		text = sl_check_feedback(r);
 		fprintf(out, "%s  {\"name\": ", first ? "" : ",\n");
 		sl_put(out, sl_escape_json, r->check->title);
+		/* a hidden check not counted carries no points of its own,
+		 * or Gradescope would add them to the assignment's total */
+		int weight = (r->check->flags & SL_HIDDEN) && !count_hidden ?
+				     0 :
+				     1;
+
 		fprintf(out, ", \"number\": \"%d\", \"score\": %d, "
 			     "\"max_score\": %d, \"status\": \"%s\",\n   "
 			     "\"visibility\": \"%s\", \"tags\": [",
-			i + 1, r->points, r->check->points,
+			i + 1, r->points * weight, r->check->points * weight,
 			sl_failed(r) ? "failed" : "passed",
 			(r->check->flags & SL_HIDDEN) ? "after_published" :
 							"visible");
@@ -150,7 +195,7 @@ static void sl_export_autolab(const struct sl_run *run, FILE *out)
 {
 	int first = 1;
 
-	sl_report_text(run, out);
+	sl_report_text_for(run, 0, out);
 	sl_report_hidden(run, out);
 	fputs("{\"scores\": {", out);
 	for (int i = 0; i < run->lab->nchecks; i++) {
@@ -169,27 +214,36 @@ static void sl_export_autolab(const struct sl_run *run, FILE *out)
 /* JUnit XML: one testsuite, a testcase per check, failure or skipped. */
 static void sl_export_junit(const struct sl_run *run, FILE *out)
 {
-	int tests = 0, failures = 0, skipped = 0;
+	int tests = 0, failures = 0, errors = 0;
 	char name[128];
 
 	sl_lab_dirname(run->lab, name, sizeof(name));
+	/* a check that could not run here is an error, never a skip a CI
+	 * job would let pass */
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		const struct sl_result *r = &run->results[i];
 
 		tests += r->selected;
-		failures += r->selected && sl_failed(r);
-		skipped += r->selected && r->verdict.status == HX_SKIPPED;
+		errors += r->selected && r->verdict.status == HX_SKIPPED;
+		failures += r->selected && sl_failed(r) &&
+			    r->verdict.status != HX_SKIPPED;
 	}
 	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
 		     "<testsuites>\n"
 		     "<testsuite name=\"socklab.%s\" tests=\"%d\" failures=\"%d\" "
-		     "errors=\"0\" skipped=\"%d\" time=\"%.3f\">\n",
-		name, tests, failures, skipped, (double)run->duration_ms / 1000);
+		     "errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n",
+		name, tests, failures, errors, (double)run->duration_ms / 1000);
 	fprintf(out, "  <properties><property name=\"score\" value=\"%d/%d\"/>"
 		     "<property name=\"hidden\" value=\"%d/%d in %d check(s)\"/>"
-		     "<property name=\"seed\" value=\"%llu\"/></properties>\n",
+		     "<property name=\"seed\" value=\"%llu\"/>",
 		run->score, run->max_score, run->hidden_score, run->hidden_max,
 		run->hidden_run, (unsigned long long)run->opt.seed);
+	if (run->degraded[0]) {
+		fputs("<property name=\"sandbox\" value=\"", out);
+		sl_put(out, sl_escape_xml, run->degraded);
+		fputs("\"/>", out);
+	}
+	fputs("</properties>\n", out);
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		const struct sl_result *r = &run->results[i];
 		char *text;
@@ -201,22 +255,20 @@ static void sl_export_junit(const struct sl_run *run, FILE *out)
 		sl_put(out, sl_escape_xml, r->check->id);
 		fprintf(out, "\" time=\"%.3f\"",
 			(double)r->verdict.duration_ms / 1000);
-		if (!sl_failed(r) && r->verdict.status != HX_SKIPPED) {
+		if (!sl_failed(r)) {
 			fputs("/>\n", out);
 			continue;
 		}
 		text = sl_check_feedback(r);
-		if (r->verdict.status == HX_SKIPPED)
-			fputs(">\n    <skipped message=\"", out);
-		else
-			fprintf(out, ">\n    <failure type=\"%s\" message=\"",
-				hx_status_name(r->verdict.status));
+		fprintf(out, ">\n    <%s type=\"%s\" message=\"",
+			r->verdict.status == HX_SKIPPED ? "error" : "failure",
+			hx_status_name(r->verdict.status));
 		sl_put_bytes(out, sl_escape_xml, r->verdict.message.data,
 			     r->verdict.message.len);
 		fputs("\">", out);
 		sl_put(out, sl_escape_xml, text);
 		fprintf(out, "</%s>\n  </testcase>\n",
-			r->verdict.status == HX_SKIPPED ? "skipped" : "failure");
+			r->verdict.status == HX_SKIPPED ? "error" : "failure");
 		free(text);
 	}
 	fputs("</testsuite>\n</testsuites>\n", out);
@@ -230,6 +282,12 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 
 	fprintf(out, "### socklab %s-%s: %d/%d\n\n", run->lab->number,
 		run->lab->name, run->score, run->max_score);
+	if (run->degraded[0]) {
+		fputs("**", out);
+		sl_put(out, sl_escape_markdown, run->degraded);
+		fputs("**: a check that could not run here is not passed.\n\n",
+		      out);
+	}
 	fputs("| check | status | points | what it proves |\n"
 	      "| --- | --- | ---: | --- |\n",
 	      out);
@@ -240,8 +298,8 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 			continue;
 		fprintf(out, "| `%s`%s | %s %s | %d/%d | ", r->check->id,
 			(r->check->flags & SL_HIDDEN) ? " (hidden)" : "",
-			sl_failed(r) ? ":x:" :
 			r->verdict.status == HX_SKIPPED ? ":warning:" :
+			sl_failed(r)			? ":x:" :
 							  ":white_check_mark:",
 			hx_status_name(r->verdict.status), r->points,
 			r->check->points);

@@ -9,6 +9,8 @@
 #include "../harness/hx_sandbox.h"
 #include "sl_lab.h"
 
+struct sl_run;
+
 struct sl_options {
 	const char *dir;        /* submission folder (default labs/) */
 	const char *check;      /* only this check id, or NULL */
@@ -22,6 +24,11 @@ struct sl_options {
 	int keep;               /* keep the build folder */
 	const char *out;        /* build here instead of a temporary folder */
 	int color;              /* colour terminal output */
+	int width;              /* columns of the text report; 0: 80 */
+	/* called when the build is done (index -1) and as each check's
+	 * verdict comes (its index), for a report that fills as it goes */
+	void (*progress)(struct sl_run *run, int index, void *ctx);
+	void *progress_ctx;     /* progress's argument */
 };
 
 /* What building a lab's programs gave. */
@@ -40,6 +47,7 @@ struct sl_build {
 struct sl_result {
 	const struct sl_check *check;  /* the rubric row */
 	int selected;                  /* 1 if it ran in this run */
+	int done;                      /* 1 once its verdict is in */
 	uint64_t seed;                 /* its seed */
 	int points;                    /* points earned */
 	struct hx_verdict verdict;     /* what the sandbox said */
@@ -67,7 +75,14 @@ struct sl_run {
 /* sl_build.c */
 int sl_build_lab(struct sl_run *run, char *err, size_t errlen);
 void sl_build_cleanup(struct sl_run *run);
-/* The folder holding a lab's files inside a submission folder. */
+/* The folder under dir (dir itself or up to 3 folders below) that holds
+ * most of the lab's files, the shallowest then the first by name on a
+ * tie: students upload files, a folder, or their whole repository. 0
+ * when one was found (*found files of the lab in it). */
+int sl_find_lab_files(const struct sl_lab *lab, const char *dir, char *best,
+		      size_t size, int *found);
+/* The folder holding a lab's files inside a submission folder: DIR/NN-name,
+ * DIR, or where sl_find_lab_files finds them. */
 int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 		      size_t size, char *err, size_t errlen);
 /* The project root (support files, labs/), from SOCKLAB_ROOT or build. */
@@ -89,7 +104,22 @@ void sl_run_free(struct sl_run *run);
 uint64_t sl_check_seed(uint64_t run_seed, const char *id);
 
 /* sl_report.c */
+/* sl_text.c: the report people read. */
+/* The columns of the terminal out is, or 80 (a file, a pipe). */
+int sl_terminal_width(FILE *out);
+/* The whole report: header, table, build row, diagnosis, each failing
+ * check's details, score. */
 void sl_report_text(const struct sl_run *run, FILE *out);
+/* The same, in three parts, for a table that fills while the lab runs:
+ * the header once the build is done; the rows from *next on that are
+ * done (called as checks finish; rows come in table order); the rest. */
+void sl_text_begin(const struct sl_run *run, FILE *out);
+void sl_text_stream(const struct sl_run *run, int *next, FILE *out);
+void sl_text_end(const struct sl_run *run, int hidden_details, FILE *out);
+/* The same; without hidden_details, a hidden check shows its status and
+ * points only (what a student may read of it). */
+void sl_report_text_for(const struct sl_run *run, int hidden_details,
+			FILE *out);
 /* The causes that broke checks, each once with its hint and the checks
  * it broke, most telling first. */
 void sl_report_diagnosis(const struct sl_run *run, FILE *out);

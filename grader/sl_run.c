@@ -201,6 +201,17 @@ static int sl_start_check(const struct sl_run *run,
 	return hx_sandbox_start(sb, &spec, err, errlen);
 }
 
+/* A verdict is in: the points it earns, and whoever follows the run. */
+static void sl_result_done(struct sl_run *run, int i)
+{
+	struct sl_result *r = &run->results[i];
+
+	r->done = 1;
+	r->points = r->verdict.status == HX_PASS ? r->check->points : 0;
+	if (run->opt.progress)
+		run->opt.progress(run, i, run->opt.progress_ctx);
+}
+
 /* Runs every selected check with a program to run, jobs at a time. */
 static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 {
@@ -231,6 +242,7 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 						"could not run: %s did not build "
 						"(see the build check)",
 						missing);
+				sl_result_done(run, i);
 				continue;
 			}
 			if (sl_start_check(run, check, r->seed, &jobs[i],
@@ -252,6 +264,7 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 					       &run->results[i].verdict)) {
 				active[i] = 0;
 				running--;
+				sl_result_done(run, i);
 				continue;
 			}
 			pfd[np].fd = sandboxes[i].verdict_fd;
@@ -343,6 +356,8 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 	}
 	if (sl_build_lab(run, err, errlen) < 0)
 		return -1;
+	if (run->opt.progress)
+		run->opt.progress(run, -1, run->opt.progress_ctx);
 	if (sl_run_checks(run, err, errlen) < 0)
 		return -1;
 	/* every sandbox has ended; wait until its last process is gone */
