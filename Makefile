@@ -65,7 +65,8 @@ build-references: $(SOCKLAB)
 
 # every lab in DIR (default labs/), then the course's total
 grade: $(SOCKLAB)
-	@$(SOCKLAB) grade $(or $(LAB),all) $(GRADE_ARGS) -j $(JOBS)
+	@$(SOCKLAB) grade $(or $(LAB),all) $(GRADE_ARGS) \
+	  $(if $(filter command line environment,$(origin JOBS)),-j $(JOBS))
 
 # ---- tests -------------------------------------------------------------
 

@@ -16,7 +16,9 @@ struct sl_options {
 	const char *check;      /* only this check id, or NULL */
 	const char *json;       /* write JSON results here, or NULL */
 	const char *format;     /* "text" (default) or "tsv" */
-	int jobs;               /* sandboxes at once */
+	int jobs;               /* sandboxes at once, at most */
+	int fixed_jobs;         /* 1: exactly jobs (-j); 0: beyond the cores
+				   only while the CPUs are not busy */
 	uint64_t seed;          /* run seed */
 	int verbose;            /* show transcripts of failing checks */
 	int valgrind;           /* run programs under memcheck */

@@ -14,6 +14,9 @@
 
 #define SL_LAB_DIR "/lab"          /* the lab's programs, inside */
 #define SL_TOOL_MEMORY_MB 2048    /* budget under ASan or Valgrind */
+#define SL_BUSY_LIMIT 0.7         /* more checks than cores start while the
+				     CPUs are busy less than this */
+#define SL_ADMIT_MS 25            /* how often a held-back check looks */
 
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
@@ -212,6 +215,22 @@ static void sl_result_done(struct sl_run *run, int i)
 		run->opt.progress(run, i, run->opt.progress_ctx);
 }
 
+/* 1 when another check may start now. Most checks wait on timers and
+ * sockets, not on the CPU: up to a core each start at once, then more
+ * (up to opt.jobs) while the machine's CPUs are not busy. */
+static int sl_may_start(const struct sl_run *run, int running)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	double busy;
+
+	if (running >= run->opt.jobs)
+		return 0;
+	if (running < (cores > 0 ? cores : 1) || run->opt.fixed_jobs)
+		return 1;
+	busy = hx_cpu_busy();
+	return busy >= 0 && busy < SL_BUSY_LIMIT;
+}
+
 /* Runs every selected check with a program to run, jobs at a time. */
 static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 {
@@ -228,7 +247,7 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 			rc = -1;
 			break;
 		}
-		while (running < run->opt.jobs && next < n) {
+		while (next < n && sl_may_start(run, running)) {
 			int i = next++;
 			struct sl_result *r = &run->results[i];
 			const struct sl_check *check = &run->lab->checks[i];
@@ -273,6 +292,9 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 			if (left < wait_ms)
 				wait_ms = left;
 		}
+		/* held back for the CPU: look again soon */
+		if (next < n && running > 0 && wait_ms > SL_ADMIT_MS)
+			wait_ms = SL_ADMIT_MS;
 		if (np > 0)
 			poll(pfd, (nfds_t)np, wait_ms);
 	}

@@ -3,6 +3,7 @@
 #include "hx_time.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
@@ -74,4 +75,37 @@ void hx_pause(int ms)
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
+}
+
+double hx_cpu_busy(void)
+{
+	static unsigned long long last_total, last_idle;
+	static int64_t last_ms;
+	static double last = -1;
+	unsigned long long v[8] = { 0 }, total = 0, idle;
+	char line[256];
+	FILE *f;
+
+	if (last_ms && hx_now_ms() - last_ms < 20)
+		return last;
+	f = fopen("/proc/stat", "re");
+	if (!f)
+		return -1;
+	if (!fgets(line, sizeof(line), f) ||
+	    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
+		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	for (int i = 0; i < 8; i++)
+		total += v[i];
+	idle = v[3] + v[4]; /* idle and waiting for I/O */
+	if (last_ms && total > last_total)
+		last = 1.0 - (double)(idle - last_idle) /
+				     (double)(total - last_total);
+	last_total = total;
+	last_idle = idle;
+	last_ms = hx_now_ms();
+	return last;
 }

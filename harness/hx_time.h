@@ -27,4 +27,9 @@ void hx_backoff(int *attempt, int64_t deadline);
  * itself, such as a fault plan's delay between pieces. */
 void hx_pause(int ms);
 
+/* How busy the machine's CPUs were since the last call (at least 20 ms
+ * ago, else the last answer): 0 idle to 1 every core busy, from
+ * /proc/stat; -1 where it cannot be read. */
+double hx_cpu_busy(void);
+
 #endif
