@@ -198,13 +198,6 @@ static int report(struct sl_run *run)
 	return 0;
 }
 
-/* What one lab of a grade run came to, for the course's summary. */
-struct sl_lab_total {
-	const struct sl_lab *lab; /* the lab */
-	int score, max_score;     /* public points earned and possible */
-	int64_t duration_ms;      /* its wall time */
-};
-
 /* The table fills as checks finish: the header once the build is done,
  * then each row in table order as soon as it and the rows above are. */
 static void on_progress(struct sl_run *run, int index, void *ctx)
@@ -282,18 +275,19 @@ static int every_lab(const char *dir, const struct sl_lab **labs)
 	return n ? n : sl_lab_count();
 }
 
-static void course_summary(const struct sl_lab_total *t, int n)
+/* The course's total: each lab's score and time (labs graded at once
+ * overlap), the whole run's wall time. */
+static void course_summary(const struct sl_lab_total *t, int n,
+			   int64_t wall_ms)
 {
 	int score = 0, max = 0;
-	int64_t ms = 0;
 
 	for (int i = 0; i < n; i++) {
 		score += t[i].score;
 		max += t[i].max_score;
-		ms += t[i].duration_ms;
 	}
 	printf("\ncourse: %d labs, %d/%d in %.1f s\n", n, score, max,
-	       (double)ms / 1000.0);
+	       (double)wall_ms / 1000.0);
 	for (int i = 0; i < n; i++) {
 		char name[128];
 
@@ -325,6 +319,7 @@ static int grade(int argc, char **argv)
 	const char *no_color = getenv("NO_COLOR");
 	struct sl_options opt;
 	int unconfined = 0, nlabs = 0, rc = 0;
+	int64_t started;
 	long number;
 	int c;
 
@@ -394,19 +389,12 @@ static int grade(int argc, char **argv)
 	if (nlabs > 1 && (opt.json || strcmp(opt.format, "text") != 0))
 		return fail("%s grades one lab at a time",
 			    opt.json ? "--json" : "an export or tsv format");
-	for (int i = 0; i < nlabs; i++) {
-		int lab_rc;
-
-		if (i > 0)
-			putchar('\n');
-		lab_rc = grade_lab(&opt, labs[i], &totals[i]);
-		if (lab_rc > rc)
-			rc = lab_rc;
-		if (lab_rc == 2 || sl_stop_signal)
-			return rc;
-	}
-	if (nlabs > 1)
-		course_summary(totals, nlabs);
+	if (nlabs == 1)
+		return grade_lab(&opt, labs[0], &totals[0]);
+	started = hx_now_ms();
+	rc = sl_grade_course(&opt, labs, nlabs, grade_lab, totals, stdout);
+	if (!sl_stop_signal)
+		course_summary(totals, nlabs, hx_now_ms() - started);
 	return rc;
 }
 

@@ -596,6 +596,57 @@ static void sl_read_build(struct sl_run *run, const struct sl_build_job *job,
 	}
 }
 
+/* A pipe of tokens: a build takes one before it starts and gives it
+ * back when done, so builds of labs graded at once share the cores. */
+static int sl_tokens[2] = { -1, -1 };
+
+int sl_build_tokens_open(long n)
+{
+	if (pipe2(sl_tokens, O_CLOEXEC) < 0)
+		return -1;
+	for (long i = 0; i < (n > 0 ? n : 1); i++)
+		if (write(sl_tokens[1], "t", 1) != 1)
+			return -1;
+	return 0;
+}
+
+void sl_build_tokens_close(void)
+{
+	for (int i = 0; i < 2; i++)
+		if (sl_tokens[i] >= 0) {
+			close(sl_tokens[i]);
+			sl_tokens[i] = -1;
+		}
+}
+
+/* Takes a token (waiting at most timeout_ms); 1 when one was taken, 0
+ * when there are no tokens (a single lab), -1 on the deadline. */
+static int sl_take_token(int timeout_ms)
+{
+	struct pollfd pfd = { .fd = sl_tokens[0], .events = POLLIN };
+	int64_t deadline = hx_deadline(timeout_ms);
+	char token;
+
+	if (sl_tokens[0] < 0)
+		return 0;
+	for (;;) {
+		if (sl_stop_signal)
+			return -1;
+		if (poll(&pfd, 1, hx_remaining_ms(deadline)) > 0 &&
+		    read(sl_tokens[0], &token, 1) == 1)
+			return 1;
+		if (hx_remaining_ms(deadline) == 0)
+			return -1;
+	}
+}
+
+static void sl_give_token(int taken)
+{
+	if (taken == 1 && write(sl_tokens[1], "t", 1) != 1) {
+		/* a lost token slows the other labs' builds, no more */
+	}
+}
+
 /* Compiles every program (and its sanitizer build) in one build
  * sandbox: only the submission's declared files and the lab's support
  * files in it, no network, limits on CPU, memory, files and processes,
@@ -607,7 +658,7 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	struct hx_sandbox_spec spec;
 	struct hx_buf asan_log;
 	struct hx_sandbox sb;
-	int asan = sl_needs_asan(run), isolated = hx_sandbox_probe();
+	int asan = sl_needs_asan(run), isolated = hx_sandbox_probe(), taken;
 
 	memset(&job, 0, sizeof(job));
 	job.isolated = isolated;
@@ -659,18 +710,30 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	spec.root.nmounts = 1;
 	spec.root.work_mb = SL_BUILD_WORK_MB;
 	spec.budget.memory_mb = SL_BUILD_MEMORY_MB;
-	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0)
+	/* several labs at once: one build per core */
+	taken = sl_take_token(job.compile_ms * 2);
+	if (taken < 0) {
+		snprintf(err, errlen, "%s", sl_stop_signal ?
+						  "stopped" :
+						  "no turn to build in time");
 		return -1;
+	}
+	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0) {
+		sl_give_token(taken);
+		return -1;
+	}
 	while (!hx_sandbox_poll(&sb)) {
 		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
 
 		if (sl_stopped(err, errlen)) {
 			hx_sandbox_kill(&sb);
 			hx_buf_free(&sb.data);
+			sl_give_token(taken);
 			return -1;
 		}
 		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
 	}
+	sl_give_token(taken);
 	hx_buf_init(&asan_log);
 	if (hx_sandbox_setup_error(&sb))
 		hx_buf_addf(&b->log[job.compiles[0].program],

@@ -17,8 +17,11 @@ struct sl_options {
 	const char *json;       /* write JSON results here, or NULL */
 	const char *format;     /* "text" (default) or "tsv" */
 	int jobs;               /* sandboxes at once, at most */
-	int fixed_jobs;         /* 1: exactly jobs (-j); 0: beyond the cores
-				   only while the CPUs are not busy */
+	int fixed_jobs;         /* 1: exactly jobs (-j); 0: beyond
+				   min_running only while the CPUs are not
+				   busy */
+	int min_running;        /* checks that start whatever the CPUs do;
+				   0: one per core */
 	uint64_t seed;          /* run seed */
 	int verbose;            /* show transcripts of failing checks */
 	int valgrind;           /* run programs under memcheck */
@@ -132,6 +135,29 @@ void sl_report_list(FILE *out);
 /* sl_json.c */
 int sl_report_json(const struct sl_run *run, const char *path, char *err,
 		   size_t errlen);
+
+/* sl_course.c - several labs graded at once, their reports in order. */
+/* What one lab of a grade run came to, for the course's summary. */
+struct sl_lab_total {
+	const struct sl_lab *lab; /* the lab */
+	int score, max_score;     /* public points earned and possible */
+	int64_t duration_ms;      /* its wall time */
+};
+/* Grades one lab and prints its report on stdout; 0, 1 or 2 as grade. */
+typedef int sl_grade_one_fn(const struct sl_options *opt,
+			    const struct sl_lab *lab, struct sl_lab_total *t);
+/* Grades each lab with grade in a worker of its own, several at once,
+ * and prints their reports on out in the labs' order; fills totals.
+ * Returns the worst status. */
+int sl_grade_course(const struct sl_options *opt,
+		    const struct sl_lab *const *labs, int n,
+		    sl_grade_one_fn *grade, struct sl_lab_total *totals,
+		    FILE *out);
+
+/* sl_build.c: at most n builds at once across processes (a pipe of
+ * tokens their children inherit); 0 or -1. */
+int sl_build_tokens_open(long n);
+void sl_build_tokens_close(void);
 
 /* sl_bench.c */
 int sl_bench(const char *const *labs, int nlabs, int rounds, int jobs,

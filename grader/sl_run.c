@@ -223,9 +223,11 @@ static int sl_may_start(const struct sl_run *run, int running)
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	double busy;
 
+	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
+
 	if (running >= run->opt.jobs)
 		return 0;
-	if (running < (cores > 0 ? cores : 1) || run->opt.fixed_jobs)
+	if (running < (first > 0 ? first : 1) || run->opt.fixed_jobs)
 		return 1;
 	busy = hx_cpu_busy();
 	return busy >= 0 && busy < SL_BUSY_LIMIT;
