@@ -195,6 +195,8 @@ out_free:
 
 /* The batch's temporary folder: unpacked archives, every build. */
 static char sl_batch_work[1024];
+/* Its builds by what went into them, shared by the workers. */
+static char sl_batch_cache[1100];
 
 /* CPU time the student's grading used: from each sandbox's control
  * group, else from every process the worker reaped (it is their
@@ -236,7 +238,12 @@ static void sl_worker_main(const struct sl_lab *lab,
 	run.lab = lab;
 	run.opt.dir = root;
 	run.opt.format = "text";
-	run.opt.jobs = opt->check_jobs > 0 ? opt->check_jobs : 1;
+	/* a student's checks mostly wait: one at a time, more while the
+	 * CPUs are not busy; a regrade alone gets a core each */
+	run.opt.jobs = 4 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+	run.opt.min_running = opt->check_jobs > 0 ? opt->check_jobs : 1;
+	/* identical files across the class are built once */
+	run.opt.build_cache = sl_batch_cache;
 	run.opt.seed = opt->seed;
 	run.opt.hidden = 1;
 	if (!rec || sl_grade(&run, err, sizeof(err)) < 0) {
@@ -626,6 +633,7 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		return -1;
 	}
 	snprintf(sl_batch_work, sizeof(sl_batch_work), "%s", work);
+	snprintf(sl_batch_cache, sizeof(sl_batch_cache), "%s/builds", work);
 	if (sl_scan_class(class_dir, &s, &n, &kinds, err, errlen) < 0)
 		goto out_remove;
 	if (opt->shards > 1)

@@ -1,6 +1,7 @@
 /* sl_build.c - take a submission's declared files and compile its programs. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_cache.h"
 #include "sl_files.h"
 
 #include "../harness/hx_time.h"
@@ -369,6 +370,9 @@ struct sl_compile {
 	char output[64];      /* the executable's name */
 	char paths[2 * SL_MAX_SOURCES + 2][800]; /* room for arguments */
 	char libs[256];       /* the program's link flags, split in place */
+	char key[65];         /* its name in the build cache */
+	int built;            /* 1 once it built (from the sandbox) */
+	struct hx_buf log;    /* what the compiler said */
 };
 
 /* What the build sandbox needs; copied into it by fork. */
@@ -522,14 +526,6 @@ static void sl_build_body(int fd, void *arg)
 	hx_check_free(&c);
 }
 
-static int sl_needs_asan(const struct sl_run *run)
-{
-	for (int i = 0; i < run->lab->nchecks; i++)
-		if (run->results[i].selected &&
-		    (run->lab->checks[i].flags & SL_SANITIZE))
-			return 1;
-	return 0;
-}
 
 /* Writes an executable the build sent into the build's programs folder. */
 static int sl_write_executable(const char *dir, const char *name,
@@ -550,11 +546,11 @@ static int sl_write_executable(const char *dir, const char *name,
 }
 
 /* Reads the build sandbox's frames into the run: built, logs, programs. */
-static void sl_read_build(struct sl_run *run, const struct sl_build_job *job,
-			  const struct hx_buf *data, struct hx_buf *asan_log)
+static void sl_read_build(struct sl_run *run, struct sl_build_job *job,
+			  const struct hx_buf *data)
 {
 	struct sl_build *b = &run->build;
-	const struct sl_compile *k = NULL;
+	struct sl_compile *k = NULL;
 	const char *bytes;
 	size_t at = 0;
 	uint32_t n;
@@ -573,27 +569,71 @@ static void sl_read_build(struct sl_run *run, const struct sl_build_job *job,
 							   NULL;
 			break;
 		case 'R':
-			if (k && !k->asan)
-				b->built[k->program] = n == 1 && bytes[0] == '1';
+			if (k)
+				k->built = n == 1 && bytes[0] == '1';
 			break;
 		case 'L':
 			if (k)
-				hx_buf_add(k->asan ? asan_log : &b->log[k->program],
-					   bytes, n < (256 << 10) ? n : 256 << 10);
+				hx_buf_add(&k->log, bytes,
+					   n < (256 << 10) ? n : 256 << 10);
 			break;
 		case 'F':
 			if (k && sl_write_executable(b->bin, k->output, bytes,
-						     n) < 0 &&
-			    !k->asan) {
-				b->built[k->program] = 0;
-				hx_buf_addf(&b->log[k->program],
-					    "could not save %s: %s\n",
+						     n) < 0) {
+				k->built = 0;
+				hx_buf_addf(&k->log, "could not save %s: %s\n",
 					    k->output, strerror(errno));
 			}
 			break;
 		default: break;
 		}
 	}
+}
+
+/* What one compilation gave goes to the run (the sanitizer build's words
+ * are the plain build's again) and, with store, to the cache. */
+static void sl_take_result(struct sl_run *run, struct sl_compile *k,
+			   int store)
+{
+	struct sl_build *b = &run->build;
+	char exe[1200];
+
+	if (!k->asan) {
+		b->built[k->program] = k->built;
+		hx_buf_add(&b->log[k->program], k->log.data, k->log.len);
+	}
+	if (store && run->opt.build_cache) {
+		snprintf(exe, sizeof(exe), "%s/%s", b->bin, k->output);
+		sl_cache_store(run->opt.build_cache, k->key, k->built, &k->log,
+			       exe);
+	}
+	hx_buf_free(&k->log);
+}
+
+/* 1 when a selected check runs program (with the sanitizers, when asan):
+ * what no selected check needs is not built. The build check judges
+ * every program. */
+static int sl_needed(const struct sl_run *run, const char *program, int asan)
+{
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_check *check = &run->lab->checks[i];
+		const char *p = check->programs ? check->programs : "";
+
+		if (!run->results[i].selected ||
+		    (asan && !(check->flags & SL_SANITIZE)))
+			continue;
+		if (!check->run && !asan)
+			return 1;
+		while (*p) {
+			size_t len = strcspn(p, " ");
+
+			if (len == strlen(program) && strncmp(p, program, len) == 0)
+				return 1;
+			p += len;
+			p += strspn(p, " ");
+		}
+	}
+	return 0;
 }
 
 /* A pipe of tokens: a build takes one before it starts and gives it
@@ -656,9 +696,8 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	static struct sl_build_job job;
 	struct sl_build *b = &run->build;
 	struct hx_sandbox_spec spec;
-	struct hx_buf asan_log;
 	struct hx_sandbox sb;
-	int asan = sl_needs_asan(run), isolated = hx_sandbox_probe(), taken;
+	int isolated = hx_sandbox_probe(), taken;
 
 	memset(&job, 0, sizeof(job));
 	job.isolated = isolated;
@@ -687,20 +726,35 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++) {
 		const struct sl_program *prog = &run->lab->programs[i];
 
-		if (!sl_program_has_files(run, prog, &b->log[i]))
+		if (!sl_needed(run, prog->name, 0) ||
+		    !sl_program_has_files(run, prog, &b->log[i]))
 			continue;
 		if (sl_copy_support(run, prog, err, errlen) < 0)
 			return -1;
-		for (int a = 0; a <= asan; a++) {
-			struct sl_compile *k = &job.compiles[job.ncompiles++];
+		for (int a = 0; a <= 1; a++) {
+			struct sl_compile *k = &job.compiles[job.ncompiles];
 
+			if (a && !sl_needed(run, prog->name, 1))
+				continue;
+			memset(k, 0, sizeof(*k));
 			k->program = i;
 			k->asan = a;
 			sl_compile_args(prog, a, job.work, k);
+			hx_buf_init(&k->log);
+			sl_cache_key(run, prog, (const char *const *)k->argv,
+				     k->key);
+			/* the same files built before: taken as they were */
+			if (run->opt.build_cache &&
+			    sl_cache_load(run->opt.build_cache, k->key, b->bin,
+					  k->output, &k->built, &k->log) == 1) {
+				sl_take_result(run, k, 0);
+				continue;
+			}
+			job.ncompiles++;
 		}
 	}
 	if (job.ncompiles == 0)
-		return 0;
+		goto out_judge;
 	hx_sandbox_spec_init(&spec, isolated, job.compile_ms + SL_REPORT_MS,
 			     sl_build_body, &job);
 	spec.work_host = isolated ? NULL : job.work;
@@ -734,26 +788,29 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
 	}
 	sl_give_token(taken);
-	hx_buf_init(&asan_log);
 	if (hx_sandbox_setup_error(&sb))
-		hx_buf_addf(&b->log[job.compiles[0].program],
+		hx_buf_addf(&job.compiles[0].log,
 			    "the build could not start: sandbox setup: %s\n",
 			    hx_sandbox_setup_error(&sb));
 	else
-		sl_read_build(run, &job, &sb.data, &asan_log);
-	if (sb.timed_out)
-		for (int i = 0; i < job.ncompiles; i++)
-			if (!job.compiles[i].asan && !b->built[job.compiles[i].program])
-				hx_buf_addf(&b->log[job.compiles[i].program],
-					    "the build did not finish within %d s "
-					    "and was stopped\n",
-					    job.compile_ms / 1000);
+		sl_read_build(run, &job, &sb.data);
+	for (int i = 0; i < job.ncompiles; i++) {
+		struct sl_compile *k = &job.compiles[i];
+
+		if (sb.timed_out && !k->built)
+			hx_buf_addf(&k->log, "the build did not finish within "
+					     "%d s and was stopped\n",
+				    job.compile_ms / 1000);
+		/* a build cut short by the machine is not one to keep */
+		sl_take_result(run, k,
+			       !sb.timed_out && !hx_sandbox_setup_error(&sb));
+	}
+	hx_buf_free(&sb.data);
+out_judge:
 	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++)
 		b->warnings[i] = b->built[i] &&
 				 strstr(b->log[i].data ? b->log[i].data : "",
 					"warning:") != NULL;
-	hx_buf_free(&asan_log);
-	hx_buf_free(&sb.data);
 	return 0;
 }
 

@@ -206,6 +206,77 @@ static char *json_report(const struct sl_run *run, const char *dir,
 	return text.data;
 }
 
+/* The digest builds are named by: the standard's own examples. */
+static void test_grader_sha256_known_digests(void **state)
+{
+	static const struct {
+		const char *text;   /* input */
+		const char *digest; /* its SHA-256 */
+	} cases[] = {
+		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+		      "7852b855" },
+		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
+			 "61f20015ad" },
+		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419d"
+		  "b06c1" },
+	};
+	char hex[65];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct sl_sha256 h;
+
+		sl_sha256_init(&h);
+		/* in two pieces, so the block boundary is crossed unevenly */
+		sl_sha256_add(&h, cases[i].text, strlen(cases[i].text) / 3);
+		sl_sha256_add(&h, cases[i].text + strlen(cases[i].text) / 3,
+			      strlen(cases[i].text) - strlen(cases[i].text) / 3);
+		sl_sha256_hex(&h, hex);
+		assert_string_equal(hex, cases[i].digest);
+	}
+}
+
+/* A build kept in the cache comes back as it went in: whether it
+ * built, the compiler's words, the executable. */
+static void test_grader_build_cache_round_trip(void **state)
+{
+	struct unit_fixture *f = *state;
+	char cache[300], bin[300], exe[300], got[300];
+	struct hx_buf log, back;
+	int built = 0;
+
+	snprintf(cache, sizeof(cache), "%s/cache", f->dir);
+	snprintf(bin, sizeof(bin), "%s/bin", f->dir);
+	snprintf(exe, sizeof(exe), "%s/server", f->dir);
+	assert_int_equal(mkdir(bin, 0755), 0);
+	{
+		FILE *out = fopen(exe, "w");
+
+		assert_non_null(out);
+		fputs("\x7f" "ELF pretend", out);
+		fclose(out);
+	}
+	hx_buf_init(&log);
+	hx_buf_init(&back);
+	hx_buf_addf(&log, "server.c:3: warning: unused\n");
+	assert_int_equal(sl_cache_load(cache, "k1", bin, "server", &built,
+				       &back),
+			 0);
+	sl_cache_store(cache, "k1", 1, &log, exe);
+	assert_int_equal(sl_cache_load(cache, "k1", bin, "server", &built,
+				       &back),
+			 1);
+	assert_int_equal(built, 1);
+	assert_string_equal(back.data, log.data);
+	snprintf(got, sizeof(got), "%s/server", bin);
+	hx_buf_clear(&back);
+	assert_int_equal(unit_read_file(got, &back), 0);
+	assert_string_equal(back.data, "\x7f" "ELF pretend");
+	hx_buf_free(&log);
+	hx_buf_free(&back);
+}
+
 /* A build or batch folder deeper than PATH_MAX (an archive made it so)
  * is removed all the same: no path is ever built. */
 static void test_grader_remove_tree_deeper_than_path_max(void **state)
@@ -587,6 +658,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		GRADER_TEST(test_grader_remove_tree_deeper_than_path_max),
+		cmocka_unit_test(test_grader_sha256_known_digests),
+		GRADER_TEST(test_grader_build_cache_round_trip),
 		cmocka_unit_test(test_grader_find_lab_by_number),
 		cmocka_unit_test(test_grader_find_lab_by_name),
 		cmocka_unit_test(test_grader_find_unknown_lab),

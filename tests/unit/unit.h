@@ -34,10 +34,12 @@
 #include <archive_entry.h>
 #include <cmocka.h>
 
+#include "../../grader/sl_cache.h"
 #include "../../grader/sl_escape.h"
 #include "../../grader/sl_files.h"
 #include "../../grader/sl_grade.h"
 #include "../../grader/sl_lab.h"
+#include "../../grader/sl_sha256.h"
 #include "../../grader/sl_unpack.h"
 #include "../../harness/hx_check.h"
 #include "../../harness/hx_fixture.h"
