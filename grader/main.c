@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,7 +16,6 @@
 #include "sl_grade.h"
 
 #define SL_DEFAULT_SEED 1
-#define SL_MAX_LABS 64 /* labs one grade run takes */
 #define SL_CHECKS_PER_CORE 4 /* checks at once, at most, per core */
 
 #ifndef SL_VERSION
@@ -109,10 +109,16 @@ static int help(const char *command, FILE *out)
 	return out == stdout ? 0 : 2;
 }
 
-static int fail(const char *fmt, const char *what)
+static int fail(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static int fail(const char *fmt, ...)
 {
+	va_list ap;
+
 	fprintf(stderr, "socklab: ");
-	fprintf(stderr, fmt, what);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
 	fputc('\n', stderr);
 	return 2;
 }
@@ -345,10 +351,10 @@ static int grade(int argc, char **argv)
 		case 'U': unconfined = 1; break;
 		case 'h': return help("grade", stdout);
 		case 'j':
-			if (parse_number(optarg, 1, 64, &number) < 0)
-				return fail("-j needs a number from 1 to 64, not "
+			if (parse_number(optarg, 1, SL_MAX_JOBS, &number) < 0)
+				return fail("-j needs a number from 1 to %d, not "
 					    "\"%s\"",
-					    optarg);
+					    SL_MAX_JOBS, optarg);
 			opt.jobs = (int)number;
 			opt.fixed_jobs = 1;
 			break;
@@ -367,9 +373,8 @@ static int grade(int argc, char **argv)
 		opt.jobs = 1;
 	if (strcmp(opt.format, "text") && strcmp(opt.format, "tsv") &&
 	    !sl_export_known(opt.format))
-		return fail("unknown --format \"%s\" (text, tsv, gradescope, "
-			    "autolab, junit or github)",
-			    opt.format);
+		return fail("unknown --format \"%s\" (text, tsv, %s)",
+			    opt.format, sl_export_names());
 	/* exported grading is the course's grading: hidden checks run */
 	if (sl_export_known(opt.format)) {
 		opt.hidden = 1;
@@ -380,7 +385,7 @@ static int grade(int argc, char **argv)
 		nlabs = every_lab(opt.dir, labs);
 	for (int i = optind; nlabs == 0 && i < argc; i++) {
 		if (i - optind == SL_MAX_LABS)
-			return fail("more than %s labs", "64");
+			return fail("more than %d labs", SL_MAX_LABS);
 		if (!(labs[i - optind] = find_lab(argv[i])))
 			return 2;
 	}
@@ -472,16 +477,15 @@ static int batch(int argc, char **argv)
 			break;
 		case 'f':
 			if (!sl_export_known(optarg))
-				return fail("unknown --format \"%s\" (gradescope, "
-					    "autolab, junit or github)",
-					    optarg);
+				return fail("unknown --format \"%s\" (%s)",
+					    optarg, sl_export_names());
 			opt.format = optarg;
 			break;
 		case 'j':
-			if (parse_number(optarg, 1, 64, &number) < 0)
-				return fail("-j needs a number from 1 to 64, not "
+			if (parse_number(optarg, 1, SL_MAX_JOBS, &number) < 0)
+				return fail("-j needs a number from 1 to %d, not "
 					    "\"%s\"",
-					    optarg);
+					    SL_MAX_JOBS, optarg);
 			opt.jobs = (int)number;
 			break;
 		case 's':
@@ -570,7 +574,7 @@ static int bench(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "r:j:", options, NULL)) != -1) {
 		if (opt == 'r' && parse_number(optarg, 1, 1000, &rounds) == 0)
 			continue;
-		if (opt == 'j' && parse_number(optarg, 1, 64, &jobs) == 0)
+		if (opt == 'j' && parse_number(optarg, 1, SL_MAX_JOBS, &jobs) == 0)
 			continue;
 		usage(stderr);
 		return 2;

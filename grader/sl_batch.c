@@ -270,11 +270,7 @@ static void sl_worker_main(const struct sl_lab *lab,
 		/* a folder per format: no student's id can name another's
 		 * export ("bob.gradescope" next to bob's Gradescope file) */
 		snprintf(path, sizeof(path), "%s/%s/%s%s", opt->out,
-			 opt->format, s->id,
-			 strcmp(opt->format, "junit") == 0 ? ".xml" :
-			 strcmp(opt->format, "github") == 0 ? ".md" :
-			 strcmp(opt->format, "autolab") == 0 ? ".txt" :
-							       ".json");
+			 opt->format, s->id, sl_export_extension(opt->format));
 		if ((out = fopen(path, "w"))) {
 			sl_export(&run, opt->format, out, err, sizeof(err));
 			fclose(out);
@@ -470,8 +466,8 @@ static void sl_show_progress(FILE *progress, const struct sl_lab *lab,
 static void sl_workers_wait(const struct sl_lab *lab, struct sl_worker *slots,
 			    int jobs, struct sl_student *s, FILE *progress)
 {
-	struct pollfd pfd[64];
-	int index[64], np = 0, wait_ms = 60000;
+	struct pollfd pfd[SL_MAX_JOBS];
+	int index[SL_MAX_JOBS], np = 0, wait_ms = 60000;
 
 	for (int k = 0; k < jobs; k++) {
 		if (!slots[k].pid)
@@ -603,13 +599,13 @@ static void sl_write_refusal(const struct sl_lab *lab, const char *out_dir,
 int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	     FILE *progress, char *err, size_t errlen)
 {
-	struct sl_worker slots[64];
+	struct sl_worker slots[SL_MAX_JOBS];
 	struct sl_student *s = NULL;
 	char class_dir[1024], work[1024], path[1200];
 	char (*roots)[1200] = NULL;
 	const char *tmp = getenv("TMPDIR");
 	int *kinds = NULL, n = 0, next = 0, running, rc = -1;
-	int jobs = opt->jobs < 1 ? 1 : opt->jobs > 64 ? 64 : opt->jobs;
+	int jobs = opt->jobs < 1 ? 1 : opt->jobs > SL_MAX_JOBS ? SL_MAX_JOBS : opt->jobs;
 	struct sl_batch_options o = *opt;
 
 	o.jobs = jobs;
@@ -645,7 +641,7 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	hx_sandbox_probe(); /* once, before the workers inherit the answer */
 	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < 64; c++)
+		for (int c = 0; c < SL_MAX_CHECKS; c++)
 			s[i].points[c] = -1;
 		s[i].max_score = sl_lab_total_points(lab);
 		if (kinds[i])

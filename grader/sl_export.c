@@ -10,15 +10,54 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const sl_formats[] = { "gradescope", "autolab", "junit",
-					  "github", NULL };
+static void sl_export_gradescope(const struct sl_run *run, FILE *out);
+static void sl_export_autolab(const struct sl_run *run, FILE *out);
+static void sl_export_junit(const struct sl_run *run, FILE *out);
+static void sl_export_github(const struct sl_run *run, FILE *out);
+
+/* Every export format: its name, the extension of its files, its writer. */
+static const struct sl_format {
+	const char *name;
+	const char *extension;
+	void (*write)(const struct sl_run *run, FILE *out);
+} sl_formats[] = {
+	{ "gradescope", ".json", sl_export_gradescope },
+	{ "autolab", ".txt", sl_export_autolab },
+	{ "junit", ".xml", sl_export_junit },
+	{ "github", ".md", sl_export_github },
+};
+
+static const struct sl_format *sl_format_find(const char *name)
+{
+	for (size_t i = 0; i < sizeof(sl_formats) / sizeof(sl_formats[0]); i++)
+		if (strcmp(sl_formats[i].name, name) == 0)
+			return &sl_formats[i];
+	return NULL;
+}
 
 int sl_export_known(const char *name)
 {
-	for (int i = 0; sl_formats[i]; i++)
-		if (strcmp(sl_formats[i], name) == 0)
-			return 1;
-	return 0;
+	return sl_format_find(name) != NULL;
+}
+
+const char *sl_export_names(void)
+{
+	static char names[128];
+
+	if (!names[0])
+		for (size_t i = 0; i < sizeof(sl_formats) / sizeof(sl_formats[0]);
+		     i++)
+			snprintf(names + strlen(names),
+				 sizeof(names) - strlen(names), "%s%s",
+				 i ? ", " : "", sl_formats[i].name);
+	return names;
+}
+
+const char *sl_export_extension(const char *name)
+{
+	const struct sl_format *f = sl_format_find(name);
+
+	return f ? f->extension : ".txt";
 }
 
 void sl_split_hidden(struct sl_run *run)
@@ -337,18 +376,13 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 int sl_export(const struct sl_run *run, const char *format, FILE *out,
 	      char *err, size_t errlen)
 {
-	if (strcmp(format, "gradescope") == 0)
-		sl_export_gradescope(run, out);
-	else if (strcmp(format, "autolab") == 0)
-		sl_export_autolab(run, out);
-	else if (strcmp(format, "junit") == 0)
-		sl_export_junit(run, out);
-	else if (strcmp(format, "github") == 0)
-		sl_export_github(run, out);
-	else {
+	const struct sl_format *f = sl_format_find(format);
+
+	if (!f) {
 		snprintf(err, errlen, "unknown export format \"%s\"", format);
 		return -1;
 	}
+	f->write(run, out);
 	if (fflush(out) != 0 || ferror(out)) {
 		snprintf(err, errlen, "writing the %s results: %s", format,
 			 strerror(errno));

@@ -60,8 +60,6 @@ struct sl_result {
 	struct hx_verdict verdict;     /* what the sandbox said */
 };
 
-#define SL_MAX_CHECKS 64 /* rows in one lab's rubric, hidden ones included */
-
 struct sl_run {
 	const struct sl_lab *lab;      /* the lab graded */
 	struct sl_options opt;         /* how */
@@ -188,6 +186,10 @@ int sl_lab_hidden_points(const struct sl_lab *lab);
 void sl_split_hidden(struct sl_run *run);
 /* 1 if name is an export format (gradescope, autolab, junit, github). */
 int sl_export_known(const char *name);
+/* The export formats' names, comma-separated, for messages. */
+const char *sl_export_names(void);
+/* The extension of an export format's files (".json"). */
+const char *sl_export_extension(const char *name);
 /* Writes the run's results in format to out. */
 int sl_export(const struct sl_run *run, const char *format, FILE *out,
 	      char *err, size_t errlen);

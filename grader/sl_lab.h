@@ -16,9 +16,13 @@
 #include "../harness/hx_time.h"
 #include "../harness/hx_tools.h"
 
-#define SL_MAX_FILES 8
-#define SL_MAX_PROGRAMS 8
-#define SL_MAX_SOURCES 8
+/* The grader's limits, in one place. */
+#define SL_MAX_FILES 8    /* files a lab declares (student's and given) */
+#define SL_MAX_PROGRAMS 8 /* programs a lab builds */
+#define SL_MAX_SOURCES 8  /* sources of one program */
+#define SL_MAX_CHECKS 64  /* rows in one lab's rubric, hidden ones included */
+#define SL_MAX_LABS 64    /* labs registered, and labs one grade run takes */
+#define SL_MAX_JOBS 64    /* the most -j may ask: checks or students at once */
 
 /* Check flags. */
 #define SL_SANITIZE (1u << 0)  /* run the AddressSanitizer/UBSan builds */

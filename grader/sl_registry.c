@@ -7,7 +7,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define SL_MAX_LABS 64
 #define SL_MAX_ROWS 1024 /* check rows of every lab that has hidden checks */
 
 extern const struct sl_lab *const __start_sl_labs[];
