@@ -6,11 +6,11 @@
 #define _GNU_SOURCE
 #include "sl_grade.h"
 #include "sl_files.h"
+#include "sl_pool.h"
 
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,13 +28,24 @@
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
 #define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
 
-/* One worker: a student being graded in a child process. */
-struct sl_worker {
-	pid_t pid;              /* the worker, 0 when the slot is free */
-	int fd;                 /* read end of its record pipe */
-	int student;            /* index of the student */
-	int64_t deadline;       /* when it is killed */
-	struct hx_buf record;   /* what it has sent so far */
+/* The class as the pool grades it: student order[i] is job i, graded by
+ * a worker process that sends its record back. */
+struct sl_class {
+	const struct sl_lab *lab;
+	const struct sl_batch_options *opt;
+	struct sl_student *s;          /* every student */
+	char (*roots)[1200];           /* where each one's files are */
+	int *order;                    /* job i grades student order[i] */
+	struct hx_buf *records;        /* what each student's worker sent */
+	FILE *progress;                /* the instructor's terminal, or NULL */
+};
+
+/* What a worker needs, copied into it by fork. */
+struct sl_worker_arg {
+	const struct sl_lab *lab;
+	const struct sl_batch_options *opt;
+	const struct sl_student *s;
+	const char *root;
 };
 
 /* ---- the class ------------------------------------------------------- */
@@ -222,10 +233,13 @@ static int64_t sl_cpu_ms(const struct sl_run *run)
 
 /* In the worker: grades one student, writes its files, and sends the
  * points per check on fd. Never returns. */
-static void sl_worker_main(const struct sl_lab *lab,
-			   const struct sl_batch_options *opt,
-			   const struct sl_student *s, const char *root, int fd)
+static void sl_worker_main(int fd, void *arg)
 {
+	const struct sl_worker_arg *a = arg;
+	const struct sl_lab *lab = a->lab;
+	const struct sl_batch_options *opt = a->opt;
+	const struct sl_student *s = a->s;
+	const char *root = a->root;
 	static struct sl_run run;
 	char err[1024] = "", path[1200];
 	FILE *out, *rec = fdopen(fd, "w");
@@ -334,36 +348,31 @@ static int64_t sl_worker_budget(const struct sl_lab *lab)
 	return ms;
 }
 
-static void sl_worker_finish(const struct sl_lab *lab, struct sl_worker *w,
-			     struct sl_student *s, int timed_out)
+/* The worker of student st has ended, or was late and is killed: what
+ * it sent is the student's row. */
+static void sl_worker_finish(const struct sl_lab *lab, struct sl_pool_job *job,
+			     struct hx_buf *record, struct sl_student *st,
+			     int late)
 {
-	int status = 0;
+	int status = sl_pool_reap(job, late);
 
-	if (timed_out) {
-		kill(-w->pid, SIGKILL);
-		kill(w->pid, SIGKILL);
-	}
-	close(w->fd);
-	while (waitpid(w->pid, &status, 0) < 0 && errno == EINTR)
-		;
-	s->ended_ms = hx_now_ms();
-	if (w->record.data)
-		sl_parse_record(lab, w->record.data, s);
-	if (timed_out)
-		snprintf(s->problem, sizeof(s->problem),
+	st->ended_ms = hx_now_ms();
+	if (record->data)
+		sl_parse_record(lab, record->data, st);
+	if (late)
+		snprintf(st->problem, sizeof(st->problem),
 			 "grading did not finish within %.0f s",
 			 (double)sl_worker_budget(lab) * hx_timeout_scale() /
 				 1000);
-	else if (!s->graded && !s->problem[0])
-		snprintf(s->problem, sizeof(s->problem),
+	else if (!st->graded && !st->problem[0])
+		snprintf(st->problem, sizeof(st->problem),
 			 "grading ended without a result (%s %d)",
 			 WIFSIGNALED(status) ? "signal" : "status",
 			 WIFSIGNALED(status) ? WTERMSIG(status) :
 					       WEXITSTATUS(status));
-	if (!s->graded)
-		s->score = s->hidden_score = 0;
-	hx_buf_free(&w->record);
-	w->pid = 0;
+	if (!st->graded)
+		st->score = st->hidden_score = 0;
+	hx_buf_free(record);
 }
 
 /* Where a student's files are, once unpacked; a problem otherwise. */
@@ -395,42 +404,30 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 		 "none of the lab's files (%s) was found in it", files);
 }
 
-/* Starts grading student i in a free slot. */
-static int sl_worker_start(const struct sl_lab *lab,
-			   const struct sl_batch_options *opt,
-			   struct sl_worker *slots, int slot,
-			   struct sl_student *s, int i, const char *root)
+/* Starts the worker of job i, unless its student was refused. */
+static int sl_worker_start(void *ctx, int i, struct sl_pool_job *job,
+			   char *err, size_t errlen)
 {
-	int pipefd[2];
-	pid_t pid, parent;
+	struct sl_class *c = ctx;
+	int k = c->order[i];
+	struct sl_student *st = &c->s[k];
+	struct sl_worker_arg arg = { .lab = c->lab,
+				     .opt = c->opt,
+				     .s = st,
+				     .root = c->roots[k] };
 
-	if (pipe2(pipefd, O_CLOEXEC) < 0)
-		return -1;
-	parent = getpid();
-	pid = fork();
-	if (pid == 0) {
-		setpgid(0, 0);
-		/* it dies with the batch, and its sandboxes with it */
-		prctl(PR_SET_PDEATHSIG, SIGKILL);
-		if (getppid() != parent)
-			_exit(1);
-		close(pipefd[0]);
-		for (int k = 0; k < opt->jobs; k++)
-			if (slots[k].pid)
-				close(slots[k].fd);
-		sl_worker_main(lab, opt, &s[i], root, pipefd[1]);
+	(void)err;
+	(void)errlen;
+	if (st->problem[0])
+		return 1;
+	hx_buf_init(&c->records[k]);
+	st->started_ms = hx_now_ms();
+	if (sl_pool_fork(job, sl_worker_main, &arg) < 0) {
+		snprintf(st->problem, sizeof(st->problem),
+			 "could not start grading: %s", strerror(errno));
+		return 1;
 	}
-	close(pipefd[1]);
-	if (pid < 0) {
-		close(pipefd[0]);
-		return -1;
-	}
-	slots[slot].pid = pid;
-	slots[slot].fd = pipefd[0];
-	slots[slot].student = i;
-	slots[slot].deadline = hx_deadline((int)sl_worker_budget(lab));
-	s[i].started_ms = hx_now_ms();
-	hx_buf_init(&slots[slot].record);
+	job->deadline = hx_deadline((int)sl_worker_budget(c->lab));
 	return 0;
 }
 
@@ -461,44 +458,26 @@ static void sl_show_progress(FILE *progress, const struct sl_lab *lab,
 	hx_buf_free(&why);
 }
 
-/* Waits for output of the running workers, up to the nearest deadline;
- * finishes those that are done or late. */
-static void sl_workers_wait(const struct sl_lab *lab, struct sl_worker *slots,
-			    int jobs, struct sl_student *s, FILE *progress)
+/* Reads what the worker of job i sent; once it has ended (or is late),
+ * its student's row is complete. */
+static int sl_worker_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 {
-	struct pollfd pfd[SL_MAX_JOBS];
-	int index[SL_MAX_JOBS], np = 0, wait_ms = 60000;
+	struct sl_class *c = ctx;
+	int k = c->order[i];
 
-	for (int k = 0; k < jobs; k++) {
-		if (!slots[k].pid)
-			continue;
-		pfd[np].fd = slots[k].fd;
-		pfd[np].events = POLLIN;
-		index[np++] = k;
-		if (hx_remaining_ms(slots[k].deadline) < wait_ms)
-			wait_ms = hx_remaining_ms(slots[k].deadline);
-	}
-	if (poll(pfd, (nfds_t)np, wait_ms) < 0 && errno != EINTR)
-		return;
-	for (int p = 0; p < np; p++) {
-		struct sl_worker *w = &slots[index[p]];
-		struct sl_student *st = &s[w->student];
-		char chunk[4096];
-		ssize_t n = 0;
-		int late = hx_remaining_ms(w->deadline) == 0;
+	if (!late && !sl_pool_read(job, &c->records[k], 1 << 20))
+		return 0;
+	sl_worker_finish(c->lab, job, &c->records[k], &c->s[k], late);
+	sl_show_progress(c->progress, c->lab, &c->s[k], 1);
+	return 1;
+}
 
-		if (pfd[p].revents) {
-			n = read(w->fd, chunk, sizeof(chunk));
-			if (n > 0 && w->record.len < (1 << 20))
-				hx_buf_add(&w->record, chunk, (size_t)n);
-		}
-		if (pfd[p].revents && n <= 0 && !(n < 0 && errno == EINTR))
-			late = 0; /* it ended: its record is whole */
-		else if (!late)
-			continue;
-		sl_worker_finish(lab, w, st, late);
-		sl_show_progress(progress, lab, st, 1);
-	}
+static void sl_worker_kill(void *ctx, int i, struct sl_pool_job *job)
+{
+	struct sl_class *c = ctx;
+
+	sl_pool_reap(job, 1);
+	hx_buf_free(&c->records[c->order[i]]);
 }
 
 static int sl_has_status(const struct sl_student *s, int count,
@@ -599,17 +578,19 @@ static void sl_write_refusal(const struct sl_lab *lab, const char *out_dir,
 int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	     FILE *progress, char *err, size_t errlen)
 {
-	struct sl_worker slots[SL_MAX_JOBS];
 	struct sl_student *s = NULL;
 	char class_dir[1024], work[1024], path[1200];
-	char (*roots)[1200] = NULL;
 	const char *tmp = getenv("TMPDIR");
-	int *kinds = NULL, n = 0, next = 0, running, rc = -1;
+	int *kinds = NULL, n = 0, again = 0, rc = -1;
 	int jobs = opt->jobs < 1 ? 1 : opt->jobs > SL_MAX_JOBS ? SL_MAX_JOBS : opt->jobs;
 	struct sl_batch_options o = *opt;
+	struct sl_class c = { .lab = lab, .opt = &o, .progress = progress };
+	struct sl_pool pool = { .ctx = &c,
+				.start = sl_worker_start,
+				.ready = sl_worker_ready,
+				.kill = sl_worker_kill };
 
 	o.jobs = jobs;
-	memset(slots, 0, sizeof(slots));
 	if (!realpath(opt->submissions, class_dir)) {
 		snprintf(err, errlen, "submissions folder %s: %s",
 			 opt->submissions, strerror(errno));
@@ -634,19 +615,23 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 		goto out_remove;
 	if (opt->shards > 1)
 		n = sl_keep_shard(s, kinds, n, opt->shard, opt->shards);
-	roots = calloc((size_t)n + 1, sizeof(*roots));
-	if (!roots) {
+	c.s = s;
+	c.roots = calloc((size_t)n + 1, sizeof(*c.roots));
+	c.order = calloc((size_t)n + 1, sizeof(*c.order));
+	c.records = calloc((size_t)n + 1, sizeof(*c.records));
+	if (!c.roots || !c.order || !c.records) {
 		snprintf(err, errlen, "out of memory");
 		goto out_remove;
 	}
 	hx_sandbox_probe(); /* once, before the workers inherit the answer */
 	for (int i = 0; i < n; i++) {
-		for (int c = 0; c < SL_MAX_CHECKS; c++)
-			s[i].points[c] = -1;
+		for (int k = 0; k < SL_MAX_CHECKS; k++)
+			s[i].points[k] = -1;
 		s[i].max_score = sl_lab_total_points(lab);
+		c.order[i] = i;
 		if (kinds[i])
 			sl_prepare(lab, class_dir, work, kinds[i], &s[i],
-				   roots[i], sizeof(roots[i]));
+				   c.roots[i], sizeof(c.roots[i]));
 		if (s[i].problem[0]) {
 			sl_write_refusal(lab, opt->out, &s[i]);
 			sl_show_progress(progress, lab, &s[i], 0);
@@ -654,43 +639,27 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	if (progress)
 		fflush(progress);
-	do {
-		running = 0;
-		for (int k = 0; k < jobs; k++) {
-			while (!slots[k].pid && next < n && s[next].problem[0])
-				next++;
-			if (!slots[k].pid && next < n) {
-				if (sl_worker_start(lab, &o, slots, k, s, next,
-						    roots[next]) < 0)
-					snprintf(s[next].problem,
-						 sizeof(s[next].problem),
-						 "could not start grading: %s",
-						 strerror(errno));
-				next++;
-			}
-			running += slots[k].pid != 0;
-		}
-		if (running)
-			sl_workers_wait(lab, slots, jobs, s, progress);
-		if (sl_stopped(err, errlen))
-			goto out_stop;
-	} while (running || next < n);
+	pool.count = n;
+	pool.max_running = jobs;
+	if (sl_pool_run(&pool, err, errlen) < 0)
+		goto out_stop;
 	/* again, one at a time, those a neighbour may have slowed down */
-	o.check_jobs = jobs;
-	for (int i = 0; i < n; i++) {
-		if (!sl_needs_regrade(lab, s, n, i))
-			continue;
-		memset(s[i].points, 0xff, sizeof(s[i].points));
-		memset(s[i].message, 0, sizeof(s[i].message));
-		s[i].graded = 0;
-		s[i].regraded = 1;
-		if (sl_worker_start(lab, &o, slots, 0, s, i, roots[i]) < 0)
-			continue;
-		while (slots[0].pid && !sl_stop_signal)
-			sl_workers_wait(lab, slots, 1, s, progress);
-		if (sl_stopped(err, errlen))
-			goto out_stop;
+	for (int i = 0; i < n; i++)
+		if (sl_needs_regrade(lab, s, n, i))
+			c.order[again++] = i;
+	for (int j = 0; j < again; j++) {
+		struct sl_student *st = &s[c.order[j]];
+
+		memset(st->points, 0xff, sizeof(st->points));
+		memset(st->message, 0, sizeof(st->message));
+		st->graded = 0;
+		st->regraded = 1;
 	}
+	o.check_jobs = jobs;
+	pool.count = again;
+	pool.max_running = 1;
+	if (sl_pool_run(&pool, err, errlen) < 0)
+		goto out_stop;
 	/* processes of killed workers came to us; let them go */
 	hx_sandbox_reap_all(5000);
 	snprintf(path, sizeof(path), "%s/gradebook.csv", opt->out);
@@ -704,20 +673,14 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	rc = 0;
 	goto out_remove;
 out_stop:
-	/* a stop signal: every worker and its sandboxes go at once */
-	for (int k = 0; k < jobs; k++)
-		if (slots[k].pid) {
-			kill(-slots[k].pid, SIGKILL);
-			kill(slots[k].pid, SIGKILL);
-			close(slots[k].fd);
-			while (waitpid(slots[k].pid, NULL, 0) < 0 && errno == EINTR)
-				;
-			hx_buf_free(&slots[k].record);
-		}
+	/* a stop signal: the pool has killed every worker; their
+	 * sandboxes' processes came to us */
 	hx_sandbox_reap_all(5000);
 out_remove:
 	sl_remove_tree(work);
-	free(roots);
+	free(c.roots);
+	free(c.order);
+	free(c.records);
 	free(kinds);
 	free(s);
 	return rc;

@@ -1,9 +1,9 @@
 /* sl_run.c - run a lab's checks in parallel sandboxes and score them. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_pool.h"
 
 #include <errno.h>
-#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +16,6 @@
 #define SL_TOOL_MEMORY_MB 2048    /* budget under ASan or Valgrind */
 #define SL_BUSY_LIMIT 0.7         /* more checks than cores start while the
 				     CPUs are busy less than this */
-#define SL_ADMIT_MS 25            /* how often a held-back check looks */
 
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
@@ -26,6 +25,13 @@ struct sl_job {
 	char work_dir[700];             /* its writable folder, likewise */
 	uint64_t seed;                  /* its seed */
 	int isolated;                   /* namespaces */
+};
+
+/* The checks of a run, as the pool runs them. */
+struct sl_checks {
+	struct sl_run *run;
+	struct hx_sandbox sandboxes[SL_MAX_CHECKS];
+	struct sl_job jobs[SL_MAX_CHECKS];
 };
 
 volatile sig_atomic_t sl_stop_signal;
@@ -218,92 +224,94 @@ static void sl_result_done(struct sl_run *run, int i)
 /* 1 when another check may start now. Most checks wait on timers and
  * sockets, not on the CPU: up to a core each start at once, then more
  * (up to opt.jobs) while the machine's CPUs are not busy. */
-static int sl_may_start(const struct sl_run *run, int running)
+static int sl_may_start(void *ctx, int running)
 {
+	const struct sl_run *run = ((struct sl_checks *)ctx)->run;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
 	double busy;
 
-	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
-
-	if (running >= run->opt.jobs)
-		return 0;
 	if (running < (first > 0 ? first : 1) || run->opt.fixed_jobs)
 		return 1;
 	busy = hx_cpu_busy();
 	return busy >= 0 && busy < SL_BUSY_LIMIT;
 }
 
-/* Runs every selected check with a program to run, jobs at a time. */
+/* Starts check i in its sandbox; a check without a program to run, or
+ * whose program did not build, is done at once. */
+static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
+			  size_t errlen)
+{
+	struct sl_checks *all = ctx;
+	struct sl_run *run = all->run;
+	struct sl_result *r = &run->results[i];
+	const struct sl_check *check = &run->lab->checks[i];
+	const char *missing;
+
+	if (!r->selected || !check->run)
+		return 1;
+	missing = sl_missing_program(run, check);
+	if (missing) {
+		sl_result_error(r,
+				"could not run: %s did not build (see the "
+				"build check)",
+				missing);
+		sl_result_done(run, i);
+		return 1;
+	}
+	if (sl_start_check(run, check, r->seed, &all->jobs[i],
+			   &all->sandboxes[i], err, errlen) < 0)
+		return -1;
+	job->pid = all->sandboxes[i].pid;
+	job->fd = all->sandboxes[i].verdict_fd;
+	job->deadline = all->sandboxes[i].deadline;
+	return 0;
+}
+
+static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
+{
+	struct sl_checks *all = ctx;
+
+	(void)late; /* the sandbox knows its deadline */
+	if (!hx_sandbox_collect(&all->sandboxes[i],
+				&all->run->results[i].verdict)) {
+		job->fd = all->sandboxes[i].verdict_fd;
+		return 0;
+	}
+	sl_result_done(all->run, i);
+	return 1;
+}
+
+static void sl_check_kill(void *ctx, int i, struct sl_pool_job *job)
+{
+	(void)job;
+	hx_sandbox_kill(&((struct sl_checks *)ctx)->sandboxes[i]);
+}
+
+/* Runs every selected check with a program to run, opt.jobs at most at
+ * once. */
 static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 {
-	int n = run->lab->nchecks, next = 0, running = 0, rc = 0;
-	struct hx_sandbox sandboxes[SL_MAX_CHECKS];
-	struct sl_job jobs[SL_MAX_CHECKS];
-	int active[SL_MAX_CHECKS] = { 0 };
+	struct sl_checks *all = calloc(1, sizeof(*all));
+	struct sl_pool pool = {
+		.count = run->lab->nchecks,
+		.max_running = run->opt.jobs,
+		.ctx = all,
+		.start = sl_check_start,
+		.ready = sl_check_ready,
+		.admit = sl_may_start,
+		.kill = sl_check_kill,
+	};
 
-	for (;;) {
-		struct pollfd pfd[SL_MAX_CHECKS];
-		int np = 0, wait_ms = 1000;
+	int rc;
 
-		if (sl_stopped(err, errlen)) {
-			rc = -1;
-			break;
-		}
-		while (next < n && sl_may_start(run, running)) {
-			int i = next++;
-			struct sl_result *r = &run->results[i];
-			const struct sl_check *check = &run->lab->checks[i];
-			const char *missing;
-
-			if (!r->selected || !check->run)
-				continue;
-			missing = sl_missing_program(run, check);
-			if (missing) {
-				sl_result_error(r,
-						"could not run: %s did not build "
-						"(see the build check)",
-						missing);
-				sl_result_done(run, i);
-				continue;
-			}
-			if (sl_start_check(run, check, r->seed, &jobs[i],
-					   &sandboxes[i], err, errlen) < 0) {
-				rc = -1;
-				goto out_kill;
-			}
-			active[i] = 1;
-			running++;
-		}
-		if (running == 0 && next >= n)
-			return 0;
-		for (int i = 0; i < n; i++) {
-			int left;
-
-			if (!active[i])
-				continue;
-			if (hx_sandbox_collect(&sandboxes[i],
-					       &run->results[i].verdict)) {
-				active[i] = 0;
-				running--;
-				sl_result_done(run, i);
-				continue;
-			}
-			pfd[np].fd = sandboxes[i].verdict_fd;
-			pfd[np++].events = POLLIN;
-			left = hx_remaining_ms(sandboxes[i].deadline) + 1;
-			if (left < wait_ms)
-				wait_ms = left;
-		}
-		/* held back for the CPU: look again soon */
-		if (next < n && running > 0 && wait_ms > SL_ADMIT_MS)
-			wait_ms = SL_ADMIT_MS;
-		if (np > 0)
-			poll(pfd, (nfds_t)np, wait_ms);
+	if (!all) {
+		snprintf(err, errlen, "out of memory");
+		return -1;
 	}
-out_kill:
-	for (int i = 0; i < n; i++)
-		if (active[i])
-			hx_sandbox_kill(&sandboxes[i]);
+	all->run = run;
+	rc = sl_pool_run(&pool, err, errlen);
+	free(all);
 	return rc;
 }
 
