@@ -385,8 +385,14 @@ void sl_text_end(const struct sl_run *run, int hidden_details, FILE *out)
 
 		if (!r->selected)
 			continue;
-		if (!lab->checks[i].run)
+		if (!lab->checks[i].run) {
 			sl_text_row(run, r, out);
+			/* a passed build still says which files it ignored */
+			if (r->verdict.status == HX_PASS && r->verdict.notes.len)
+				sl_wrap_text(out, sl_width(run), SL_INDENT,
+					     SL_INDENT, r->verdict.notes.data,
+					     r->verdict.notes.len);
+		}
 		skipped += r->verdict.status == HX_SKIPPED;
 		failed += r->verdict.status != HX_PASS;
 	}

@@ -66,6 +66,7 @@ static int hx_npending;
 /* What the probe found. */
 static int hx_probed = -1;
 static enum hx_mode hx_mode = HX_MODE_NONE;
+static pid_t hx_run_pid; /* names the run's control groups; 0: each own */
 static char hx_degraded[512];
 
 void hx_sandbox_spec_init(struct hx_sandbox_spec *spec, int isolate,
@@ -243,6 +244,7 @@ static int hx_map_ids(pid_t pid)
 void hx_sandbox_adopt_orphans(void)
 {
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	hx_run_pid = getpid();
 }
 
 /* Removes the control groups that can be removed now. */
@@ -542,7 +544,9 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 			close(down[1]);
 			return -1;
 		}
-		snprintf(name, sizeof(name), "socklab-%d", (int)sb->pid);
+		snprintf(name, sizeof(name), "socklab-%d-%d",
+			 (int)(hx_run_pid ? hx_run_pid : getpid()),
+			 (int)sb->pid);
 		if (hx_cgroup_create(&sb->cgroup, name, &spec->budget) == 0 &&
 		    hx_cgroup_attach(&sb->cgroup, sb->pid) < 0) {
 			hx_cgroup_remove(&sb->cgroup);

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Submissions that attack the compiler: a header that includes itself
-# twice per level, 40 levels deep (it would compile for ever), and 78
+# Submissions that attack the compiler: a source that includes itself
+# twice per level, 40 levels deep (it would compile for ever), the same
+# in a header the lab gives (never compiled: the lab's copy is), and 78
 # bytes of assembly that ask for a 1.75 GiB object file.
 # Safe outcome: the include bomb is stopped at the build's deadline with
 # the deadline named and no compiler left running; the huge object is
@@ -11,23 +12,32 @@ source "$(dirname "$0")/lib.sh"
 export SOCKLAB_BUILD_TIMEOUT_MS=3000
 bomb=$scratch/bomb
 submission 02 "$bomb"
-cat >"$bomb/wrappers.h" <<'C'
-#if __INCLUDE_LEVEL__ < 40
-#include "wrappers.h"
-#include "wrappers.h"
-#endif
-C
+include_bomb "$bomb/server.c"
 start=$(date +%s)
-out=$("$SOCKLAB" grade 02 --dir "$bomb" 2>&1)
+"$SOCKLAB" grade 02 --dir "$bomb" >"$scratch/bomb.out" 2>&1 &
+pid=$!
+wait "$pid"
 status=$?
+out=$(cat "$scratch/bomb.out")
 seconds=$(($(date +%s) - start))
 grep -q "did not finish within 3 s" <<<"$out" && [ "$status" = 1 ] &&
 	[ "$seconds" -lt 30 ] &&
 	ok "include bomb: stopped at the build deadline in ${seconds} s" ||
 	bad "include bomb: exit $status after ${seconds} s: $(head -c 300 <<<"$out")"
-left=$(sandbox_processes; pgrep -x cc1 | head -n 3)
+left=$(sandbox_processes "$pid")
 [ -z "$left" ] && ok "include bomb: no compiler left running" ||
 	bad "include bomb: still running: $left"
+
+# the same bomb in a header the lab gives: the lab's own copy is compiled
+given=$scratch/given
+submission 02 "$given"
+printf '#if __INCLUDE_LEVEL__ < 40\n#include "wrappers.h"\n#include "wrappers.h"\n#endif\n' \
+	>"$given/wrappers.h"
+out=$("$SOCKLAB" grade 02 --dir "$given" --check build 2>&1)
+grep -q "^  pass .* build " <<<"$out" &&
+	grep -q "wrappers.h differs from the lab's" <<<"$out" &&
+	ok "a submitted copy of a given header is not compiled, and that is said" ||
+	bad "a submitted given header: $(head -c 400 <<<"$out")"
 
 huge=$scratch/huge
 submission 02 "$huge"

@@ -21,7 +21,7 @@ interrupt() {
 	shift
 	"$@" >"$scratch/$name.out" 2>&1 &
 	pid=$!
-	if ! wait_for sandbox_processes; then
+	if ! wait_for sandbox_processes "$pid"; then
 		bad "$name: no sandbox started"
 		kill -KILL "$pid" 2>/dev/null
 		wait "$pid"
@@ -30,8 +30,8 @@ interrupt() {
 	kill -INT "$pid"
 	wait "$pid"
 	status=$?
-	wait_for_gone
-	left=$(sandbox_processes; pgrep -f -- "$scratch/class" | head -n 3)
+	wait_for_gone "$pid"
+	left=$(sandbox_processes "$pid"; pgrep -f -- "$scratch/class" | head -n 3)
 	[ "$status" = 130 ] && ok "$name: ended by SIGINT (status 130)" ||
 		bad "$name: status $status: $(tail -n 3 "$scratch/$name.out")"
 	[ -z "$left" ] && ok "$name: nothing left running" ||
@@ -40,22 +40,18 @@ interrupt() {
 		bad "$name: left in TMPDIR: $(ls -A "$TMPDIR")"
 }
 
-# processes killed a moment ago may still be on their way out
+# wait_for_gone PID - processes of run PID killed a moment ago may still
+# be on their way out
 wait_for_gone() {
 	for _ in $(seq 50); do
-		[ -z "$(sandbox_processes)" ] && return
+		[ -z "$(sandbox_processes "$1")" ] && return
 		sleep 0.1
 	done
 }
 
 mkdir -p "$scratch/class"
 submission 02 "$scratch/class/bomb"
-cat >"$scratch/class/bomb/wrappers.h" <<'C'
-#if __INCLUDE_LEVEL__ < 40
-#include "wrappers.h"
-#include "wrappers.h"
-#endif
-C
+include_bomb "$scratch/class/bomb/server.c"
 interrupt "Ctrl-C while compiling" \
 	"$SOCKLAB" grade 02 --dir "$scratch/class/bomb"
 

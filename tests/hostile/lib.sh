@@ -40,9 +40,10 @@ total() {
 		awk -F'\t' '$1 == "total" { print $3 "/" $4 }'
 }
 
-# sandbox_processes - processes still in a control group of a sandbox
+# sandbox_processes PID - processes still in a control group of a sandbox
+# of the socklab run PID (its groups are named socklab-PID-...)
 sandbox_processes() {
-	grep -l 'socklab-' /proc/[0-9]*/cgroup 2>/dev/null | head -n 3
+	grep -l "socklab-$1-" /proc/[0-9]*/cgroup 2>/dev/null | head -n 3
 }
 
 # column GRADEBOOK ID NAME - the value of column NAME in student ID's row
@@ -50,4 +51,17 @@ column() {
 	awk -F, -v id="$2" -v name="$3" '
 		NR == 1 { for (i = 1; i <= NF; i++) if ($i == name) col = i }
 		NR > 1 && $1 == id { print $col }' "$1"
+}
+
+# include_bomb FILE - makes the C file FILE include itself twice per level,
+# 40 levels deep: it would compile for ever (its own code is compiled at
+# the top level only). The lab's headers are given, so the bomb is in a
+# file the student writes.
+include_bomb() {
+	{
+		printf '#if __INCLUDE_LEVEL__ < 40\n#include __FILE__\n#include __FILE__\n#endif\n#if __INCLUDE_LEVEL__ == 0\n'
+		cat "$1"
+		printf '#endif\n'
+	} >"$1.bomb"
+	mv "$1.bomb" "$1"
 }
