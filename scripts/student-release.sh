@@ -22,14 +22,32 @@ copy() {
 	done
 }
 
-copy labs harness handouts Makefile .clang-format .gitignore tests/unit
+copy labs harness handouts .clang-format .gitignore tests/unit
+# The Makefile without its instructors' parts (between "# >>> instructors
+# only" and "# <<< instructors only": targets that need reference/ or
+# scripts left out here); their targets say where they are instead of
+# failing with Error 127, and make help lists only what works here.
+awk '
+	/^# >>> instructors only/ { skip = 1; next }
+	/^# <<< instructors only/ { skip = 0; next }
+	skip && /^[a-z][a-z-]*:/ { sub(/:.*/, ""); gone = gone " " $0 }
+	!skip { print }
+	END {
+		if (!gone)
+			exit
+		print ""
+		print "# for instructors, in the course'"'"'s own repository"
+		print ".PHONY:" gone
+		print substr(gone, 2) ":"
+		print "\t@echo \"make $@: for instructors; not part of this repository\" >&2; exit 2"
+	}' Makefile >"$dest/Makefile"
 mkdir -p "$dest/grader/checks" "$dest/scripts"
 cp grader/*.c grader/*.h grader/RESULTS.md "$dest/grader/"
 cp grader/checks/*.c "$dest/grader/checks/"
 [ -d grader/checks/support ] && cp -R grader/checks/support "$dest/grader/checks/"
 for script in scripts/*; do
 	case $(basename "$script") in
-	student-release.sh | gradescope | mutate*.py) ;; # instructors only
+	student-release.sh | gradescope | mutate*.py | bench-*.sh) ;; # instructors only
 	*) cp -R "$script" "$dest/scripts/" ;;
 	esac
 done
