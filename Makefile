@@ -38,6 +38,7 @@ help:
 	@echo "make bench                grading time of each reference next to the floor"
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
+	@echo "make autolab LAB=02       Autolab's autograde.tar and autograde-Makefile for one lab"
 	@echo "make mutate [LAB=02]      mutation analysis of the checks: score, survivors"
 # <<< instructors only
 
@@ -133,6 +134,12 @@ student-release:
 gradescope: $(SOCKLAB)
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=02"; exit 2; }
 	@scripts/gradescope/build.sh $(SOCKLAB) $(LAB) $(BIN)
+
+# Autolab: bin/autolab/NN-name/autograde.tar and autograde-Makefile
+.PHONY: autolab
+autolab: $(SOCKLAB)
+	@test -n "$(LAB)" || { echo "usage: make autolab LAB=02"; exit 2; }
+	@scripts/autolab/build.sh $(SOCKLAB) $(LAB) $(BIN)/autolab
 # <<< instructors only
 
 # the reference by default; labs/ where there is none (the student release)

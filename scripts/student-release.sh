@@ -47,7 +47,7 @@ cp grader/checks/*.c "$dest/grader/checks/"
 [ -d grader/checks/support ] && cp -R grader/checks/support "$dest/grader/checks/"
 for script in scripts/*; do
 	case $(basename "$script") in
-	student-release.sh | gradescope | mutate*.py | bench-*.sh) ;; # instructors only
+	student-release.sh | gradescope | autolab | grader-sources.sh | mutate*.py | bench-*.sh) ;; # instructors only
 	*) cp -R "$script" "$dest/scripts/" ;;
 	esac
 done
