@@ -45,9 +45,9 @@ done
 # each line "make [TARGET] [KEY=value] [optional]...  what it does"
 while IFS= read -r line; do
 	words=$(printf '%s\n' "${line%%  *}" | tr ' ' '\n' | grep -v '^\[' | tail -n +2)
-	target=$(printf '%s\n' "$words" | grep -v = | head -n 1)
+	target=$(printf '%s\n' "$words" | grep -v '=' | head -n 1)
 	[ "$target" = test ] && continue
-	args=$(printf '%s\n' "$words" | grep = | tr '\n' ' ')
+	args=$(printf '%s\n' "$words" | grep '=' | tr '\n' ' ')
 	case " $args " in *" LAB="*) ;; *) [ "$target" = grade ] && args="$args LAB=02" ;; esac
 	shown=$(printf 'make %s %s' "$target" "$args" | tr -s ' ' | sed 's/ $//')
 	log=$scratch/make-${target:-default}.log
