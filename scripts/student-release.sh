@@ -22,7 +22,7 @@ copy() {
 	done
 }
 
-copy labs harness handouts .clang-format .gitignore tests/unit
+copy labs harness handouts .clang-format .gitignore tests/unit .devcontainer
 # The Makefile without its instructors' parts (between "# >>> instructors
 # only" and "# <<< instructors only": targets that need reference/ or
 # scripts left out here); their targets say where they are instead of
@@ -95,6 +95,16 @@ Each check says its status (\`pass\`, \`fail\`, \`timeout\`, \`crash\`,
 difference marked, your program's stderr, a hint, and the command that
 reruns it. Checks that cut data into pieces use a fixed seed, so a result
 is the same every time; \`SEED=n\` tries another.
+
+\`make memcheck LAB=$first_number\` runs the lab's checks with your programs
+under Valgrind (invalid accesses, memory lost, descriptors left open).
+
+On macOS or Windows, work in the container of \`.devcontainer/\`: open
+the folder in Visual Studio Code with the Dev Containers extension and
+choose "Reopen in Container" (Docker Desktop runs it); \`make grade\`
+works there as on Linux. Its \`runArgs\` let the grader make its
+sandboxes in the container; without them the report says
+\`sandbox: DEGRADED\`.
 
 Every push runs \`make grade\` on GitHub Actions; the job's summary shows
 the table of checks. The course may run further checks when it grades
