@@ -29,16 +29,19 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 all: $(SOCKLAB) build-references
 
 help:
-	@echo "make                      build socklab and the reference solutions"
+	@echo "make                      build socklab$(if $(LABS), and the reference solutions)"
 	@echo "make grade [LAB=02] [CHECK=id] [V=1] [SEED=n]   grade your work in labs/"
-	@echo "make test                 unit tests, references, stubs and mutants"
-	@echo "make memcheck LAB=02      the lab's checks with its programs under Valgrind"
+	@echo "make test                 prove the grader: unit tests, stubs (and references, mutants)"
+	@echo "make memcheck LAB=02 [DIR=labs]   the lab's checks with its programs under Valgrind"
+	@echo "make handouts             handouts to HTML, rubrics refreshed"
+# >>> instructors only: scripts/student-release.sh leaves these lines out
 	@echo "make coverage             line and branch coverage of harness/ and grader/"
 	@echo "make bench                grading time of each reference next to the floor"
-	@echo "make handouts             handouts to HTML, rubrics refreshed"
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
+	@echo "make autolab LAB=02       Autolab's autograde.tar and autograde-Makefile for one lab"
 	@echo "make mutate [LAB=02]      mutation analysis of the checks: score, survivors"
+# <<< instructors only
 
 # the build packages come first on a fresh machine; order-only, so that
 # checking them (without apt when all is there) never rebuilds anything
@@ -97,6 +100,8 @@ unit: $(UNIT_BINS)
 	  echo "== $$t"; $$t || failed=1; done; \
 	[ $$failed = 0 ] || { echo "unit tests failed"; exit 1; }
 
+# >>> instructors only: tests and tools that need reference/ or scripts
+# the student release does not have
 meta: all
 	@tests/meta.sh $(SOCKLAB) $(LABS)
 
@@ -112,6 +117,7 @@ hostile: all
 # the reference web server and downloader against real clients and servers
 interop: all
 	@tests/interop.sh $(SOCKLAB)
+# <<< instructors only
 
 # every lab in labs/ scores zero as handed out
 stubs: $(SOCKLAB)
@@ -122,6 +128,7 @@ stubs: $(SOCKLAB)
 	  *) echo "FAIL $$lab stubs: $$total, expected 0"; failed=1 ;; esac; \
 	done; [ $$failed = 0 ]
 
+# >>> instructors only
 student-release:
 	@test -n "$(DEST)" || { echo "usage: make student-release DEST=folder"; exit 2; }
 	@scripts/student-release.sh $(DEST)
@@ -130,12 +137,23 @@ gradescope: $(SOCKLAB)
 	@test -n "$(LAB)" || { echo "usage: make gradescope LAB=02"; exit 2; }
 	@scripts/gradescope/build.sh $(SOCKLAB) $(LAB) $(BIN)
 
+# Autolab: bin/autolab/NN-name/autograde.tar and autograde-Makefile
+.PHONY: autolab
+autolab: $(SOCKLAB)
+	@test -n "$(LAB)" || { echo "usage: make autolab LAB=02"; exit 2; }
+	@scripts/autolab/build.sh $(SOCKLAB) $(LAB) $(BIN)/autolab
+# <<< instructors only
+
+# the reference by default; labs/ where there is none (the student release)
+MEMCHECK_DIR = $(or $(DIR),$(if $(LABS),reference,labs))
 memcheck: $(SOCKLAB)
 	@scripts/install-deps.sh memcheck
 	@test -n "$(LAB)" || { echo "usage: make memcheck LAB=02"; exit 2; }
-	$(SOCKLAB) grade $(LAB) --valgrind --dir $(or $(DIR),reference) -j $(JOBS) \
+	@echo "memcheck: lab $(LAB) from $(MEMCHECK_DIR)/ under Valgrind"
+	$(SOCKLAB) grade $(LAB) --valgrind --dir $(MEMCHECK_DIR) -j $(JOBS) \
 	  $(if $(CHECK),--check $(CHECK)) $(if $(V),-v)
 
+# >>> instructors only
 coverage:
 	@scripts/install-deps.sh coverage
 	$(MAKE) clean-build
@@ -169,6 +187,7 @@ mutate: $(SOCKLAB)
 	  $(if $(LIMIT),--limit $(LIMIT)) \
 	  $(if $(OPERATORS),--operators $(OPERATORS)) \
 	  $(if $(TIMEOUT),--timeout $(TIMEOUT)) $(if $(CONFIRM),--confirm)
+# <<< instructors only
 
 handouts: $(SOCKLAB)
 	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts

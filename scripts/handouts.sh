@@ -37,8 +37,14 @@ done
 
 scripts/install-deps.sh handouts
 mkdir -p "$out"
+# GitHub-flavoured Markdown, as the handouts are written and read on
+# GitHub: pandoc's own Markdown reads "\n" in text as TeX and drops it,
+# and curls quotes. The handout's first heading is its one title; it
+# names the page (pagetitle) without a second title block above it.
 for handout in handouts/[0-9][0-9]-*.md; do
-	pandoc --standalone --metadata title="$(basename "$handout" .md)" \
+	title=$(sed -n 's/^# //p' "$handout" | head -n 1)
+	pandoc --from gfm --to html5 --standalone \
+		--metadata pagetitle="${title:-$(basename "$handout" .md)}" \
 		-o "$out/$(basename "$handout" .md).html" "$handout"
 done
 echo "HTML handouts in $out/"

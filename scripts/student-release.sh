@@ -22,14 +22,32 @@ copy() {
 	done
 }
 
-copy labs harness handouts Makefile .clang-format .gitignore tests/unit
+copy labs harness handouts .clang-format .gitignore tests/unit .devcontainer
+# The Makefile without its instructors' parts (between "# >>> instructors
+# only" and "# <<< instructors only": targets that need reference/ or
+# scripts left out here); their targets say where they are instead of
+# failing with Error 127, and make help lists only what works here.
+awk '
+	/^# >>> instructors only/ { skip = 1; next }
+	/^# <<< instructors only/ { skip = 0; next }
+	skip && /^[a-z][a-z-]*:/ { sub(/:.*/, ""); gone = gone " " $0 }
+	!skip { print }
+	END {
+		if (!gone)
+			exit
+		print ""
+		print "# for instructors, in the course'"'"'s own repository"
+		print ".PHONY:" gone
+		print substr(gone, 2) ":"
+		print "\t@echo \"make $@: for instructors; not part of this repository\" >&2; exit 2"
+	}' Makefile >"$dest/Makefile"
 mkdir -p "$dest/grader/checks" "$dest/scripts"
 cp grader/*.c grader/*.h grader/RESULTS.md "$dest/grader/"
 cp grader/checks/*.c "$dest/grader/checks/"
 [ -d grader/checks/support ] && cp -R grader/checks/support "$dest/grader/checks/"
 for script in scripts/*; do
 	case $(basename "$script") in
-	student-release.sh | gradescope | mutate*.py) ;; # instructors only
+	student-release.sh | gradescope | autolab | grader-sources.sh | mutate*.py | bench-*.sh) ;; # instructors only
 	*) cp -R "$script" "$dest/scripts/" ;;
 	esac
 done
@@ -77,6 +95,16 @@ Each check says its status (\`pass\`, \`fail\`, \`timeout\`, \`crash\`,
 difference marked, your program's stderr, a hint, and the command that
 reruns it. Checks that cut data into pieces use a fixed seed, so a result
 is the same every time; \`SEED=n\` tries another.
+
+\`make memcheck LAB=$first_number\` runs the lab's checks with your programs
+under Valgrind (invalid accesses, memory lost, descriptors left open).
+
+On macOS or Windows, work in the container of \`.devcontainer/\`: open
+the folder in Visual Studio Code with the Dev Containers extension and
+choose "Reopen in Container" (Docker Desktop runs it); \`make grade\`
+works there as on Linux. Its \`runArgs\` let the grader make its
+sandboxes in the container; without them the report says
+\`sandbox: DEGRADED\`.
 
 Every push runs \`make grade\` on GitHub Actions; the job's summary shows
 the table of checks. The course may run further checks when it grades

@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # build.sh SOCKLAB LAB OUTDIR - the Gradescope autograder zip for one lab:
 # setup.sh and run_autograder at its root, next to the sources socklab is
-# built from (harness/, grader/ with its hidden checks, the Makefile and the
-# install script) and the lab's folder of labs/ for its given files. No
-# reference solutions: grading does not need them.
+# built from and the lab's folder of labs/ for its given files
+# (scripts/grader-sources.sh). No reference solutions.
 set -eu
 socklab=$1
 lab=$2
@@ -16,18 +15,7 @@ if [ -z "$name" ]; then
 fi
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
-mkdir -p "$stage/scripts" "$stage/grader/checks"
-cp -R harness Makefile "$stage/"
-cp grader/*.c grader/*.h "$stage/grader/"
-cp grader/checks/*.c "$stage/grader/checks/"
-for extra in grader/checks/hidden grader/checks/support; do
-	[ -d "$extra" ] && cp -R "$extra" "$stage/grader/checks/"
-done
-# the lab's given files (its interface headers) come from here, never
-# from a submission
-mkdir -p "$stage/labs"
-cp -R "labs/$name" "$stage/labs/"
-cp scripts/install-deps.sh "$stage/scripts/"
+scripts/grader-sources.sh "$stage" "$name"
 cp scripts/gradescope/setup.sh scripts/gradescope/run_autograder "$stage/"
 chmod +x "$stage/setup.sh" "$stage/run_autograder"
 echo "${name%%-*}" >"$stage/socklab-lab"
