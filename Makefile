@@ -22,7 +22,7 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 	      $(if $(SEED),--seed $(SEED)) $(if $(FORMAT),--format $(FORMAT)) \
 	      --dir $(or $(DIR),labs)
 
-.PHONY: all help grade test unit meta memcheck coverage bench handouts \
+.PHONY: all help grade test unit meta memcheck coverage bench handouts platform-test \
 	deps deps-build deps-test clean build-references format batch-test \
 	hostile stubs interop student-release gradescope mutate
 
@@ -81,7 +81,7 @@ deps-test: deps-build
 # tests and the batch tests. Without it (the student release): unit tests
 # and the stubs scoring zero.
 ifneq ($(LABS),)
-test: deps-test unit meta interop batch-test hostile
+test: deps-test unit meta interop batch-test hostile platform-test
 else
 test: deps-test unit stubs
 endif
@@ -113,6 +113,13 @@ batch-test: all
 # outcome asserted (tests/hostile/*.sh)
 hostile: all
 	@tests/hostile.sh $(SOCKLAB)
+
+# the packages the course platforms run (Autolab), the HTML handouts and
+# the student release's targets
+platform-test: all
+	@tests/autolab.sh $(SOCKLAB)
+	@tests/handouts-html.sh $(SOCKLAB)
+	@tests/release-targets.sh $(SOCKLAB)
 
 # the reference web server and downloader against real clients and servers
 interop: all
