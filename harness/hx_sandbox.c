@@ -101,15 +101,15 @@ static int hx_write_text(const char *path, const char *text)
 	return rc;
 }
 
-/* Reads one byte from fd, waiting at most timeout_ms; 0 on success. */
+/* Reads one byte from fd, waiting at most timeout_ms: the byte, or -1. */
 static int hx_read_byte(int fd, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = fd, .events = POLLIN };
-	char byte;
+	unsigned char byte;
 
 	if (poll(&pfd, 1, timeout_ms) <= 0)
 		return -1;
-	return read(fd, &byte, 1) == 1 ? 0 : -1;
+	return read(fd, &byte, 1) == 1 ? byte : -1;
 }
 
 /* This user's first subordinate id and count in file, or -1. */
@@ -170,8 +170,10 @@ static int hx_run_helper(char *const argv[])
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
 
+		/* its complaints are not a program's stderr */
 		dup2(null, 0);
 		dup2(null, 1);
+		dup2(null, 2);
 		execv(argv[0], argv);
 		_exit(127);
 	}
@@ -190,7 +192,8 @@ static int hx_run_helper(char *const argv[])
 
 /* Writes the id maps of the outer process pid: the harness is root of
  * the sandbox; the student's programs, where a second id exists, are
- * HX_STUDENT_UID. */
+ * HX_STUDENT_UID. Where the subordinate ids cannot be mapped, only our
+ * own uid is, and hx_ids.mode says so afterwards. */
 static int hx_map_ids(pid_t pid)
 {
 	char path[64], map[128], a[32], b[32], c[32], d[32];
@@ -219,8 +222,12 @@ static int hx_map_ids(pid_t pid)
 		snprintf(b, sizeof(b), "%u", (unsigned)getuid());
 		snprintf(c, sizeof(c), "%ld",
 			 hx_ids.subuid + (long)pid % hx_ids.subuids);
-		if (hx_run_helper(uid_argv) < 0)
-			return -1;
+		if (hx_run_helper(uid_argv) < 0) {
+			/* refused (a container without the capability the
+			 * helper needs): one user for all, from now on */
+			hx_ids.mode = HX_IDS_SINGLE;
+			break;
+		}
 		snprintf(c, sizeof(c), "%ld",
 			 hx_ids.subgid + (long)pid % hx_ids.subgids);
 		snprintf(d, sizeof(d), "%u", (unsigned)getgid());
@@ -446,7 +453,7 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 {
 	char err[512];
 	pid_t init;
-	int status;
+	int status, go = -1;
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	/* a session of its own: no terminal a program could write to */
@@ -455,10 +462,15 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 		if (unshare(CLONE_NEWUSER) < 0)
 			hx_setup_fail_errno(fd, "unshare the user namespace");
 	}
-	/* the parent writes our id maps and control group, then says go */
-	if (write(sync_up, "u", 1) != 1 || hx_read_byte(sync_down, HX_SYNC_MS) < 0)
+	/* the parent writes our id maps and control group, then says go:
+	 * 'g', or 's' when only one user could be mapped (the programs then
+	 * run as the sandbox's root, which is the grader's own uid) */
+	if (write(sync_up, "u", 1) != 1 ||
+	    (go = hx_read_byte(sync_down, HX_SYNC_MS)) < 0)
 		hx_setup_fail(fd, "the grader did not finish the sandbox's "
 				  "setup in time");
+	if (go == 's')
+		spec->root.student_uid = 0;
 	close(sync_up);
 	close(sync_down);
 	if (spec->isolate) {
@@ -534,7 +546,9 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 	fcntl(sb->verdict_fd, F_SETFL, O_NONBLOCK);
 	/* an outer process that failed before asking has said why on the
 	 * verdict pipe; hx_sandbox_collect names it */
-	if (hx_read_byte(up[0], HX_SYNC_MS) == 0) {
+	if (hx_read_byte(up[0], HX_SYNC_MS) >= 0) {
+		const char *go = "g";
+
 		if (own.isolate && hx_map_ids(sb->pid) < 0) {
 			snprintf(err, errlen,
 				 "could not map the sandbox's users: %s",
@@ -552,7 +566,10 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 			hx_cgroup_remove(&sb->cgroup);
 			sb->cgroup.version = 0;
 		}
-		if (write(down[1], "g", 1) != 1) {
+		if (own.isolate && own.root.student_uid &&
+		    hx_ids.mode == HX_IDS_SINGLE)
+			go = "s";
+		if (write(down[1], go, 1) != 1) {
 			/* it has ended already; collect says how */
 		}
 	}
