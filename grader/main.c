@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_capture.h"
 #include "sl_escape.h"
 #include "sl_grade.h"
 
@@ -45,6 +46,8 @@ static const struct {
 	  "                   autolab, junit, github (these run the hidden\n"
 	  "                   checks too)\n"
 	  "  --json FILE      the results as grader/RESULTS.md describes them\n"
+	  "  --pcap DIR       every packet of each check, a pcap file per check\n"
+	  "                   in DIR (wireshark FILE, or tshark -r FILE)\n"
 	  "  --valgrind       the programs under Valgrind's memcheck\n"
 	  "  --hidden         the hidden checks too\n"
 	  "  --keep           keep the build folder\n"
@@ -214,6 +217,15 @@ static void on_progress(struct sl_run *run, int index, void *ctx)
 		sl_text_stream(run, next, stdout);
 }
 
+/* Where the run's captures went, under the text report. */
+static void report_files(const struct sl_run *run)
+{
+	if (run->opt.pcap)
+		printf("captures: %d file(s) in %s (wireshark FILE, or tshark "
+		       "-r FILE)\n",
+		       sl_capture_files(run), run->opt.pcap);
+}
+
 /* Grades one lab with opt and reports it; 0 all passed, 1 not, 2 socklab
  * could not run. */
 static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
@@ -230,7 +242,8 @@ static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
 		run.opt.progress = on_progress;
 		run.opt.progress_ctx = &next;
 	}
-	if (sl_grade(&run, err, sizeof(err)) < 0) {
+	if (sl_grade(&run, err, sizeof(err)) < 0 ||
+	    sl_capture_write(&run, err, sizeof(err)) < 0) {
 		sl_run_free(&run);
 		return fail("%s", err);
 	}
@@ -239,6 +252,7 @@ static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
 		sl_text_stream(&run, &next, stdout);
 		sl_text_end(&run, 1, stdout);
 		sl_report_hidden(&run, stdout);
+		report_files(&run);
 		rc = run.opt.json && sl_report_json(&run, run.opt.json, err,
 						     sizeof(err)) < 0 ?
 			     fail("%s", err) :
@@ -314,6 +328,7 @@ static int grade(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "unconfined", no_argument, NULL, 'U' },
+		{ "pcap", required_argument, NULL, 'P' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -321,6 +336,7 @@ static int grade(int argc, char **argv)
 	static struct sl_lab_total totals[SL_MAX_LABS];
 	const char *no_color = getenv("NO_COLOR");
 	struct sl_options opt;
+	char err[1024] = "";
 	int unconfined = 0, nlabs = 0, rc = 0;
 	long number;
 	int c;
@@ -344,6 +360,7 @@ static int grade(int argc, char **argv)
 		case 'H': opt.hidden = 1; break;
 		case 'k': opt.keep = 1; break;
 		case 'U': unconfined = 1; break;
+		case 'P': opt.pcap = optarg; break;
 		case 'h': return help("grade", stdout);
 		case 'j':
 			if (parse_number(optarg, 1, 64, &number) < 0)
@@ -370,6 +387,9 @@ static int grade(int argc, char **argv)
 		return fail("unknown --format \"%s\" (text, tsv, gradescope, "
 			    "autolab, junit or github)",
 			    opt.format);
+	if (opt.pcap &&
+	    sl_output_folder("--pcap", opt.pcap, err, sizeof(err)) < 0)
+		return fail("%s", err);
 	/* exported grading is the course's grading: hidden checks run */
 	if (sl_export_known(opt.format)) {
 		opt.hidden = 1;
