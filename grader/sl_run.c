@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "../harness/hx_capture.h"
+#include "../harness/hx_events.h"
 #include "../harness/hx_time.h"
 
 #define SL_LAB_DIR "/lab"          /* the lab's programs, inside */
@@ -127,9 +128,10 @@ static void sl_job_body(int fd, void *arg)
 	else
 		job->check->run(&c);
 	hx_check_finish(&c);
-	/* the capture goes first: the verdict ends the frames */
+	/* the capture and the events go first: the verdict ends the frames */
 	hx_capture_stop(&capture);
 	hx_capture_send(fd, &capture);
+	hx_events_send(fd, &c);
 	hx_verdict_send(fd, &c);
 	hx_capture_free(&capture);
 	hx_check_free(&c);

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "hx_capture.h"
+#include "hx_events.h"
 
 int hx_write_all(int fd, const void *data, size_t len)
 {
@@ -66,6 +67,7 @@ void hx_verdict_init(struct hx_verdict *v)
 	hx_buf_init(&v->cause_text);
 	hx_buf_init(&v->capture);
 	hx_buf_init(&v->capture_note);
+	hx_buf_init(&v->events);
 }
 
 void hx_verdict_free(struct hx_verdict *v)
@@ -79,6 +81,7 @@ void hx_verdict_free(struct hx_verdict *v)
 	hx_buf_free(&v->cause_text);
 	hx_buf_free(&v->capture);
 	hx_buf_free(&v->capture_note);
+	hx_buf_free(&v->events);
 }
 
 int hx_verdict_send(int fd, const struct hx_check *c)
@@ -143,6 +146,7 @@ int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
 		case HX_FRAME_CAPTURE_NOTE:
 			hx_buf_add(&v->capture_note, bytes, n);
 			break;
+		case HX_FRAME_EVENTS: hx_buf_add(&v->events, bytes, n); break;
 		case '.': return 0;
 		default: return -1;
 		}
