@@ -14,6 +14,7 @@
 #include "sl_capture.h"
 #include "sl_escape.h"
 #include "sl_grade.h"
+#include "sl_html.h"
 
 #define SL_DEFAULT_SEED 1
 #define SL_MAX_LABS 64 /* labs one grade run takes */
@@ -42,12 +43,13 @@ static const struct {
 	  "  -v, --verbose    the transcript of each failing check\n"
 	  "  --seed N|random  the seed of fault injection (default 1)\n"
 	  "  -j N             checks at once (default: the cores)\n"
-	  "  --format FORMAT  text (default), tsv, or an export: gradescope,\n"
-	  "                   autolab, junit, github (these run the hidden\n"
-	  "                   checks too)\n"
+	  "  --format FORMAT  text (default), tsv, html (a page), or an\n"
+	  "                   export: gradescope, autolab, junit, github\n"
+	  "                   (these run the hidden checks too)\n"
 	  "  --json FILE      the results as grader/RESULTS.md describes them\n"
 	  "  --pcap DIR       every packet of each check, a pcap file per check\n"
 	  "                   in DIR (wireshark FILE, or tshark -r FILE)\n"
+	  "  --html DIR       an HTML page per lab in DIR, next to the report\n"
 	  "  --valgrind       the programs under Valgrind's memcheck\n"
 	  "  --hidden         the hidden checks too\n"
 	  "  --keep           keep the build folder\n"
@@ -63,7 +65,7 @@ static const struct {
 	  "  -j N             students at once (default: the cores)\n"
 	  "  --seed N         the seed, as for grade\n"
 	  "  --format EXPORT  an export per student too (gradescope, autolab,\n"
-	  "                   junit, github), in DIR/EXPORT/\n"
+	  "                   junit, github; html: a page), in DIR/EXPORT/\n"
 	  "  --shard K/N      grade shard K of N of the class (socklab merge\n"
 	  "                   joins the shards' outputs)\n"
 	  "  --unconfined     run without a sealed sandbox (DEGRADED)\n" },
@@ -185,6 +187,8 @@ static int report(struct sl_run *run)
 
 	if (strcmp(run->opt.format, "tsv") == 0) {
 		sl_report_tsv(run, stdout);
+	} else if (strcmp(run->opt.format, "html") == 0) {
+		sl_report_html(run, 1, stdout);
 	} else if (strcmp(run->opt.format, "text") == 0) {
 		sl_report_text(run, stdout);
 		sl_report_hidden(run, stdout);
@@ -217,13 +221,19 @@ static void on_progress(struct sl_run *run, int index, void *ctx)
 		sl_text_stream(run, next, stdout);
 }
 
-/* Where the run's captures went, under the text report. */
+/* Where the run's captures and HTML page went, under the text report. */
 static void report_files(const struct sl_run *run)
 {
+	char path[1200];
+
 	if (run->opt.pcap)
 		printf("captures: %d file(s) in %s (wireshark FILE, or tshark "
 		       "-r FILE)\n",
 		       sl_capture_files(run), run->opt.pcap);
+	if (run->opt.html) {
+		sl_html_path(run, path, sizeof(path));
+		printf("report: %s\n", path);
+	}
 }
 
 /* Grades one lab with opt and reports it; 0 all passed, 1 not, 2 socklab
@@ -248,6 +258,10 @@ static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
 		return fail("%s", err);
 	}
 	sl_split_hidden(&run);
+	if (sl_html_write(&run, err, sizeof(err)) < 0) {
+		sl_run_free(&run);
+		return fail("%s", err);
+	}
 	if (streaming) {
 		sl_text_stream(&run, &next, stdout);
 		sl_text_end(&run, 1, stdout);
@@ -329,6 +343,7 @@ static int grade(int argc, char **argv)
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "unconfined", no_argument, NULL, 'U' },
 		{ "pcap", required_argument, NULL, 'P' },
+		{ "html", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -361,6 +376,7 @@ static int grade(int argc, char **argv)
 		case 'k': opt.keep = 1; break;
 		case 'U': unconfined = 1; break;
 		case 'P': opt.pcap = optarg; break;
+		case 'T': opt.html = optarg; break;
 		case 'h': return help("grade", stdout);
 		case 'j':
 			if (parse_number(optarg, 1, 64, &number) < 0)
@@ -383,12 +399,14 @@ static int grade(int argc, char **argv)
 	if (opt.jobs < 1)
 		opt.jobs = 1;
 	if (strcmp(opt.format, "text") && strcmp(opt.format, "tsv") &&
-	    !sl_export_known(opt.format))
-		return fail("unknown --format \"%s\" (text, tsv, gradescope, "
-			    "autolab, junit or github)",
+	    strcmp(opt.format, "html") && !sl_export_known(opt.format))
+		return fail("unknown --format \"%s\" (text, tsv, html, "
+			    "gradescope, autolab, junit or github)",
 			    opt.format);
-	if (opt.pcap &&
-	    sl_output_folder("--pcap", opt.pcap, err, sizeof(err)) < 0)
+	if ((opt.pcap &&
+	     sl_output_folder("--pcap", opt.pcap, err, sizeof(err)) < 0) ||
+	    (opt.html &&
+	     sl_output_folder("--html", opt.html, err, sizeof(err)) < 0))
 		return fail("%s", err);
 	/* exported grading is the course's grading: hidden checks run */
 	if (sl_export_known(opt.format)) {
@@ -408,7 +426,7 @@ static int grade(int argc, char **argv)
 		nlabs = argc - optind;
 	if (nlabs > 1 && (opt.json || strcmp(opt.format, "text") != 0))
 		return fail("%s grades one lab at a time",
-			    opt.json ? "--json" : "an export or tsv format");
+			    opt.json ? "--json" : "an export, tsv or html format");
 	for (int i = 0; i < nlabs; i++) {
 		int lab_rc;
 
@@ -498,9 +516,9 @@ static int batch(int argc, char **argv)
 					    optarg);
 			break;
 		case 'f':
-			if (!sl_export_known(optarg))
+			if (!sl_export_known(optarg) && strcmp(optarg, "html"))
 				return fail("unknown --format \"%s\" (gradescope, "
-					    "autolab, junit or github)",
+					    "autolab, junit, github or html)",
 					    optarg);
 			opt.format = optarg;
 			break;

@@ -24,6 +24,7 @@
 #include "../harness/hx_time.h"
 #include "sl_escape.h"
 #include "sl_unpack.h"
+#include "sl_html.h"
 
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
 #define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
@@ -267,9 +268,15 @@ static void sl_worker_main(const struct sl_lab *lab,
 			 strcmp(opt->format, "junit") == 0 ? ".xml" :
 			 strcmp(opt->format, "github") == 0 ? ".md" :
 			 strcmp(opt->format, "autolab") == 0 ? ".txt" :
+			 strcmp(opt->format, "html") == 0    ? ".html" :
 							       ".json");
 		if ((out = fopen(path, "w"))) {
-			sl_export(&run, opt->format, out, err, sizeof(err));
+			/* the page is the student's feedback, as STUDENT.txt */
+			if (strcmp(opt->format, "html") == 0)
+				sl_report_html(&run, 0, out);
+			else
+				sl_export(&run, opt->format, out, err,
+					  sizeof(err));
 			fclose(out);
 		}
 	}

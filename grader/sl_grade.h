@@ -27,6 +27,8 @@ struct sl_options {
 	int width;              /* columns of the text report; 0: 80 */
 	const char *pcap;       /* capture each check's packets into this
 				   folder (sl_capture.h), or NULL */
+	const char *html;       /* write the HTML report into this folder
+				   (sl_html.h), or NULL */
 	/* called when the build is done (index -1) and as each check's
 	 * verdict comes (its index), for a report that fills as it goes */
 	void (*progress)(struct sl_run *run, int index, void *ctx);
