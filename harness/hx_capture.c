@@ -54,10 +54,19 @@ void hx_capture_init(struct hx_capture *cap)
 	hx_buf_init(&cap->note);
 }
 
+/* Attaches a filter of instructions n to the socket; 0 or -1. */
+static int hx_capture_filter(int fd, struct sock_filter *code, unsigned short n)
+{
+	struct sock_fprog program = {.len = n, .filter = code};
+
+	return setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program,
+			  sizeof(program));
+}
+
 /* The kernel leaves out the copy of a packet that is leaving a device:
  * it comes again as it arrives. Where the filter cannot be attached, the
  * same test is made on each packet read. */
-static void hx_capture_filter(int fd)
+static void hx_capture_arrivals(int fd)
 {
 	struct sock_filter code[] = {
 	    BPF_STMT(BPF_LD | BPF_W | BPF_ABS, SKF_AD_OFF + SKF_AD_PKTTYPE),
@@ -65,16 +74,26 @@ static void hx_capture_filter(int fd)
 	    BPF_STMT(BPF_RET | BPF_K, 0),
 	    BPF_STMT(BPF_RET | BPF_K, HX_PCAP_SNAPLEN),
 	};
-	struct sock_fprog program = {
-	    .len = sizeof(code) / sizeof(code[0]),
-	    .filter = code,
-	};
 
-	(void)setsockopt(fd, SOL_SOCKET, SO_ATTACH_FILTER, &program,
-			 sizeof(program));
+	(void)hx_capture_filter(fd, code, sizeof(code) / sizeof(code[0]));
 }
 
-/* Appends one packet, or counts it out once the file is full. */
+/* The file is full: what the kernel dropped so far is counted, and from
+ * now on it queues nothing (where it refuses the filter, the thread
+ * still stops reading and the queue fills and stays full). */
+static void hx_capture_close_queue(struct hx_capture *cap)
+{
+	struct sock_filter none[] = {BPF_STMT(BPF_RET | BPF_K, 0)};
+	struct tpacket_stats stats;
+	socklen_t len = sizeof(stats);
+
+	if (getsockopt(cap->fd, SOL_PACKET, PACKET_STATISTICS, &stats, &len) ==
+	    0)
+		cap->dropped += stats.tp_drops;
+	(void)hx_capture_filter(cap->fd, none, 1);
+}
+
+/* Appends one packet; the first that does not fit fills the file. */
 static void hx_capture_keep(struct hx_capture *cap, const void *frame,
 			    size_t kept, size_t length,
 			    const struct timeval *tv)
@@ -86,14 +105,14 @@ static void hx_capture_keep(struct hx_capture *cap, const void *frame,
 	    .length = (uint32_t)length,
 	};
 
-	if (cap->left_out ||
-	    cap->file.len + sizeof(record) + kept > cap->max_bytes) {
-		cap->left_out++;
-		return;
-	}
-	if (hx_buf_add(&cap->file, &record, sizeof(record)) < 0 ||
+	size_t before = cap->file.len;
+
+	if (before + sizeof(record) + kept > cap->max_bytes ||
+	    hx_buf_add(&cap->file, &record, sizeof(record)) < 0 ||
 	    hx_buf_add(&cap->file, frame, kept) < 0) {
-		cap->left_out++;
+		cap->file.len = before; /* never half a record */
+		cap->full = 1;
+		hx_capture_close_queue(cap);
 		return;
 	}
 	cap->packets++;
@@ -144,8 +163,9 @@ static int hx_capture_read(struct hx_capture *cap, unsigned char *frame)
 	return 1;
 }
 
-/* The thread: packets as they come, until a byte on the stop pipe; then
- * what the kernel still holds, under a deadline. */
+/* The thread: packets as they come until the stop pipe closes, then
+ * what the kernel still holds, under a deadline. A full capture reads no
+ * more: it waits for the stop. */
 static void *hx_capture_loop(void *arg)
 {
 	struct hx_capture *cap = arg;
@@ -156,22 +176,21 @@ static void *hx_capture_loop(void *arg)
 		return NULL;
 	for (;;) {
 		struct pollfd pfd[2] = {
-		    {.fd = cap->fd, .events = POLLIN},
 		    {.fd = cap->wake[0], .events = POLLIN},
+		    {.fd = cap->fd, .events = POLLIN},
 		};
+		nfds_t n = cap->full ? 1 : 2;
 
-		if (poll(pfd, 2, HX_CAPTURE_WAIT_MS) < 0 && errno != EINTR)
+		if (poll(pfd, n, HX_CAPTURE_WAIT_MS) < 0 && errno != EINTR)
 			break;
-		if (pfd[0].revents & POLLIN) {
-			while (hx_capture_read(cap, frame) == 1)
+		if (pfd[0].revents || (n == 2 && pfd[1].revents & POLLERR))
+			break;
+		if (n == 2 && pfd[1].revents & POLLIN)
+			while (!cap->full && hx_capture_read(cap, frame) == 1)
 				;
-			continue;
-		}
-		if (pfd[0].revents & (POLLERR | POLLNVAL) || pfd[1].revents)
-			break;
 	}
 	deadline = hx_deadline(HX_CAPTURE_DRAIN_MS);
-	while (hx_remaining_ms(deadline) > 0 &&
+	while (!cap->full && hx_remaining_ms(deadline) > 0 &&
 	       hx_capture_read(cap, frame) == 1)
 		;
 	free(frame);
@@ -213,7 +232,7 @@ int hx_capture_start(struct hx_capture *cap, int isolated, size_t max_bytes)
 			    strerror(errno));
 		goto out_close;
 	}
-	hx_capture_filter(cap->fd);
+	hx_capture_arrivals(cap->fd);
 	if (pipe2(cap->wake, O_CLOEXEC) < 0) {
 		hx_buf_addf(&cap->note, "no capture: pipe: %s",
 			    strerror(errno));
@@ -245,32 +264,28 @@ void hx_capture_stop(struct hx_capture *cap)
 
 	if (!cap->running)
 		return;
-	if (write(cap->wake[1], "", 1) != 1) {
-		/* the thread still ends: it looks at the pipe every second,
-		 * and a closed write end wakes it */
-	}
+	/* the pipe closed wakes the thread */
 	close(cap->wake[1]);
 	cap->wake[1] = -1;
 	pthread_join(cap->thread, NULL);
 	cap->running = 0;
-	if (getsockopt(cap->fd, SOL_PACKET, PACKET_STATISTICS, &stats, &len) ==
-	    0)
-		cap->dropped = stats.tp_drops;
+	if (!cap->full && getsockopt(cap->fd, SOL_PACKET, PACKET_STATISTICS,
+				     &stats, &len) == 0)
+		cap->dropped += stats.tp_drops;
 	close(cap->fd);
 	close(cap->wake[0]);
 	cap->fd = cap->wake[0] = -1;
-	if (cap->left_out)
+	if (cap->full)
 		hx_buf_addf(&cap->note,
 			    "capture cut at its cap of %zu KiB: the first %lu "
-			    "packets are in it, %lu later ones are not",
-			    cap->max_bytes / 1024, cap->packets, cap->left_out);
+			    "packets are in it, the later ones are not",
+			    cap->max_bytes / 1024, cap->packets);
 	if (cap->dropped)
-		hx_buf_addf(
-		    &cap->note,
-		    "%sthe kernel dropped %lu packets before the capture "
-		    "could read them",
-		    cap->note.len ? "; " : "capture incomplete: ",
-		    cap->dropped);
+		hx_buf_addf(&cap->note,
+			    "%sthe kernel dropped %lu packets before the "
+			    "capture could read them",
+			    cap->note.len ? "; " : "capture incomplete: ",
+			    cap->dropped);
 }
 
 int hx_capture_send(int fd, const struct hx_capture *cap)

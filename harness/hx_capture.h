@@ -17,7 +17,8 @@
  * Without a network namespace of its own (a degraded sandbox) nothing is
  * captured: the machine's traffic is not the check's to keep. The note
  * says why, as it says what a capture lacks (the cap was reached, the
- * kernel dropped packets).
+ * kernel dropped packets). A full capture stops reading: a check that
+ * floods (a port scan) costs it nothing more.
  *
  * Functions return 0, or -1 with the reason in cap->note.
  */
@@ -36,17 +37,18 @@
 #define HX_FRAME_CAPTURE_NOTE 'Q' /* what it lacks, or why there is none */
 
 struct hx_capture {
-	int fd;			/* the packet socket, -1 when not capturing */
-	int wake[2];		/* a byte on it tells the thread to stop */
-	pthread_t thread;	/* reads fd into file */
-	int running;		/* 1 while the thread runs */
-	struct hx_buf file;	/* the pcap file: header, then records */
-	size_t max_bytes;	/* the file's cap */
-	unsigned long packets;	/* packets kept */
-	unsigned long left_out; /* packets not kept once the cap was reached */
-	unsigned long other;	/* packets of devices that are not Ethernet */
-	unsigned long dropped;	/* packets the kernel dropped, queue full */
-	struct hx_buf note;	/* why there is no capture, or what it lacks */
+	int fd;		       /* the packet socket, -1 when not capturing */
+	int wake[2];	       /* a byte on it tells the thread to stop */
+	pthread_t thread;      /* reads fd into file */
+	int running;	       /* 1 while the thread runs */
+	struct hx_buf file;    /* the pcap file: header, then records */
+	size_t max_bytes;      /* the file's cap */
+	unsigned long packets; /* packets kept */
+	int full;	       /* 1 once a packet did not fit: the socket
+				  then takes no more */
+	unsigned long other;   /* packets of devices that are not Ethernet */
+	unsigned long dropped; /* packets the kernel dropped, queue full */
+	struct hx_buf note;    /* why there is no capture, or what it lacks */
 };
 
 void hx_capture_init(struct hx_capture *cap);
