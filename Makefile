@@ -18,8 +18,10 @@ LABS        := $(sort $(notdir $(wildcard reference/[0-9][0-9]-*)))
 STUDENT_LABS:= $(sort $(notdir $(wildcard labs/[0-9][0-9]-*)))
 
 # grade options: LAB=02 CHECK=id V=1 SEED=n DIR=folder FORMAT=github
+# PCAP=folder (a capture per check) HTML=folder (a page per lab)
 GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 	      $(if $(SEED),--seed $(SEED)) $(if $(FORMAT),--format $(FORMAT)) \
+	      $(if $(PCAP),--pcap $(PCAP)) $(if $(HTML),--html $(HTML)) \
 	      --dir $(or $(DIR),labs)
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts platform-test \

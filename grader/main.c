@@ -12,8 +12,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_capture.h"
 #include "sl_escape.h"
 #include "sl_grade.h"
+#include "sl_html.h"
 
 #define SL_DEFAULT_SEED 1
 #define SL_CHECKS_PER_CORE 4 /* checks at once, at most, per core */
@@ -44,10 +46,13 @@ static const struct {
 	  "  -j N             exactly N checks at once (default: one per\n"
 	  "                   core, and up to 4 per core while the CPUs are\n"
 	  "                   not busy: most checks wait on timers)\n"
-	  "  --format FORMAT  text (default), tsv, or an export: gradescope,\n"
-	  "                   autolab, junit, github (these run the hidden\n"
-	  "                   checks too)\n"
+	  "  --format FORMAT  text (default), tsv, html (a page), or an\n"
+	  "                   export: gradescope, autolab, junit, github\n"
+	  "                   (these run the hidden checks too)\n"
 	  "  --json FILE      the results as grader/RESULTS.md describes them\n"
+	  "  --pcap DIR       every packet of each check, a pcap file per check\n"
+	  "                   in DIR (wireshark FILE, or tshark -r FILE)\n"
+	  "  --html DIR       an HTML page per lab in DIR, next to the report\n"
 	  "  --valgrind       the programs under Valgrind's memcheck\n"
 	  "  --hidden         the hidden checks too\n"
 	  "  --keep           keep the build folder\n"
@@ -63,7 +68,7 @@ static const struct {
 	  "  -j N             students at once (default: the cores)\n"
 	  "  --seed N         the seed, as for grade\n"
 	  "  --format EXPORT  an export per student too (gradescope, autolab,\n"
-	  "                   junit, github), in DIR/EXPORT/\n"
+	  "                   junit, github; html: a page), in DIR/EXPORT/\n"
 	  "  --shard K/N      grade shard K of N of the class (socklab merge\n"
 	  "                   joins the shards' outputs)\n"
 	  "  --unconfined     run without a sealed sandbox (DEGRADED)\n" },
@@ -191,6 +196,8 @@ static int report(struct sl_run *run)
 
 	if (strcmp(run->opt.format, "tsv") == 0) {
 		sl_report_tsv(run, stdout);
+	} else if (strcmp(run->opt.format, "html") == 0) {
+		sl_report_html(run, 1, stdout);
 	} else if (strcmp(run->opt.format, "text") == 0) {
 		sl_report_text(run, stdout);
 		sl_report_hidden(run, stdout);
@@ -216,6 +223,21 @@ static void on_progress(struct sl_run *run, int index, void *ctx)
 		sl_text_stream(run, next, stdout);
 }
 
+/* Where the run's captures and HTML page went, under the text report. */
+static void report_files(const struct sl_run *run)
+{
+	char path[1200];
+
+	if (run->opt.pcap)
+		printf("captures: %d file(s) in %s (wireshark FILE, or tshark "
+		       "-r FILE)\n",
+		       sl_capture_files(run), run->opt.pcap);
+	if (run->opt.html) {
+		sl_html_path(run, path, sizeof(path));
+		printf("report: %s\n", path);
+	}
+}
+
 /* Grades one lab with opt and reports it; 0 all passed, 1 not, 2 socklab
  * could not run. */
 static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
@@ -232,15 +254,21 @@ static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
 		run.opt.progress = on_progress;
 		run.opt.progress_ctx = &next;
 	}
-	if (sl_grade(&run, err, sizeof(err)) < 0) {
+	if (sl_grade(&run, err, sizeof(err)) < 0 ||
+	    sl_capture_write(&run, err, sizeof(err)) < 0) {
 		sl_run_free(&run);
 		return fail("%s", err);
 	}
 	sl_split_hidden(&run);
+	if (sl_html_write(&run, err, sizeof(err)) < 0) {
+		sl_run_free(&run);
+		return fail("%s", err);
+	}
 	if (streaming) {
 		sl_text_stream(&run, &next, stdout);
 		sl_text_end(&run, 1, stdout);
 		sl_report_hidden(&run, stdout);
+		report_files(&run);
 		rc = run.opt.json && sl_report_json(&run, run.opt.json, err,
 						     sizeof(err)) < 0 ?
 			     fail("%s", err) :
@@ -317,6 +345,8 @@ static int grade(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "jobs", required_argument, NULL, 'j' },
 		{ "unconfined", no_argument, NULL, 'U' },
+		{ "pcap", required_argument, NULL, 'P' },
+		{ "html", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -324,6 +354,7 @@ static int grade(int argc, char **argv)
 	static struct sl_lab_total totals[SL_MAX_LABS];
 	const char *no_color = getenv("NO_COLOR");
 	struct sl_options opt;
+	char err[1024] = "";
 	int unconfined = 0, nlabs = 0, rc = 0;
 	int64_t started;
 	long number;
@@ -349,6 +380,8 @@ static int grade(int argc, char **argv)
 		case 'H': opt.hidden = 1; break;
 		case 'k': opt.keep = 1; break;
 		case 'U': unconfined = 1; break;
+		case 'P': opt.pcap = optarg; break;
+		case 'T': opt.html = optarg; break;
 		case 'h': return help("grade", stdout);
 		case 'j':
 			if (parse_number(optarg, 1, SL_MAX_JOBS, &number) < 0)
@@ -372,9 +405,14 @@ static int grade(int argc, char **argv)
 	if (opt.jobs < 1)
 		opt.jobs = 1;
 	if (strcmp(opt.format, "text") && strcmp(opt.format, "tsv") &&
-	    !sl_export_known(opt.format))
-		return fail("unknown --format \"%s\" (text, tsv, %s)",
+	    strcmp(opt.format, "html") && !sl_export_known(opt.format))
+		return fail("unknown --format \"%s\" (text, tsv, html, %s)",
 			    opt.format, sl_export_names());
+	if ((opt.pcap &&
+	     sl_output_folder("--pcap", opt.pcap, err, sizeof(err)) < 0) ||
+	    (opt.html &&
+	     sl_output_folder("--html", opt.html, err, sizeof(err)) < 0))
+		return fail("%s", err);
 	/* exported grading is the course's grading: hidden checks run */
 	if (sl_export_known(opt.format)) {
 		opt.hidden = 1;
@@ -393,7 +431,7 @@ static int grade(int argc, char **argv)
 		nlabs = argc - optind;
 	if (nlabs > 1 && (opt.json || strcmp(opt.format, "text") != 0))
 		return fail("%s grades one lab at a time",
-			    opt.json ? "--json" : "an export or tsv format");
+			    opt.json ? "--json" : "an export, tsv or html format");
 	if (nlabs == 1)
 		return grade_lab(&opt, labs[0], &totals[0]);
 	started = hx_now_ms();
@@ -476,8 +514,8 @@ static int batch(int argc, char **argv)
 					    optarg);
 			break;
 		case 'f':
-			if (!sl_export_known(optarg))
-				return fail("unknown --format \"%s\" (%s)",
+			if (!sl_export_known(optarg) && strcmp(optarg, "html"))
+				return fail("unknown --format \"%s\" (%s, html)",
 					    optarg, sl_export_names());
 			opt.format = optarg;
 			break;

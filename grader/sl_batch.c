@@ -24,6 +24,7 @@
 #include "../harness/hx_time.h"
 #include "sl_escape.h"
 #include "sl_unpack.h"
+#include "sl_html.h"
 
 #define SL_BUILD_MS 60000              /* compiling, on top of the checks */
 #define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
@@ -284,9 +285,17 @@ static void sl_worker_main(int fd, void *arg)
 		/* a folder per format: no student's id can name another's
 		 * export ("bob.gradescope" next to bob's Gradescope file) */
 		snprintf(path, sizeof(path), "%s/%s/%s%s", opt->out,
-			 opt->format, s->id, sl_export_extension(opt->format));
+			 opt->format, s->id,
+			 strcmp(opt->format, "html") == 0 ?
+				 ".html" :
+				 sl_export_extension(opt->format));
 		if ((out = fopen(path, "w"))) {
-			sl_export(&run, opt->format, out, err, sizeof(err));
+			/* the page is the student's feedback, as STUDENT.txt */
+			if (strcmp(opt->format, "html") == 0)
+				sl_report_html(&run, 0, out);
+			else
+				sl_export(&run, opt->format, out, err,
+					  sizeof(err));
 			fclose(out);
 		}
 	}

@@ -32,6 +32,10 @@ struct sl_options {
 	int width;              /* columns of the text report; 0: 80 */
 	const char *build_cache; /* builds kept by what went into them
 				    (sl_cache.h), or NULL */
+	const char *pcap;       /* capture each check's packets into this
+				   folder (sl_capture.h), or NULL */
+	const char *html;       /* write the HTML report into this folder
+				   (sl_html.h), or NULL */
 	/* called when the build is done (index -1) and as each check's
 	 * verdict comes (its index), for a report that fills as it goes */
 	void (*progress)(struct sl_run *run, int index, void *ctx);

@@ -10,6 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "../harness/hx_capture.h"
+#include "../harness/hx_events.h"
 #include "../harness/hx_time.h"
 
 #define SL_LAB_DIR "/lab"          /* the lab's programs, inside */
@@ -106,9 +108,11 @@ uint64_t sl_check_seed(uint64_t run_seed, const char *id)
 static void sl_job_body(int fd, void *arg)
 {
 	const struct sl_job *job = arg;
+	struct hx_capture capture;
 	struct hx_check c;
 
 	hx_check_init(&c, job->check->id, job->seed);
+	hx_capture_init(&capture);
 	c.bin_dir = job->bin_dir;
 	c.work_dir = job->work_dir;
 	c.isolated = job->isolated;
@@ -120,6 +124,8 @@ static void sl_job_body(int fd, void *arg)
 					      job->run->lab->max_files;
 	if (c.valgrind)
 		hx_set_extra_scale(10.0);
+	if (job->run->opt.pcap)
+		hx_capture_start(&capture, c.isolated, HX_CAPTURE_MAX);
 	if ((job->check->flags & SL_NAMESPACE) && !c.isolated)
 		hx_skip(&c, "needs namespaces, which this machine does not "
 			    "allow; the run is degraded");
@@ -131,7 +137,12 @@ static void sl_job_body(int fd, void *arg)
 	else
 		job->check->run(&c);
 	hx_check_finish(&c);
+	/* the capture and the events go first: the verdict ends the frames */
+	hx_capture_stop(&capture);
+	hx_capture_send(fd, &capture);
+	hx_events_send(fd, &c);
 	hx_verdict_send(fd, &c);
+	hx_capture_free(&capture);
 	hx_check_free(&c);
 }
 

@@ -5,6 +5,7 @@
  * nothing a program wrote can act on the terminal. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_capture.h"
 #include "sl_escape.h"
 
 #include <stdio.h>
@@ -274,7 +275,19 @@ static void sl_text_details(const struct sl_run *run,
 	if (check->run)
 		snprintf(line + strlen(line), sizeof(line) - strlen(line),
 			 " SEED=%llu", (unsigned long long)run->opt.seed);
+	if (check->run && run->opt.pcap)
+		snprintf(line + strlen(line), sizeof(line) - strlen(line),
+			 " PCAP=%s", run->opt.pcap);
 	sl_wrap_plain(out, width, SL_INDENT "rerun: ", SL_INDENT "  ", line);
+	if (check->run && run->opt.pcap) {
+		struct hx_buf capture;
+
+		hx_buf_init(&capture);
+		sl_capture_describe(run, r, &capture);
+		sl_wrap_text(out, width, SL_INDENT "capture: ", SL_INDENT "  ",
+			     capture.data, capture.len);
+		hx_buf_free(&capture);
+	}
 }
 
 /* One cause that broke checks: where it was seen, which checks it broke,

@@ -8,6 +8,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "hx_capture.h"
+#include "hx_events.h"
+
 int hx_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;
@@ -62,6 +65,9 @@ void hx_verdict_init(struct hx_verdict *v)
 	hx_buf_init(&v->memcheck);
 	hx_buf_init(&v->transcript);
 	hx_buf_init(&v->cause_text);
+	hx_buf_init(&v->capture);
+	hx_buf_init(&v->capture_note);
+	hx_buf_init(&v->events);
 }
 
 void hx_verdict_free(struct hx_verdict *v)
@@ -73,6 +79,9 @@ void hx_verdict_free(struct hx_verdict *v)
 	hx_buf_free(&v->memcheck);
 	hx_buf_free(&v->transcript);
 	hx_buf_free(&v->cause_text);
+	hx_buf_free(&v->capture);
+	hx_buf_free(&v->capture_note);
+	hx_buf_free(&v->events);
 }
 
 int hx_verdict_send(int fd, const struct hx_check *c)
@@ -133,6 +142,11 @@ int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
 					   HX_CAUSE_NONE;
 			break;
 		case 'W': hx_buf_add(&v->cause_text, bytes, n); break;
+		case HX_FRAME_CAPTURE: hx_buf_add(&v->capture, bytes, n); break;
+		case HX_FRAME_CAPTURE_NOTE:
+			hx_buf_add(&v->capture_note, bytes, n);
+			break;
+		case HX_FRAME_EVENTS: hx_buf_add(&v->events, bytes, n); break;
 		case '.': return 0;
 		default: return -1;
 		}

@@ -2,7 +2,9 @@
  *
  * Everything crosses the pipe as frames: a tag byte, a 4-byte length, the
  * bytes. A check's verdict is a list of frames ended by '.'; a sandbox
- * whose setup failed sends one 'X' frame naming the failed step. The
+ * whose setup failed sends one 'X' frame naming the failed step. Frames
+ * a check sends before its verdict's own (a capture, the transcript's
+ * events) are kept as they come. The
  * parent parses only frames: nothing a student's program prints is read
  * as a verdict.
  */
@@ -27,6 +29,9 @@ struct hx_verdict {
 	struct hx_buf cause_text; /* that cause, in one line */
 	int64_t duration_ms;      /* wall time of the sandbox */
 	int64_t cpu_ms;           /* CPU time of its processes, -1 unknown */
+	struct hx_buf capture;    /* its packets, a pcap file (hx_capture.h) */
+	struct hx_buf capture_note; /* what the capture lacks, or why none */
+	struct hx_buf events;     /* the transcript as data (hx_events.h) */
 };
 
 /* Frames, the format of everything a sandbox sends: a tag byte, a 4-byte

@@ -9,7 +9,7 @@ purpose=${1:-build}
 build_pkgs="gcc:gcc make:make libc6-dev:/usr/include/stdio.h patch:patch libarchive-dev:/usr/include/archive.h"
 case "$purpose" in
 build)    want="$build_pkgs" ;;
-test)     want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h pkg-config:pkg-config iproute2:ip zip:zip python3:python3 valgrind:valgrind uidmap:newuidmap pandoc:pandoc" ;;
+test)     want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h pkg-config:pkg-config iproute2:ip zip:zip python3:python3 valgrind:valgrind uidmap:newuidmap pandoc:pandoc tshark:tshark chromium:chromium" ;;
 memcheck) want="$build_pkgs valgrind:valgrind" ;;
 coverage) want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h gcovr:gcovr" ;;
 bench)    want="$build_pkgs nmap:nmap" ;;
