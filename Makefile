@@ -116,9 +116,11 @@ batch-test: all
 hostile: all
 	@tests/hostile.sh $(SOCKLAB)
 
-# the packages the course platforms run (Autolab), the HTML handouts and
-# the student release's targets
+# the packages the course platforms run (Autolab), the HTML handouts, the
+# student release's targets, packet captures and the HTML report
 platform-test: all
+	@tests/capture.sh $(SOCKLAB)
+	@tests/html-report.sh $(SOCKLAB)
 	@tests/autolab.sh $(SOCKLAB)
 	@tests/handouts-html.sh $(SOCKLAB)
 	@tests/release-targets.sh $(SOCKLAB)
