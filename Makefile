@@ -38,7 +38,7 @@ help:
 	@echo "make handouts             handouts to HTML, rubrics refreshed"
 # >>> instructors only: scripts/student-release.sh leaves these lines out
 	@echo "make coverage             line and branch coverage of harness/ and grader/"
-	@echo "make bench                grading time of each reference next to the floor"
+	@echo "make bench                grading speed: the course, each lab, batch, the labs' own benchmarks"
 	@echo "make student-release DEST=dir   the repository students get"
 	@echo "make gradescope LAB=02    a Gradescope autograder zip for one lab"
 	@echo "make autolab LAB=02       Autolab's autograde.tar and autograde-Makefile for one lab"
@@ -184,9 +184,8 @@ coverage:
 	$(MAKE) clean-build
 
 bench: all
-	$(SOCKLAB) bench --rounds $(or $(ROUNDS),5)
-	@if [ -x tests/batch.sh ] && [ -n "$(LABS)" ]; then \
-	  echo; tests/batch.sh --bench $(SOCKLAB); fi
+	@scripts/install-deps.sh bench
+	@scripts/bench.sh $(or $(ROUNDS),3)
 
 # Mutation analysis of the checks: a benchmark, not a test. Options:
 # LAB=02 JOBS=n SEED=n LIMIT=n OPERATORS=call-delete,relational TIMEOUT=s
