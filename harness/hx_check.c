@@ -2,25 +2,15 @@
 #define _GNU_SOURCE
 #include "hx_check.h"
 
-#include <dirent.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mount.h>
 #include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-#include "hx_fixture.h"
-#include "hx_proc.h"
-#include "hx_root.h"
-#include "hx_tools.h"
 #include "hx_time.h"
 
 /* Peers may run in threads; the transcript is shared. */
@@ -153,6 +143,60 @@ int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
 	return -1;
 }
 
+int hx_fail_values(struct hx_check *c, enum hx_status status,
+		   const void *expected, size_t expected_len, const void *actual,
+		   size_t actual_len, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&record_lock);
+	if (c->status == HX_PASS) {
+		hx_buf_clear(&c->expected);
+		hx_buf_clear(&c->actual);
+		if (expected)
+			hx_buf_add(&c->expected, expected, expected_len);
+		if (actual)
+			hx_buf_add(&c->actual, actual, actual_len);
+	}
+	pthread_mutex_unlock(&record_lock);
+	va_start(ap, fmt);
+	hx_vfail(c, status, fmt, ap);
+	va_end(ap);
+	return -1;
+}
+
+void hx_fail_reword(struct hx_check *c, const char *fmt, ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&record_lock);
+	if (c->status != HX_PASS) {
+		hx_buf_clear(&c->message);
+		va_start(ap, fmt);
+		hx_buf_vaddf(&c->message, fmt, ap);
+		va_end(ap);
+	}
+	pthread_mutex_unlock(&record_lock);
+}
+
+void hx_fail_over(struct hx_check *c, enum hx_status status, const char *fmt,
+		  ...)
+{
+	va_list ap;
+
+	pthread_mutex_lock(&record_lock);
+	if (c->status != HX_PASS && c->status != status) {
+		hx_buf_addf(&c->notes, "(first seen as: %s)\n",
+			    c->message.data ? c->message.data : "");
+	}
+	c->status = status;
+	hx_buf_clear(&c->message);
+	va_start(ap, fmt);
+	hx_buf_vaddf(&c->message, fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&record_lock);
+}
+
 int hx_skip(struct hx_check *c, const char *fmt, ...)
 {
 	va_list ap;
@@ -191,23 +235,28 @@ int hx_expect_bytes(struct hx_check *c, const char *what,
 		return 0;
 	if (!hx_ok(c))
 		return -1;
-	hx_buf_clear(&c->expected);
-	hx_buf_clear(&c->actual);
-	hx_buf_add(&c->expected, expected, expected_len);
-	hx_buf_add(&c->actual, actual, actual_len);
 	c->diff_at = at;
 	if (actual_len == 0)
-		return hx_fail(c, HX_FAIL, "%s: expected %zu bytes, got nothing",
-			       what, expected_len);
+		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
+				      actual_len,
+				      "%s: expected %zu bytes, got nothing",
+				      what, expected_len);
 	if ((size_t)at == actual_len)
-		return hx_fail(c, HX_FAIL,
-			       "%s: ends too early, after %zu of %zu bytes",
-			       what, actual_len, expected_len);
+		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
+				      actual_len,
+				      "%s: ends too early, after %zu of %zu "
+				      "bytes",
+				      what, actual_len, expected_len);
 	if ((size_t)at == expected_len)
-		return hx_fail(c, HX_FAIL,
-			       "%s: %zu unexpected bytes after the expected %zu",
-			       what, actual_len - expected_len, expected_len);
-	return hx_fail(c, HX_FAIL, "%s: differs from byte %ld on", what, at);
+		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
+				      actual_len,
+				      "%s: %zu unexpected bytes after the "
+				      "expected %zu",
+				      what, actual_len - expected_len,
+				      expected_len);
+	return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
+			      actual_len, "%s: differs from byte %ld on", what,
+			      at);
 }
 
 int hx_expect_str(struct hx_check *c, const char *what, const char *expected,
@@ -226,13 +275,18 @@ int hx_expect_contains(struct hx_check *c, const char *what,
 		haystack = "";
 	if (strstr(haystack, needle))
 		return 0;
+	struct hx_buf want;
+	int rc;
+
 	if (!hx_ok(c))
 		return -1;
-	hx_buf_clear(&c->expected);
-	hx_buf_clear(&c->actual);
-	hx_buf_addf(&c->expected, "text containing \"%s\"", needle);
-	hx_buf_add(&c->actual, haystack, strlen(haystack));
-	return hx_fail(c, HX_FAIL, "%s: does not contain \"%s\"", what, needle);
+	hx_buf_init(&want);
+	hx_buf_addf(&want, "text containing \"%s\"", needle);
+	rc = hx_fail_values(c, HX_FAIL, want.data, want.len, haystack,
+			    strlen(haystack), "%s: does not contain \"%s\"",
+			    what, needle);
+	hx_buf_free(&want);
+	return rc;
 }
 
 int hx_expect_int(struct hx_check *c, const char *what, long expected,
@@ -240,14 +294,15 @@ int hx_expect_int(struct hx_check *c, const char *what, long expected,
 {
 	if (expected == actual)
 		return 0;
+	char want[32], got[32];
+
 	if (!hx_ok(c))
 		return -1;
-	hx_buf_clear(&c->expected);
-	hx_buf_clear(&c->actual);
-	hx_buf_addf(&c->expected, "%ld", expected);
-	hx_buf_addf(&c->actual, "%ld", actual);
-	return hx_fail(c, HX_FAIL, "%s: expected %ld, got %ld", what, expected,
-		       actual);
+	snprintf(want, sizeof(want), "%ld", expected);
+	snprintf(got, sizeof(got), "%ld", actual);
+	return hx_fail_values(c, HX_FAIL, want, strlen(want), got, strlen(got),
+			      "%s: expected %ld, got %ld", what, expected,
+			      actual);
 }
 
 uint64_t hx_random(struct hx_check *c)
@@ -357,193 +412,8 @@ int hx_transcript_render(const struct hx_check *c, struct hx_buf *out)
 	return 0;
 }
 
-static void hx_note_output(struct hx_check *c, const char *label,
-			   const char *stream, const struct hx_buf *b)
+void hx_check_free_verdict(struct hx_check *c)
 {
-	struct hx_buf cut;
-
-	if (b->len == 0)
-		return;
-	hx_buf_init(&cut);
-	/* the end of a log says most about how a program ended */
-	if (b->len > 4000) {
-		hx_buf_addf(&cut, "...[%zu bytes before]...\n", b->len - 2000);
-		hx_buf_add(&cut, b->data + b->len - 2000, 2000);
-	} else {
-		hx_buf_add(&cut, b->data, b->len);
-	}
-	/* the note ends the line itself */
-	if (cut.len && cut.data[cut.len - 1] == '\n')
-		cut.data[--cut.len] = '\0';
-	hx_note(c, "%s of %s:\n%s", stream, label, cut.data);
-	hx_buf_free(&cut);
-}
-
-/* Processes in this PID namespace other than the harness itself. */
-static int hx_count_sandbox_processes(void)
-{
-	char mine[64], theirs[64], path[300];
-	ssize_t len = readlink("/proc/self/ns/pid", mine, sizeof(mine) - 1);
-	struct dirent *e;
-	DIR *proc;
-	int count = 0;
-
-	if (len <= 0)
-		return 0;
-	mine[len] = '\0';
-	proc = opendir("/proc");
-	if (!proc)
-		return 0;
-	while ((e = readdir(proc))) {
-		if (e->d_name[0] < '1' || e->d_name[0] > '9')
-			continue;
-		snprintf(path, sizeof(path), "/proc/%s/ns/pid", e->d_name);
-		len = readlink(path, theirs, sizeof(theirs) - 1);
-		if (len <= 0)
-			continue;
-		theirs[len] = '\0';
-		count += strcmp(mine, theirs) == 0;
-	}
-	closedir(proc);
-	return count - 1;
-}
-
-/* A program killed by a signal of its own doing is the likely cause of
- * whatever else failed in the check. */
-static void hx_note_crash_cause(struct hx_check *c, struct hx_proc *p,
-				const char *how)
-{
-	switch (WTERMSIG(p->wait_status)) {
-	case SIGPIPE:
-		hx_set_cause(c, HX_CAUSE_SIGPIPE, "%s: %s", p->label, how);
-		break;
-	case SIGSEGV:
-	case SIGBUS:
-	case SIGFPE:
-	case SIGILL:
-	case SIGABRT:
-		hx_set_cause(c, HX_CAUSE_CRASH, "%s: %s", p->label, how);
-		break;
-	default:
-		break;
-	}
-}
-
-/* A sanitizer report is the cause of whatever failed before it: it
- * becomes the verdict, and the earlier failure a note. */
-static void hx_note_sanitizer(struct hx_check *c)
-{
-	struct hx_buf reports;
-	char dir[600];
-
-	if (!c->sanitize)
-		return;
-	hx_buf_init(&reports);
-	hx_sanitizer_dir(c, dir, sizeof(dir));
-	if (hx_sanitizer_reports(dir, c->procs, c->nprocs, &reports) > 0) {
-		if (!hx_ok(c) && c->status != HX_CRASH)
-			hx_note(c, "(first seen as: %s)", c->message.data);
-		c->status = HX_PASS;
-		hx_fail(c, HX_CRASH, "%s", reports.data);
-		hx_set_cause(c, strstr(reports.data, "LeakSanitizer") ?
-					HX_CAUSE_LEAK :
-					HX_CAUSE_SANITIZER,
-			     "%.*s", (int)strcspn(reports.data, "\n"),
-			     reports.data);
-	}
-	hx_buf_free(&reports);
-}
-
-/* The sandbox's own disks have a size: one that filled up is named. */
-static void hx_note_disks(struct hx_check *c)
-{
-	static const char *const disks[] = { "/tmp", "/dev/shm", HX_WORK_DIR };
-
-	if (!c->isolated)
-		return;
-	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++)
-		if (hx_root_full(disks[i]))
-			hx_note(c, "disk limit of %s reached (%d MiB, or its "
-				   "number of files): a write there failed",
-				disks[i],
-				strcmp(disks[i], HX_WORK_DIR) ? HX_TMP_MB :
-								HX_WORK_MB);
-}
-
-void hx_check_finish(struct hx_check *c)
-{
-	/* only PID 1 of its own namespace can tell its processes apart */
-	int running = c->isolated && getpid() == 1 ?
-			      hx_count_sandbox_processes() :
-			      0;
-
-	/* a program that forks without end meets the process limit */
-	if (running >= HX_PROCESS_LIMIT - 8)
-		hx_note(c, "process limit reached: %d processes were running "
-			   "when the check ended (limit %d); look for a fork "
-			   "that never stops",
-			running, HX_PROCESS_LIMIT);
-	for (int i = 0; i < c->nprocs; i++) {
-		struct hx_proc *p = c->procs[i];
-
-		if (c->valgrind && hx_proc_running(p)) {
-			/* a server the check left running: stop it the way
-			 * a user would, so memcheck writes its summary */
-			struct hx_check quiet;
-
-			hx_check_init(&quiet, c->id, 1);
-			p->stopped_by_harness = 1;
-			kill(p->pid, SIGTERM);
-			hx_proc_wait(&quiet, p, 3000);
-			hx_check_free(&quiet);
-		}
-		if (hx_proc_running(p))
-			hx_proc_kill(p);
-		hx_proc_pump(p, 0);
-		if (p->exited && WIFSIGNALED(p->wait_status) &&
-		    !p->stopped_by_harness) {
-			struct hx_buf how;
-
-			hx_buf_init(&how);
-			hx_proc_describe_end(p, &how);
-			hx_fail(c, HX_CRASH, "%s crashed: %s", p->label,
-				how.data);
-			hx_note_crash_cause(c, p, how.data);
-			hx_buf_free(&how);
-		}
-		hx_proc_memcheck(p, &c->memcheck);
-	}
-	hx_note_sanitizer(c);
-	hx_note_disks(c);
-	hx_fixtures_restore(c);
-	if (c->status == HX_PASS || c->status == HX_SKIPPED)
-		return;
-	for (int i = 0; i < c->nprocs; i++)
-		if (!c->procs[i]->accepted)
-			hx_note_output(c, c->procs[i]->label, "stderr",
-				       &c->procs[i]->err);
-}
-
-void hx_check_free(struct hx_check *c)
-{
-	for (int i = 0; i < c->nprocs; i++) {
-		struct hx_proc *p = c->procs[i];
-
-		if (p->in_fd >= 0)
-			close(p->in_fd);
-		if (p->out_fd >= 0)
-			close(p->out_fd);
-		if (p->err_fd >= 0)
-			close(p->err_fd);
-		if (p->log_fd >= 0)
-			close(p->log_fd);
-		hx_buf_free(&p->out);
-		hx_buf_free(&p->err);
-		hx_buf_free(&p->log);
-		free(p->arrivals);
-		free(p);
-	}
-	c->nprocs = 0;
 	for (int i = 0; i < c->nevents; i++)
 		hx_buf_free(&c->events[i].bytes);
 	free(c->events);

@@ -99,6 +99,21 @@ struct hx_check {
 /* Records a failure with its status; the first failure wins. Returns -1. */
 int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* Records a failure with the values to show beside it: expected (NULL:
+ * none) and actual, as bytes; the first failure wins, values included.
+ * The one way a verdict gets its values. Returns -1. */
+int hx_fail_values(struct hx_check *c, enum hx_status status,
+		   const void *expected, size_t expected_len, const void *actual,
+		   size_t actual_len, const char *fmt, ...)
+	__attribute__((format(printf, 7, 8)));
+/* Says the failure already recorded in other words (what a deadline
+ * meant, once it is known); nothing when the check still passes. */
+void hx_fail_reword(struct hx_check *c, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* A failure found at the end that explains the one recorded (a sanitizer
+ * report): it becomes the verdict, and the earlier message a note. */
+void hx_fail_over(struct hx_check *c, enum hx_status status, const char *fmt,
+		  ...) __attribute__((format(printf, 3, 4)));
 /* Marks the check skipped with a reason (when still passing). Returns -1. */
 int hx_skip(struct hx_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
@@ -145,11 +160,11 @@ void hx_recordf(struct hx_check *c, int conn, const char *fmt, ...)
 int hx_transcript_render(const struct hx_check *c, struct hx_buf *out);
 
 
-/* Set up and tear down a context (used by the sandbox and by unit tests). */
+/* Sets up a check's context (the sandbox, unit tests); hx_finish.h ends
+ * it. */
 void hx_check_init(struct hx_check *c, const char *id, uint64_t seed);
-/* Stops every process still running, turns an unexpected death into a
- * crash verdict, adds each failing process's stderr to the notes. */
-void hx_check_finish(struct hx_check *c);
-void hx_check_free(struct hx_check *c);
+/* Frees the verdict's fields and the transcript (hx_check_free, in
+ * hx_finish.h, frees the processes too). */
+void hx_check_free_verdict(struct hx_check *c);
 
 #endif

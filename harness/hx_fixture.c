@@ -232,5 +232,5 @@ void hx_fixtures_recover(void)
 	hx_check_init(&none, "fixtures", 1);
 	if (hx_take_lock(&none) == 0)
 		hx_fixtures_restore(&none);
-	hx_check_free(&none);
+	hx_check_free_verdict(&none);
 }

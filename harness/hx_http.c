@@ -198,19 +198,20 @@ int hx_http_read_request(struct hx_check *c, struct hx_conn *conn,
 		got = conn->eof ? 0 : hx_http_recv_some(c, conn, deadline);
 		if (got == 1)
 			continue;
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, conn->in.data, conn->in.len);
 		if (got == 0)
-			return hx_fail(
-			    c, HX_FAIL,
-			    "the program closed the connection after "
-			    "%zu bytes, before the blank line that "
-			    "ends a request head",
-			    conn->in.len);
-		return hx_fail(c, HX_TIMEOUT,
-			       "waited %.1f s for a request head ending in a "
-			       "blank line and got %zu bytes without one",
-			       timeout_ms / 1000.0, conn->in.len);
+			return hx_fail_values(c, HX_FAIL, NULL, 0, conn->in.data,
+					      conn->in.len,
+					      "the program closed the "
+					      "connection after %zu bytes, "
+					      "before the blank line that ends "
+					      "a request head",
+					      conn->in.len);
+		return hx_fail_values(c, HX_TIMEOUT, NULL, 0, conn->in.data,
+				      conn->in.len,
+				      "waited %.1f s for a request head ending "
+				      "in a blank line and got %zu bytes "
+				      "without one",
+				      timeout_ms / 1000.0, conn->in.len);
 	}
 	hx_buf_clear(&req->head);
 	hx_buf_add(&req->head, conn->in.data, head_len);
@@ -322,12 +323,10 @@ int hx_http_parse_response(struct hx_check *c, const void *raw, size_t len,
 	char *end;
 
 	if (head_len == 0) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, raw, len);
-		return hx_fail(c, HX_FAIL,
-			       "the response (%zu bytes) has no blank line "
-			       "ending its head",
-			       len);
+		return hx_fail_values(c, HX_FAIL, NULL, 0, raw, len,
+				      "the response (%zu bytes) has no blank "
+				      "line ending its head",
+				      len);
 	}
 	hx_buf_add(&resp->head, raw, head_len);
 	hx_buf_add(&resp->body, (const char *)raw + head_len, len - head_len);
@@ -336,11 +335,9 @@ int hx_http_parse_response(struct hx_check *c, const void *raw, size_t len,
 	resp->status = (int)strtol(resp->start[1], &end, 10);
 	if (strncmp(resp->start[0], "HTTP/1.", 7) != 0 || *end != '\0' ||
 	    strlen(resp->start[1]) != 3) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, raw, head_len);
-		return hx_fail(c, HX_FAIL,
-			       "the status line is not \"HTTP/1.x CODE "
-			       "REASON\"");
+		return hx_fail_values(c, HX_FAIL, NULL, 0, raw, head_len,
+				      "the status line is not \"HTTP/1.x CODE "
+				      "REASON\"");
 	}
 	length = hx_http_header(resp, "Content-Length");
 	if (length && strtoul(length, &end, 10) != resp->body.len)

@@ -495,28 +495,20 @@ long hx_recv_until(struct hx_check *c, struct hx_conn *conn,
 		r = hx_read_some(c, conn);
 		if (r == 0)
 			goto out_missing;
-		if (r < 0 && hx_wait_fd(conn->fd, POLLIN, deadline) == 0) {
-			if (hx_ok(c)) {
-				hx_buf_clear(&c->actual);
-				hx_buf_add(&c->actual, conn->in.data,
-					   conn->in.len);
-			}
-			return hx_fail(c, HX_TIMEOUT,
-				       "waited %.1f s for data ending in \"%s\" "
-				       "and got %zu bytes without it",
-				       timeout_ms / 1000.0,
-				       delim[0] == '\n' ? "\\n" : delim,
-				       conn->in.len);
-		}
+		if (r < 0 && hx_wait_fd(conn->fd, POLLIN, deadline) == 0)
+			return hx_fail_values(c, HX_TIMEOUT, NULL, 0,
+					      conn->in.data, conn->in.len,
+					      "waited %.1f s for data ending "
+					      "in \"%s\" and got %zu bytes "
+					      "without it",
+					      timeout_ms / 1000.0,
+					      delim[0] == '\n' ? "\\n" : delim,
+					      conn->in.len);
 	}
 	return (long)(hit - conn->in.data) + (long)strlen(delim);
 
 out_missing:
-	if (hx_ok(c)) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, conn->in.data, conn->in.len);
-	}
-	return hx_fail(c, HX_FAIL,
+	return hx_fail_values(c, HX_FAIL, NULL, 0, conn->in.data, conn->in.len,
 		       "the connection %s after %zu bytes, before a line "
 		       "ending in \"%s\"",
 		       conn->reset ? "was reset" : "was closed", conn->in.len,

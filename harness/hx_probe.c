@@ -152,10 +152,7 @@ int hx_expect_no_stdout(struct hx_check *c, struct hx_proc *p)
 		return 0;
 	if (!hx_ok(c))
 		return -1;
-	hx_buf_clear(&c->expected);
-	hx_buf_clear(&c->actual);
-	hx_buf_add(&c->actual, p->out.data, p->out.len);
-	return hx_fail(c, HX_FAIL,
+	return hx_fail_values(c, HX_FAIL, NULL, 0, p->out.data, p->out.len,
 		       "%s printed %zu bytes on stdout: a server logs on "
 		       "stderr only (stdout may be the terminal of whoever "
 		       "started it, or nothing at all)",

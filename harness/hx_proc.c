@@ -605,49 +605,47 @@ static int hx_proc_found(struct hx_proc *p, const char *needle)
 	return 1;
 }
 
-static void hx_proc_set_actual(struct hx_check *c, struct hx_proc *p,
-			       const char *needle)
-{
-	hx_buf_clear(&c->expected);
-	hx_buf_clear(&c->actual);
-	hx_buf_addf(&c->expected, "output containing \"%s\"", needle);
-	hx_buf_add(&c->actual, p->out.data ? p->out.data + p->out_seen : "",
-		   p->out.len - p->out_seen);
-}
-
 int hx_proc_read_until(struct hx_check *c, struct hx_proc *p,
 		       const char *needle, int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
+	struct hx_buf want, how;
+	enum hx_status status = HX_TIMEOUT;
+	size_t seen;
 
 	for (;;) {
 		if (hx_proc_found(p, needle))
 			return 0;
-		if (p->out_fd < 0 || (!hx_proc_running(p) && p->out_fd < 0))
+		if (p->out_fd < 0 || (!hx_proc_running(p) && p->out_fd < 0)) {
+			status = HX_FAIL;
 			break;
-		if (hx_remaining_ms(deadline) == 0) {
-			if (hx_ok(c))
-				hx_proc_set_actual(c, p, needle);
-			return hx_fail(c, HX_TIMEOUT,
-				       "%s did not print \"%s\" within %.1f s",
-				       p->label, needle, timeout_ms / 1000.0);
 		}
+		if (hx_remaining_ms(deadline) == 0)
+			break;
 		hx_proc_pump(p, hx_remaining_ms(deadline) < 50 ?
 					hx_remaining_ms(deadline) :
 					50);
 	}
-	if (hx_ok(c))
-		hx_proc_set_actual(c, p, needle);
-	hx_proc_wait(c, p, 1000);
-	{
-		struct hx_buf how;
-
-		hx_buf_init(&how);
+	/* what it printed since the last line found, beside what was due */
+	hx_buf_init(&want);
+	hx_buf_init(&how);
+	hx_buf_addf(&want, "output containing \"%s\"", needle);
+	seen = p->out.len - p->out_seen;
+	if (status == HX_TIMEOUT) {
+		hx_fail_values(c, HX_TIMEOUT, want.data, want.len,
+			       p->out.data ? p->out.data + p->out_seen : "",
+			       seen, "%s did not print \"%s\" within %.1f s",
+			       p->label, needle, timeout_ms / 1000.0);
+	} else {
+		hx_proc_wait(c, p, 1000);
 		hx_proc_describe_end(p, &how);
-		hx_fail(c, HX_FAIL, "%s ended (%s) without printing \"%s\"",
-			p->label, how.data, needle);
-		hx_buf_free(&how);
+		hx_fail_values(c, HX_FAIL, want.data, want.len,
+			       p->out.data ? p->out.data + p->out_seen : "",
+			       seen, "%s ended (%s) without printing \"%s\"",
+			       p->label, how.data, needle);
 	}
+	hx_buf_free(&want);
+	hx_buf_free(&how);
 	return -1;
 }
 
@@ -773,10 +771,8 @@ int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms)
 	if (hx_proc_wait(c, p, timeout_ms) < 0) {
 		if (!was_ok || c->status != HX_TIMEOUT)
 			return -1;
-		hx_buf_clear(&c->message);
-		hx_buf_addf(&c->message,
-			    "%s did not exit within %.1f s of SIGTERM",
-			    p->label, timeout_ms / 1000.0);
+		hx_fail_reword(c, "%s did not exit within %.1f s of SIGTERM",
+			       p->label, timeout_ms / 1000.0);
 		return -1;
 	}
 	if (WIFSIGNALED(p->wait_status) &&
@@ -915,4 +911,21 @@ int hx_expect_usage(struct hx_check *c, const char *program,
 			return -1;
 	}
 	return 0;
+}
+
+void hx_proc_free(struct hx_proc *p)
+{
+	if (p->in_fd >= 0)
+		close(p->in_fd);
+	if (p->out_fd >= 0)
+		close(p->out_fd);
+	if (p->err_fd >= 0)
+		close(p->err_fd);
+	if (p->log_fd >= 0)
+		close(p->log_fd);
+	hx_buf_free(&p->out);
+	hx_buf_free(&p->err);
+	hx_buf_free(&p->log);
+	free(p->arrivals);
+	free(p);
 }

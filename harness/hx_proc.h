@@ -132,6 +132,9 @@ int hx_expect_usage(struct hx_check *c, const char *program,
 
 /* Kills its whole process group at once and reaps it. */
 void hx_proc_kill(struct hx_proc *p);
+/* Closes a process's descriptors and frees it (hx_check_free does, for
+ * every process of a check). */
+void hx_proc_free(struct hx_proc *p);
 
 /* 1 while the process runs (reaps it if it just exited). */
 int hx_proc_running(struct hx_proc *p);

@@ -80,13 +80,12 @@ int hx_proc_expect_tool_clean(struct hx_check *c, struct hx_proc *p)
 		first = strstr(log.data, "Possible data race");
 		if (!first)
 			first = strstr(log.data, "Lock at");
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, log.data, log.len);
-		rc = hx_fail(c, HX_FAIL, "%s: %ld error(s) found by the thread "
-					 "checker%s%.*s",
-			     p->label, errors, first ? "; first: " : "",
-			     first ? (int)strcspn(first, "\n") : 0,
-			     first ? first : "");
+		rc = hx_fail_values(c, HX_FAIL, NULL, 0, log.data, log.len,
+				    "%s: %ld error(s) found by the thread "
+				    "checker%s%.*s",
+				    p->label, errors, first ? "; first: " : "",
+				    first ? (int)strcspn(first, "\n") : 0,
+				    first ? first : "");
 	}
 	hx_buf_free(&log);
 	return rc;

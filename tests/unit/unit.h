@@ -44,6 +44,7 @@
 #include "../../grader/sl_unpack.h"
 #include "../../harness/hx_capture.h"
 #include "../../harness/hx_check.h"
+#include "../../harness/hx_finish.h"
 #include "../../harness/hx_events.h"
 #include "../../harness/hx_fixture.h"
 #include "../../harness/hx_net.h"
