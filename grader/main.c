@@ -465,6 +465,10 @@ static int build(int argc, char **argv)
 	run.lab = find_lab(argv[1]);
 	if (!run.lab)
 		return 2;
+	/* every program of the lab: a build leaves out only what no
+	 * selected check runs, so all are selected */
+	for (int i = 0; i < run.lab->nchecks; i++)
+		run.results[i].selected = 1;
 	if (sl_build_lab(&run, err, sizeof(err)) < 0)
 		return fail("%s", err);
 	for (int i = 0; i < SL_MAX_PROGRAMS && run.lab->programs[i].name; i++) {
