@@ -232,9 +232,14 @@ static void hx_load_echo_connection(struct hx_load_client *k, char *line,
 			goto out_close;
 		}
 		k->answers++;
-		hx_load_think(plan);
+		/* the pause after the last line comes after the close */
+		if (i + 1 < plan->lines_per_connection)
+			hx_load_think(plan);
 	}
 	k->connections++;
+	close(fd);
+	hx_load_think(plan);
+	return;
 out_close:
 	close(fd);
 }
@@ -255,10 +260,10 @@ static void hx_load_request_connection(struct hx_load_client *k, char *answer)
 		} else {
 			k->answers++;
 			k->connections++;
-			hx_load_think(plan);
 		}
 	}
 	close(fd);
+	hx_load_think(plan);
 }
 
 static void *hx_load_client_main(void *arg)

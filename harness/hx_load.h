@@ -3,10 +3,12 @@
  *
  * The load is a number of client threads, each connecting again and
  * again, for a fixed time: on each connection it sends lines one at a
- * time, waits for each to come back whole and exact, pauses (a client's
- * think time), and closes after a number of lines; or, in request mode,
- * it sends one request and reads the answer until the server closes
- * (HTTP/1.0). What it measures is how many answers came back in that
+ * time, waits for each to come back whole and exact, and closes after a
+ * number of lines; or, in request mode, it sends one request and reads
+ * the answer until the server closes (HTTP/1.0). Between lines and after
+ * each close it pauses (a client's think time): a server then meets each
+ * new connection with its workers idle, and how fast it hands one to a
+ * worker shows. What it measures is how many answers came back in that
  * time. A throughput is only ever compared with another measured in the
  * same run, on the same machine, under the same load: the ratio means
  * something, the rate alone does not.
@@ -36,7 +38,10 @@ struct hx_load_plan {
 				     closes (echo mode) */
 	int line_bytes;		  /* bytes of a line, "\n" included, 16 to
 				     HX_LOAD_MAX_LINE (echo mode) */
-	int pause_us;		  /* think time after each answer, 0: none */
+	int pause_us;		  /* think time after each answer but a
+				     connection's last, and after each
+				     close: then no connection waits for
+				     a worker that could be taking it */
 	int duration_ms;	  /* how long the load runs (unscaled: the
 				     test is about time) */
 	int timeout_ms;		  /* longest wait for a connect or an
