@@ -138,7 +138,7 @@ static int expect_lines(struct hx_check *c, struct hx_conn *conn,
 			hx_note(c,
 				"%s was waiting for %zu line(s) back, got "
 				"%zu",
-				i == 0 ? who : who, lines, i);
+				who, lines, i);
 			rc = -1;
 			break;
 		}
@@ -1007,8 +1007,20 @@ static void check_memcheck(struct hx_check *c)
 	hx_close(c, &other);
 	if (connect_client(c, &other, TOOL_IO_MS) < 0)
 		goto out_close;
-	hx_send_str(c, &other, half, NULL);
+	/* it waits for the server's close: then a worker has taken it */
+	if (hx_send_str(c, &other, half, NULL) == 0 &&
+	    hx_shutdown_write(c, &other) == 0 &&
+	    hx_recv_all(c, &other, 1 << 16, TOOL_IO_MS) == 0 &&
+	    other.in.len > 0) {
+		hx_buf_clear(&c->actual);
+		hx_buf_add(&c->actual, other.in.data, other.in.len);
+		hx_fail(c, HX_FAIL,
+			"client d sent half a line and closed: it got an "
+			"answer");
+	}
 	hx_close(c, &other);
+	if (!hx_ok(c))
+		goto out_close;
 	/* stopped while client a is still connected */
 	hx_proc_wait_idle(server, TOOL_IO_MS);
 	if (hx_proc_signal_exit(c, server, SIGTERM, TOOL_STOP_MS) < 0)
