@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# bench-11-thread-pool.sh - the figures of lab 11, measured in one run:
+#   the reference pool against the grader's plain echo server under the
+#   throughput check's own load, and under a load with no pauses;
+#   the pool against lab 10's thread-per-client web server on the same
+#   load: 16 clients, each connecting again and again, one small request
+#   and its answer per connection, no pause.
+# A benchmark, not a test: it prints figures and fails only when a
+# program cannot be built or started. ROUNDS (default 3) measurements of
+# SECONDS (default 2) each, in turns; the best of each is kept.
+set -eu
+cd "$(dirname "$0")/.."
+rounds=${ROUNDS:-3}
+ms=$((${SECONDS_EACH:-2} * 1000))
+out=bin/bench/11-thread-pool
+mkdir -p "$out/site"
+flags="-std=gnu11 -Wall -Wextra -g -pthread"
+
+gcc $flags -O2 -o "$out/bench-load" scripts/bench-load.c harness/hx_load.c \
+	harness/hx_time.c
+gcc $flags -Ilabs/11-thread-pool -o "$out/pool" \
+	reference/11-thread-pool/pool.c reference/11-thread-pool/queue.c
+gcc $flags -Ilabs/10-web-server -o "$out/web" \
+	reference/10-web-server/web.c reference/10-web-server/http.c
+head -c 63 /dev/zero | tr '\0' 'x' >"$out/site/small.txt"
+echo >>"$out/site/small.txt"
+
+# ports nothing else uses: the kernel's choice, read back
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+echo_port=$(free_port)
+pool_port=$(free_port)
+web_port=$(free_port)
+
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+"$out/bench-load" echo "$echo_port" & pids+=($!)
+"$out/pool" "$pool_port" 16 32 2>/dev/null & pids+=($!)
+"$out/web" "$web_port" "$out/site" 2>/dev/null & pids+=($!)
+sleep 0.5
+
+# rate LOAD ARGS... - the answers per second of one measurement
+rate() { "$out/bench-load" "$@" | awk '{ print $NF }'; }
+# best NAME ARGS... - the best of ROUNDS measurements, kept in best_NAME
+declare -A best
+measure() {
+	local name=$1
+	shift
+	local r
+	r=$(rate "$@")
+	if [ -z "${best[$name]:-}" ] || [ "${r%.*}" -gt "${best[$name]%.*}" ]; then
+		best[$name]=$r
+	fi
+}
+
+for i in $(seq "$rounds"); do
+	measure echo_paced lines "$echo_port" 16 4 64 1000 "$ms"
+	measure pool_paced lines "$pool_port" 16 4 64 1000 "$ms"
+	measure echo_flat lines "$echo_port" 16 4 64 0 "$ms"
+	measure pool_flat lines "$pool_port" 16 4 64 0 "$ms"
+	measure pool_conn lines "$pool_port" 16 1 64 0 "$ms"
+	measure web_conn request "$web_port" 16 0 "$ms" $'GET /small.txt HTTP/1.0\r\n\r\n'
+	measure echo_conn lines "$echo_port" 16 1 64 0 "$ms"
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.0f%%", b > 0 ? 100 * a / b : 0 }'; }
+echo "lab 11: the reference pool (16 workers, a queue of 32), $rounds rounds of $((ms / 1000)) s, best kept"
+printf '%-58s %10s %10s %7s\n' "load (16 clients at once)" "pool/s" "other/s" "ratio"
+printf '%-58s %10s %10s %7s\n' "4 lines of 64 B a connection, 1 ms pauses (the check's)" \
+	"${best[pool_paced]}" "${best[echo_paced]}" "$(ratio "${best[pool_paced]}" "${best[echo_paced]}")"
+printf '%-58s %10s %10s %7s\n' "4 lines of 64 B a connection, no pause (vs plain echo)" \
+	"${best[pool_flat]}" "${best[echo_flat]}" "$(ratio "${best[pool_flat]}" "${best[echo_flat]}")"
+printf '%-58s %10s %10s %7s\n' "a connection per request, no pause (vs plain echo)" \
+	"${best[pool_conn]}" "${best[echo_conn]}" "$(ratio "${best[pool_conn]}" "${best[echo_conn]}")"
+printf '%-58s %10s %10s %7s\n' "a connection per request, no pause (vs lab 10's web)" \
+	"${best[pool_conn]}" "${best[web_conn]}" "$(ratio "${best[pool_conn]}" "${best[web_conn]}")"
+echo "(pool: a 64-byte line echoed; web: GET of a 64-byte file, a thread per client)"
