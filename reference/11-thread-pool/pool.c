@@ -35,8 +35,8 @@
 
 #define BACKLOG 128 /* connections the kernel holds before accept */
 
-/* What the threads share; it lives in main's frame until every worker
- * has been joined. */
+/* What the threads share: main's static s, which outlives every
+ * worker. */
 struct server {
 	struct queue queue;		/* connections waiting for a worker */
 	int stop_fd;			/* read end of the stop pipe: readable
