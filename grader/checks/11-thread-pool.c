@@ -704,6 +704,8 @@ static void check_pool_size(struct hx_check *c)
 		goto out_close;
 	close_all(c, conns, n);
 	n = 0;
+	/* the first eight are gone (served or closed) before more come */
+	hx_proc_wait_idle(server, IO_MS);
 	/* twenty clients in a row: nothing is started per client */
 	for (int i = 1; i <= 20; i++) {
 		struct hx_conn conn;
