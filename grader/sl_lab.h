@@ -34,6 +34,10 @@
 #define SL_FIXTURES (1u << 4)  /* needs fixture files in /etc: a sealed
 				  sandbox, or root in a container that says
 				  so (hx_fixture.h); skipped otherwise */
+#define SL_NETWORK (1u << 5)   /* needs a network to itself (every port
+				  of loopback): its own namespace, or, without
+				  one, the machine's with no other check
+				  running (sl_lock.h) */
 #define SL_HIDDEN (1u << 2)    /* only in batch and exported grading */
 
 /* A program built from student files (and optional support files from
@@ -53,7 +57,7 @@ struct sl_check {
 	int points;               /* points when it passes */
 	int timeout_ms;           /* deadline of the whole check (scaled) */
 	unsigned flags;           /* SL_SANITIZE, SL_LEAKS, SL_NAMESPACE,
-				     SL_FIXTURES, SL_HIDDEN */
+				     SL_FIXTURES, SL_NETWORK, SL_HIDDEN */
 	const char *programs;     /* space-separated programs it runs */
 	const char *hint;         /* what to look at when it fails */
 	void (*run)(struct hx_check *c); /* the check, NULL for build */

@@ -44,7 +44,7 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 		return -1;
 	}
 	for (;;) {
-		int np = 0, wait_ms = SL_POOL_IDLE_MS;
+		int np = 0, wait_ms = SL_POOL_IDLE_MS, held = 0;
 
 		if (sl_stopped(err, errlen)) {
 			rc = -1;
@@ -62,6 +62,12 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 				rc = -1;
 				goto out;
 			}
+			if (started == 2) {
+				/* it waits; so do the jobs behind it */
+				next--;
+				held = 1;
+				break;
+			}
 			if (started == 0) {
 				running[i] = 1;
 				active++;
@@ -69,6 +75,8 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 		}
 		if (active == 0 && next >= n)
 			break;
+		if (held)
+			wait_ms = SL_POOL_ADMIT_MS;
 		for (int i = 0; i < n; i++) {
 			int left;
 
@@ -94,8 +102,11 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 		/* held back for the CPU: look again soon */
 		if (next < n && active > 0 && wait_ms > SL_POOL_ADMIT_MS)
 			wait_ms = SL_POOL_ADMIT_MS;
-		if (np == 0)
+		if (np == 0) {
+			/* nothing to poll: only a held-back job to retry */
+			poll(NULL, 0, wait_ms);
 			continue;
+		}
 		if (poll(pfd, (nfds_t)np, wait_ms) < 0 && errno != EINTR) {
 			snprintf(err, errlen, "poll: %s", strerror(errno));
 			rc = -1;

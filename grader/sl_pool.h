@@ -26,7 +26,9 @@ struct sl_pool {
 	int max_running; /* at most this many at once (at least 1) */
 	void *ctx;       /* passed to every callback */
 	/* Starts job i and fills job. 0: started; 1: nothing to wait for
-	 * (it is done, or skipped); -1: the pool stops, err says why. */
+	 * (it is done, or skipped); 2: not yet (it waits for something
+	 * outside the pool: asked again soon, later jobs wait behind it);
+	 * -1: the pool stops, err says why. */
 	int (*start)(void *ctx, int i, struct sl_pool_job *job, char *err,
 		     size_t errlen);
 	/* job i's descriptor is readable or has ended, or late is 1: its

@@ -1,6 +1,7 @@
 /* sl_run.c - run a lab's checks in parallel sandboxes and score them. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_lock.h"
 #include "sl_pool.h"
 
 #include <errno.h>
@@ -18,6 +19,7 @@
 #define SL_TOOL_MEMORY_MB 2048    /* budget under ASan or Valgrind */
 #define SL_BUSY_LIMIT 0.7         /* more checks than cores start while the
 				     CPUs are busy less than this */
+#define SL_LOCK_WAIT_MS 600000    /* the longest wait for the machine */
 
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
@@ -34,6 +36,9 @@ struct sl_checks {
 	struct sl_run *run;
 	struct hx_sandbox sandboxes[SL_MAX_CHECKS];
 	struct sl_job jobs[SL_MAX_CHECKS];
+	int locks[SL_MAX_CHECKS];       /* the machine's lock (sl_lock.h) */
+	int64_t waiting[SL_MAX_CHECKS]; /* since when it waits for it, 0 */
+	int turnstile;                  /* held by an exclusive waiter */
 };
 
 volatile sig_atomic_t sl_stop_signal;
@@ -270,9 +275,41 @@ static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
 		sl_result_done(run, i);
 		return 1;
 	}
+	if (!run->isolated) {
+		/* the machine's network and /etc are shared: a check that
+		 * needs them to itself runs alone */
+		int exclusive = (check->flags & SL_NETWORK) ||
+				((check->flags & SL_FIXTURES) &&
+				 hx_fixtures_in_place());
+		char why[300];
+
+		if (!all->waiting[i])
+			all->waiting[i] = hx_now_ms();
+		all->locks[i] = sl_lock_try(exclusive, &all->turnstile, why,
+					    sizeof(why));
+		if (all->locks[i] == -1 &&
+		    hx_now_ms() - all->waiting[i] < SL_LOCK_WAIT_MS)
+			return 2;
+		if (all->locks[i] < 0) {
+			sl_lock_release(-1, &all->turnstile);
+			if (all->locks[i] == -1)
+				snprintf(why, sizeof(why),
+					 "other checks on this machine held "
+					 "it for %d s",
+					 SL_LOCK_WAIT_MS / 1000);
+			sl_result_error(r, "could not run: the machine to "
+					   "itself: %s",
+					why);
+			sl_result_done(run, i);
+			return 1;
+		}
+	}
 	if (sl_start_check(run, check, r->seed, &all->jobs[i],
-			   &all->sandboxes[i], err, errlen) < 0)
+			   &all->sandboxes[i], err, errlen) < 0) {
+		sl_lock_release(all->locks[i], NULL);
+		all->locks[i] = -1;
 		return -1;
+	}
 	job->pid = all->sandboxes[i].pid;
 	job->fd = all->sandboxes[i].verdict_fd;
 	job->deadline = all->sandboxes[i].deadline;
@@ -289,14 +326,20 @@ static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 		job->fd = all->sandboxes[i].verdict_fd;
 		return 0;
 	}
+	sl_lock_release(all->locks[i], NULL);
+	all->locks[i] = -1;
 	sl_result_done(all->run, i);
 	return 1;
 }
 
 static void sl_check_kill(void *ctx, int i, struct sl_pool_job *job)
 {
+	struct sl_checks *all = ctx;
+
 	(void)job;
-	hx_sandbox_kill(&((struct sl_checks *)ctx)->sandboxes[i]);
+	hx_sandbox_kill(&all->sandboxes[i]);
+	sl_lock_release(all->locks[i], NULL);
+	all->locks[i] = -1;
 }
 
 /* Runs every selected check with a program to run, opt.jobs at most at
@@ -321,7 +364,11 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 		return -1;
 	}
 	all->run = run;
+	all->turnstile = -1;
+	for (int i = 0; i < SL_MAX_CHECKS; i++)
+		all->locks[i] = -1;
 	rc = sl_pool_run(&pool, err, errlen);
+	sl_lock_release(-1, &all->turnstile);
 	free(all);
 	return rc;
 }

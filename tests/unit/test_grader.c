@@ -6,6 +6,7 @@
 #include "unit.h"
 
 #include <ctype.h>
+#include <sys/wait.h>
 
 /* A run of lab 01 with checks 0, 2 and 3 selected: the first passed,
  * the second failed with bytes a report must escape, the third skipped. */
@@ -242,7 +243,7 @@ static void test_grader_sha256_known_digests(void **state)
 static void test_grader_build_cache_round_trip(void **state)
 {
 	struct unit_fixture *f = *state;
-	char cache[300], bin[300], exe[300], got[300];
+	char cache[300], bin[300], exe[300], got[320];
 	struct hx_buf log, back;
 	int built = 0;
 
@@ -650,6 +651,74 @@ static void test_grader_text_report_marks_degraded(void **state)
 	free_run(run);
 }
 
+
+/* Shared holders coexist; an exclusive taker waits for them, and while it
+ * waits no new shared holder starts; once it has the machine, nobody
+ * else does. */
+static void test_grader_machine_lock_exclusive_waits_then_runs_alone(
+	void **state)
+{
+	int gate = -1, none = -1, a, b, x, c;
+	char err[200] = "";
+
+	(void)state;
+	a = sl_lock_try(0, &none, err, sizeof(err));
+	b = sl_lock_try(0, &none, err, sizeof(err));
+	assert_true(a >= 0);
+	assert_true(b >= 0);
+	/* an exclusive taker waits for both, and holds the turnstile */
+	assert_int_equal(sl_lock_try(1, &gate, err, sizeof(err)), -1);
+	assert_true(gate >= 0);
+	/* so a new shared taker waits too */
+	assert_int_equal(sl_lock_try(0, &none, err, sizeof(err)), -1);
+	sl_lock_release(a, NULL);
+	assert_int_equal(sl_lock_try(1, &gate, err, sizeof(err)), -1);
+	sl_lock_release(b, NULL);
+	x = sl_lock_try(1, &gate, err, sizeof(err));
+	assert_true(x >= 0);
+	assert_int_equal(gate, -1);
+	/* alone: neither shared nor exclusive takers get in */
+	assert_int_equal(sl_lock_try(0, &none, err, sizeof(err)), -1);
+	c = -1;
+	assert_int_equal(sl_lock_try(1, &c, err, sizeof(err)), -1);
+	sl_lock_release(-1, &c);
+	sl_lock_release(x, NULL);
+	c = sl_lock_try(0, &none, err, sizeof(err));
+	assert_true(c >= 0);
+	sl_lock_release(c, NULL);
+}
+
+/* A lock released in the parent is released for the children that share
+ * its descriptor (sandboxes forked while it was held). */
+static void test_grader_machine_lock_released_despite_children(void **state)
+{
+	int none = -1, shared, go[2], x;
+	char err[200] = "";
+	pid_t child;
+
+	(void)state;
+	shared = sl_lock_try(0, &none, err, sizeof(err));
+	assert_true(shared >= 0);
+	assert_int_equal(pipe(go), 0);
+	child = fork();
+	if (child == 0) {
+		char byte;
+
+		/* holds the inherited descriptor until told */
+		close(go[1]);
+		if (read(go[0], &byte, 1) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	close(go[0]);
+	sl_lock_release(shared, NULL);
+	x = sl_lock_try(1, &none, err, sizeof(err));
+	assert_true(x >= 0);
+	sl_lock_release(x, &none);
+	close(go[1]);
+	waitpid(child, NULL, 0);
+}
+
 #define GRADER_TEST(name)                                     \
 	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
 					unit_fixture_teardown)
@@ -683,6 +752,10 @@ int main(void)
 			test_grader_text_report_failure_has_hint_and_rerun),
 		cmocka_unit_test(test_grader_text_report_pass_is_one_line),
 		cmocka_unit_test(test_grader_text_report_marks_degraded),
+		cmocka_unit_test(
+			test_grader_machine_lock_exclusive_waits_then_runs_alone),
+		cmocka_unit_test(
+			test_grader_machine_lock_released_despite_children),
 	};
 
 	unit_init();

@@ -35,6 +35,7 @@
 #include <cmocka.h>
 
 #include "../../grader/sl_cache.h"
+#include "../../grader/sl_lock.h"
 #include "../../grader/sl_escape.h"
 #include "../../grader/sl_files.h"
 #include "../../grader/sl_grade.h"
