@@ -12,6 +12,7 @@
  * and could move into the harness's probes.
  */
 #define _GNU_SOURCE
+#include <arpa/inet.h>
 #include <dirent.h>
 #include <errno.h>
 #include <netdb.h>
@@ -72,26 +73,29 @@ static void note_emfile(struct hx_check *c, struct hx_proc *server)
 			     server->label, server->max_files);
 }
 
-/* Connects to the server as client number n, reads until the server
- * closes, and checks the reply: byte for byte when exact, else only its
- * shape (the greeting's format is the greeting check's business). */
-static int expect_greeting(struct hx_check *c, int port, int n, int exact)
+/* Connects to the server at host as client number n, reads until the
+ * server closes, and checks the reply: byte for byte when exact, else only
+ * its shape (the greeting's format is the greeting check's business). */
+static int greet_at(struct hx_check *c, const char *host, int port, int n,
+		    int exact)
 {
 	struct sockaddr_in me; /* our end: the address the server must name */
 	socklen_t me_len = sizeof(me);
+	char want[128], what[64], address[INET_ADDRSTRLEN];
 	struct hx_conn conn;
-	char want[128], what[64];
 	int rc = -1;
 
-	if (hx_tcp_connect(c, &conn, "127.0.0.1", port, IO_MS) < 0)
+	if (hx_tcp_connect(c, &conn, host, port, IO_MS) < 0)
 		return -1;
 	if (getsockname(conn.fd, (struct sockaddr *)&me, &me_len) < 0) {
 		hx_fail(c, HX_ERROR, "getsockname: %s", strerror(errno));
 		goto out_close;
 	}
-	snprintf(want, sizeof(want), GREETING_START ", 127.0.0.1 port %u\n",
+	inet_ntop(AF_INET, &me.sin_addr, address, sizeof(address));
+	snprintf(want, sizeof(want), GREETING_START ", %s port %u\n", address,
 		 (unsigned)ntohs(me.sin_port));
-	snprintf(what, sizeof(what), "reply to client %d", n);
+	snprintf(what, sizeof(what), "reply to client %d (connected to %s)", n,
+		 host);
 	if (hx_recv_all(c, &conn, REPLY_CAP, IO_MS) < 0)
 		goto out_close;
 	rc = 0;
@@ -101,6 +105,12 @@ static int expect_greeting(struct hx_check *c, int port, int n, int exact)
 out_close:
 	hx_close(c, &conn);
 	return rc;
+}
+
+/* The same at 127.0.0.1, the address every other check uses. */
+static int expect_greeting(struct hx_check *c, int port, int n, int exact)
+{
+	return greet_at(c, "127.0.0.1", port, n, exact);
 }
 
 /* Greets clients first..last in a row; notes how the server ended and
@@ -142,8 +152,10 @@ static void check_greeting(struct hx_check *c)
 {
 	int port = hx_port(c, 0);
 
-	if (start_server(c, "server", port))
-		expect_greeting(c, port, 1, 1);
+	/* Every local IPv4 address is the server's: 127.0.0.2 too. */
+	if (start_server(c, "server", port) &&
+	    greet_at(c, "127.0.0.1", port, 1, 1) == 0)
+		greet_at(c, "127.0.0.2", port, 2, 1);
 }
 
 static void check_many_clients(struct hx_check *c)
@@ -692,7 +704,8 @@ static const struct sl_check checks[] = {
     },
     {
 	.id = "greeting",
-	.title = "server greets a client with its exact address and port",
+	.title = "server greets a client with its exact address and port, on "
+		 "any local address",
 	.points = 14,
 	.timeout_ms = 5000,
 	.programs = "server",
@@ -701,7 +714,9 @@ static const struct sl_check checks[] = {
 	    "take ADDRESS and PORT from getpeername on the connected socket "
 	    "(not the listening one), turn the address into text with "
 	    "inet_ntop and the port into host order with ntohs, send the line "
-	    "with writen, then close the connected socket.",
+	    "with writen, then close the connected socket. Bind the listening "
+	    "socket to htonl(INADDR_ANY), every local address, not to "
+	    "127.0.0.1 alone.",
 	.run = check_greeting,
     },
     {
