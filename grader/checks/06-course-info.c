@@ -487,9 +487,11 @@ static void check_overlong(struct hx_check *c)
 	static char over[300 + 4], far_over[4000 + 2];
 	const struct exchange list[] = {
 	    /* A request right behind the overlong line, in one segment. */
-	    {make_line(over, sizeof(over), 300, "\nc\n"), TOO_LONG C_LANGUAGE},
-	    {make_line(far_over, sizeof(far_over), 4000, "\n"), TOO_LONG},
-	    {"Java\n", JAVA},
+	    {.request = make_line(over, sizeof(over), 300, "\nc\n"),
+	     .reply = TOO_LONG C_LANGUAGE},
+	    {.request = make_line(far_over, sizeof(far_over), 4000, "\n"),
+	     .reply = TOO_LONG},
+	    {.request = "Java\n", .reply = JAVA},
 	};
 	static const struct exchange after[] = {
 	    {.request = "xx\njava\n", .reply = JAVA},
@@ -698,12 +700,15 @@ static int write_file(struct hx_check *c, const char *name, const char *text)
 }
 
 /* Writes text as the table file, starts "server PORT courses.txt" and
- * asks each request alone; the server is stopped after. */
+ * asks each request alone; the server, which must hold no more
+ * descriptors than one without a table file (held_fds), is stopped
+ * after. */
 static int expect_table(struct hx_check *c, const char *label, const char *text,
-			const struct exchange *list, int n)
+			const struct exchange *list, int n, int held_fds)
 {
 	int port = hx_port(c, 0);
 	struct hx_proc *server;
+	int held;
 
 	if (write_file(c, TABLE_NAME, text) < 0)
 		return -1;
@@ -711,6 +716,16 @@ static int expect_table(struct hx_check *c, const char *label, const char *text,
 	if (!server) {
 		hx_note(c, "the table file was:\n%s", text);
 		return -1;
+	}
+	held = count_idle_fds(server);
+	if (held > held_fds) {
+		hx_set_cause(c, HX_CAUSE_DESCRIPTORS,
+			     "%s: the table file left open", server->label);
+		return hx_fail(c, HX_FAIL,
+			       "%s holds %d descriptors once it listens, where "
+			       "the server without a table file holds %d: the "
+			       "file was not closed after it was read",
+			       server->label, held, held_fds);
 	}
 	if (expect_each_alone(c, server, port, list, n) < 0) {
 		hx_note(c, "the table file was:\n%s", text);
@@ -722,6 +737,23 @@ static int expect_table(struct hx_check *c, const char *label, const char *text,
 	if (hx_proc_running(server))
 		hx_proc_kill(server);
 	return 0;
+}
+
+/* Descriptors the server holds once it listens with its built-in table,
+ * or -1; the server is stopped after. */
+static int count_builtin_fds(struct hx_check *c)
+{
+	struct hx_proc *server =
+	    start_server(c, "server (built-in table)", hx_port(c, 0), NULL);
+	int held;
+
+	if (!server)
+		return -1;
+	held = count_idle_fds(server);
+	stop_quietly(c, server);
+	if (hx_proc_running(server))
+		hx_proc_kill(server);
+	return held;
 }
 
 /* A field of FIELD_MAX - 1 bytes, the longest allowed, made of letter. */
@@ -760,29 +792,43 @@ static void check_table_file(struct hx_check *c)
 				    "Data Science,1 Year,5000\n"
 				    "C,1Year,9999";
 	static const struct exchange list[] = {
-	    {"Rust\n", "CourseName:Rust,Duration:3Months,Fee=3000\n"},
-	    {"rust\n", "CourseName:Rust,Duration:3Months,Fee=3000\n"},
-	    {"GO\r\n", "CourseName:Go,Duration:6Weeks,Fee=1500\n"},
-	    {"data science\n",
-	     "CourseName:Data Science,Duration:1 Year,Fee=5000\n"},
-	    {"c\n", "CourseName:C,Duration:1Year,Fee=9999\n"},
-	    {"python\n", NOT_AVAILABLE},
+	    {.request = "Rust\n",
+	     .reply = "CourseName:Rust,Duration:3Months,Fee=3000\n"},
+	    {.request = "rust\n",
+	     .reply = "CourseName:Rust,Duration:3Months,Fee=3000\n"},
+	    {.request = "GO\r\n",
+	     .reply = "CourseName:Go,Duration:6Weeks,Fee=1500\n"},
+	    {.request = "data science\n",
+	     .reply = "CourseName:Data Science,Duration:1 Year,Fee=5000\n"},
+	    {.request = "c\n",
+	     .reply = "CourseName:C,Duration:1Year,Fee=9999\n"},
+	    {.request = "python\n", .reply = NOT_AVAILABLE},
 	};
 	static const struct exchange one[] = {
-	    {"haskell\n", "CourseName:Haskell,Duration:1Term,Fee=700\n"},
-	    {"java\n", NOT_AVAILABLE},
+	    {.request = "haskell\n",
+	     .reply = "CourseName:Haskell,Duration:1Term,Fee=700\n"},
+	    {.request = "java\n", .reply = NOT_AVAILABLE},
 	};
 	char longest[256], request[FIELD_MAX + 1];
-	struct exchange full[] = {
-	    {request, longest},
-	    {"course32\n", "CourseName:Course32,Duration:32Days,Fee=3200\n"},
+	/* The longest name, the last course, and names that are none of
+	 * the 32: the search must stop at the table's end. (Past the 32nd
+	 * course lies the count, 32, which reads as the name " ": a search
+	 * that goes one entry too far finds it.) */
+	const struct exchange full[] = {
+	    {.request = request, .reply = longest},
+	    {.request = "course32\n",
+	     .reply = "CourseName:Course32,Duration:32Days,Fee=3200\n"},
+	    {.request = "ruby\n", .reply = NOT_AVAILABLE},
+	    {.request = " \n", .reply = NOT_AVAILABLE},
 	};
 	struct hx_buf full_table;
+	int held = count_builtin_fds(c);
 
-	if (expect_table(c, "server (courses.txt with 4 courses)", table, list,
-			 SL_COUNT(list)) < 0 ||
+	if (held < 0 ||
+	    expect_table(c, "server (courses.txt with 4 courses)", table, list,
+			 SL_COUNT(list), held) < 0 ||
 	    expect_table(c, "server (courses.txt with 1 course)",
-			 "Haskell,1Term,700\n", one, SL_COUNT(one)) < 0)
+			 "Haskell,1Term,700\n", one, SL_COUNT(one), held) < 0)
 		return;
 	/* The limits themselves: 32 courses, fields of 63 bytes. */
 	hx_buf_init(&full_table);
@@ -791,7 +837,7 @@ static void check_table_file(struct hx_check *c)
 	memset(request, 'n', FIELD_MAX - 1);
 	strcpy(request + FIELD_MAX - 1, "\n");
 	expect_table(c, "server (courses.txt with 32 courses)", full_table.data,
-		     full, SL_COUNT(full));
+		     full, SL_COUNT(full), held);
 	hx_buf_free(&full_table);
 }
 
@@ -822,13 +868,18 @@ struct bad_table {
 static void check_server_errors(struct hx_check *c)
 {
 	static const struct bad_table bad[] = {
-	    {"two fields", "Go,6Weeks\n", "line 1"},
-	    {"an empty duration", "Rust,3Months,3000\nGo,,1500\n", "line 2"},
-	    {"an empty fee", "Go,6Weeks,\n", "line 1"},
-	    {"an empty name", "\r\n,6Weeks,1500\n", "line 2"},
-	    {"four fields", "Rust,3Months,3000\n\nGo,6Weeks,1500,x\n",
-	     "line 3"},
-	    {"no course", "\n\r\n", NULL},
+	    {.what = "two fields", .text = "Go,6Weeks\n", .line = "line 1"},
+	    {.what = "an empty duration",
+	     .text = "Rust,3Months,3000\nGo,,1500\n",
+	     .line = "line 2"},
+	    {.what = "an empty fee", .text = "Go,6Weeks,\n", .line = "line 1"},
+	    {.what = "an empty name",
+	     .text = "\r\n,6Weeks,1500\n",
+	     .line = "line 2"},
+	    {.what = "four fields",
+	     .text = "Rust,3Months,3000\n\nGo,6Weeks,1500,x\n",
+	     .line = "line 3"},
+	    {.what = "no course", .text = "\n\r\n", .line = NULL},
 	};
 	static const char *const in_use[] = {"bind", "Address already in use",
 					     NULL};
@@ -1117,8 +1168,12 @@ static void check_client_errors(struct hx_check *c)
 				EXIT_MS) < 0)
 		return;
 	/* A server that closes instead of its second reply: the first
-	 * reply stays printed, the status is 2. */
+	 * reply stays printed, the status is 2, and stderr says why. */
 	run_client(c, "127.0.0.1", list, SL_COUNT(list), 2, 2, PYTHON, 0);
+	if (hx_ok(c) && c->procs[c->nprocs - 1]->err.len == 0)
+		hx_fail(c, HX_FAIL,
+			"the client exited with status 2 when the server "
+			"closed before its reply, but said nothing on stderr");
 }
 
 /* Runs program with args, a valid port among them, and requires that it
@@ -1439,7 +1494,8 @@ static const struct sl_check checks[] = {
 	    "\"Name,Duration,Fee\" per line, \"\\r\\n\" or \"\\n\" or none at "
 	    "the very end, blank lines skipped, spaces kept as they are. "
 	    "Up to 32 courses, fields up to 63 bytes: size the line buffer "
-	    "and the reply buffer for the longest.",
+	    "and the reply buffer for the longest, and search the table "
+	    "only up to its count. fclose the file once it is read.",
 	.run = check_table_file,
     },
     {
