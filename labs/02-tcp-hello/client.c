@@ -45,9 +45,10 @@ int main(int argc, char **argv)
 	 *
 	 * 4. Copy: loop n = recv(fd, buf, sizeof buf, 0) with a char
 	 *    buf[4096]: n == 0 means the server closed, stop; n < 0 with
-	 *    errno EINTR, recv again; other n < 0, report "client: recv: ..."
+	 *    errno EINTR, recv again; other n < 0 (ECONNRESET: the server
+	 *    reset the connection), report "client: recv: " and strerror,
 	 *    and return EXIT_RUNTIME; else writen(STDOUT_FILENO, buf, n),
-	 *    exactly the n bytes received.
+	 *    exactly the n bytes received, at once.
 	 *
 	 * 5. close(fd) and return EXIT_OK. */
 	(void)argc;

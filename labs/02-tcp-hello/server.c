@@ -58,7 +58,10 @@ int main(int argc, char **argv)
 	 *      snprintf the line "Thank you for connecting, %s port %u\n";
 	 *    - writen it to connfd; if that fails, log the error and go on
 	 *      (never exit because of one client);
-	 *    - close(connfd).
+	 *    - close(connfd), on every path: a descriptor leaked per client
+	 *      soon makes accept fail with EMFILE.
+	 *    Every log line goes to stderr (fprintf(stderr, ...), perror),
+	 *    never to stdout.
 	 *
 	 * 5. After the loop: log "server: stopping", close(listenfd) and
 	 *    return EXIT_OK. */

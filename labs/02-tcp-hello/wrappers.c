@@ -26,7 +26,8 @@ int parse_port(const char *text)
 	 * cast to unsigned char). Set errno = 0, read the number with
 	 * strtol(text, &end, 10), and return -1 if errno is set, if *end is
 	 * not '\0' (something followed the number) or if the value is not in
-	 * 1..65535. Otherwise return the value as an int. */
+	 * 1..65535 (compare the long: stored in an int first, 4294967297
+	 * would become 1). Otherwise return the value as an int. */
 	(void)text;
 	return -1;
 }

@@ -29,16 +29,18 @@ int main(int argc, char **argv)
 	 *    and return EXIT_USAGE.
 	 *
 	 * 2. Resolve and connect as in lab 02: getaddrinfo with AF_UNSPEC
-	 *    and SOCK_STREAM, try each address until connect succeeds,
-	 *    freeaddrinfo. Errors: "client: HOST: " and gai_strerror, or
-	 *    "client: connect to HOST port PORT: " and strerror; return
-	 *    EXIT_RUNTIME.
+	 *    and SOCK_STREAM, try each address in order until connect
+	 *    succeeds (localhost is ::1 first, then 127.0.0.1), closing the
+	 *    socket of each that fails, then freeaddrinfo. Errors: "client:
+	 *    HOST: " and gai_strerror, or "client: connect to HOST port
+	 *    PORT: " and strerror; return EXIT_RUNTIME.
 	 *
 	 * 3. line_reader_init(&reader, fd). For each course argv[3] ...:
-	 *    writen the course, then writen "\n"; read_line the reply
-	 *    (again while it fails with EINTR); LINE_OK: print it with
-	 *    printf("%s\n", reply); LINE_EOF, LINE_TOO_LONG or LINE_ERROR:
-	 *    say so on stderr and end with EXIT_RUNTIME.
+	 *    writen the course as typed, then writen "\n"; read_line the
+	 *    reply (again while it fails with EINTR); LINE_OK: print it with
+	 *    printf("%s\n", reply); LINE_EOF (the server closed before
+	 *    replying), LINE_TOO_LONG or LINE_ERROR: say so on stderr and end
+	 *    with EXIT_RUNTIME, the replies printed so far left printed.
 	 *
 	 * 4. close(fd) and return EXIT_OK. */
 	(void)argc;

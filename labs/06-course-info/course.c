@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -86,13 +87,17 @@ int table_load(struct course_table *table, const char *path, char *error,
 	/* TODO:
 	 * - f = fopen(path, "r"); if it fails, snprintf into error
 	 *   "PATH: " and strerror(errno), return -1;
-	 * - count = 0; for each line read with fgets: cut it at the first
-	 *   '\r' or '\n' (strcspn); skip it if empty; else split it at its
-	 *   two commas into name, duration and fee (each not empty, shorter
-	 *   than FIELD_MAX, no third comma) and add it to the table; a bad
-	 *   line or a table already full: message "PATH line N: expected
-	 *   Name,Duration,Fee" into error, fclose, return -1;
-	 * - fclose(f); no course at all is an error too; else return 0. */
+	 * - count = 0; for each line read with fgets (a buffer of
+	 *   3 * FIELD_MAX + 4 bytes holds the longest good line and its
+	 *   "\r\n"), counting lines from 1, blank ones too: cut it at the
+	 *   first '\r' or '\n' (strcspn); skip it if empty; else split it at
+	 *   its two commas into name, duration and fee (each not empty,
+	 *   shorter than FIELD_MAX, no third comma; spaces are ordinary
+	 *   bytes) and add it to the table; a bad line: message "PATH line
+	 *   N: expected Name,Duration,Fee" into error, fclose, return -1; a
+	 *   33rd course: "PATH: more than 32 courses", fclose, return -1;
+	 * - fclose(f); no course at all is an error too ("PATH: no
+	 *   courses"); else return 0. */
 	(void)path;
 	table->count = 0;
 	snprintf(error, error_size, "table_load is not written yet");
@@ -104,8 +109,11 @@ void course_reply(const struct course_table *table, const char *request,
 {
 	/* TODO: with snprintf into reply (size bytes), "\n" at the end:
 	 * - an empty request: REPLY_EMPTY;
-	 * - a course whose name is exactly the request (strcmp):
-	 *   "CourseName:%s,Duration:%s,Fee=%s" with its three fields;
+	 * - the first course whose name is the whole request, letters
+	 *   compared without their case (strcasecmp, from <strings.h>:
+	 *   "python", "Python" and "PYTHON" all name Python):
+	 *   "CourseName:%s,Duration:%s,Fee=%s" with its three fields, the
+	 *   name spelled as the table has it;
 	 * - anything else: REPLY_NOT_AVAILABLE. */
 	(void)table;
 	(void)request;

@@ -3,7 +3,8 @@
  *
  * The protocol, one line each way:
  *   request  a course name and "\n" (a "\r" before the "\n" is dropped);
- *            at most REQUEST_MAX bytes before the "\n"
+ *            at most REQUEST_MAX bytes before the "\n"; letters in any
+ *            case ("python", as the lecture types it, or "Python")
  *   reply    one line ending in "\n":
  *              CourseName:Python,Duration:1Year,Fee=4000   a known course
  *              this course is not available               any other name
@@ -40,7 +41,7 @@
 
 /* One course: the three fields of a reply. */
 struct course {
-	char name[FIELD_MAX];	  /* "Python", compared exactly */
+	char name[FIELD_MAX];	  /* "Python": compared whole, in any case */
 	char duration[FIELD_MAX]; /* "1Year" */
 	char fee[FIELD_MAX];	  /* "4000" */
 };
@@ -91,7 +92,8 @@ void table_builtin(struct course_table *table);
 int table_load(struct course_table *table, const char *path, char *error,
 	       size_t error_size);
 
-/* Writes the reply line to request, "\n" included, into reply. */
+/* Writes the reply line to request, "\n" included, into reply: the first
+ * course whose name is the whole request, compared without case. */
 void course_reply(const struct course_table *table, const char *request,
 		  char *reply, size_t size);
 

@@ -48,7 +48,8 @@ int main(int argc, char **argv)
 	 *
 	 * 5. While the flag is 0: connfd = accept(listenfd, NULL, NULL);
 	 *    on EINTR, ECONNABORTED or EPROTO continue; serve the client;
-	 *    close(connfd).
+	 *    close(connfd), however serving it ended (a descriptor leaked
+	 *    per client soon makes accept fail with EMFILE).
 	 *
 	 * 6. Serving a client: line_reader_init(&reader, connfd), then
 	 *    while the flag is 0, got = read_line(&reader, request, sizeof
@@ -60,7 +61,8 @@ int main(int argc, char **argv)
 	 *    - LINE_TOO_LONG: the reply is REPLY_TOO_LONG and "\n";
 	 *    - LINE_OK: the reply is course_reply(table, request, ...);
 	 *    writen the reply; if that fails, log it and stop serving this
-	 *    client. Never exit because of one client.
+	 *    client. Never exit because of one client. Every log line goes
+	 *    to stderr, never to stdout.
 	 *
 	 * 7. After the loop: close(listenfd), return EXIT_OK. */
 	(void)argc;

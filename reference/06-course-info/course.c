@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -116,7 +117,7 @@ enum line_status read_line(struct line_reader *r, char *line, size_t size)
 
 void table_builtin(struct course_table *table)
 {
-	/* The lecture's dictionary. */
+	/* The lecture's three courses, as its replies spell them. */
 	static const struct course lecture[] = {
 	    {"Python", "1Year", "4000"},
 	    {"Java", "2Year", "2000"},
@@ -200,11 +201,13 @@ void course_reply(const struct course_table *table, const char *request,
 		snprintf(reply, size, "%s\n", REPLY_EMPTY);
 		return;
 	}
-	/* Python: if name in courses: ... The whole name must match. */
+	/* The whole name must match, in any case: the lecture types
+	 * "python", the table says "Python". strcasecmp compares letters
+	 * without their case; the reply spells the name as the table does. */
 	for (int i = 0; i < table->count; i++) {
 		const struct course *course = &table->courses[i];
 
-		if (strcmp(course->name, request) == 0) {
+		if (strcasecmp(course->name, request) == 0) {
 			snprintf(reply, size,
 				 "CourseName:%s,Duration:%s,Fee=%s\n",
 				 course->name, course->duration, course->fee);

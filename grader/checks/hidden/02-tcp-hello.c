@@ -15,9 +15,9 @@
 
 #include "../../sl_grade.h"
 
-#define READY_MS 1500 /* the server starts listening */
-#define IO_MS	 1500 /* a connection completes, a greeting arrives */
-#define QUEUED	 5    /* clients connected before the first is served */
+#define READY_MS  1500 /* the server starts listening */
+#define IO_MS	  1500 /* a connection completes, a greeting arrives */
+#define QUEUED	  5    /* clients connected before the first is served */
 #define REPLY_CAP 4096 /* more than any greeting */
 
 /* Connects QUEUED clients at once, so the kernel queues them all before
@@ -40,12 +40,15 @@ static void check_queued_clients(struct hx_check *c)
 				   IO_MS) < 0)
 			goto out_close;
 	for (int n = 0; n < QUEUED && hx_ok(c); n++) {
-		struct sockaddr_in me; /* the client's end, named in its greeting */
+		struct sockaddr_in
+		    me; /* the client's end, named in its greeting */
 		socklen_t me_len = sizeof(me);
 		char want[128], what[64];
 
-		if (getsockname(conns[n].fd, (struct sockaddr *)&me, &me_len) < 0) {
-			hx_fail(c, HX_ERROR, "getsockname: %s", strerror(errno));
+		if (getsockname(conns[n].fd, (struct sockaddr *)&me, &me_len) <
+		    0) {
+			hx_fail(c, HX_ERROR, "getsockname: %s",
+				strerror(errno));
 			break;
 		}
 		snprintf(want, sizeof(want),
