@@ -95,7 +95,12 @@ def generate(lab_dir, operators):
         path = os.path.join(lab_dir, name)
         with open(path, "rb") as f:
             sources[name] = f.read()
-        mutants += ops.mutants_of_file(path, name, [lab_dir], operators)
+        # the lab's given headers live in labs/NN only
+        given = os.path.join(os.path.dirname(os.path.dirname(
+            os.path.abspath(lab_dir))), "labs", os.path.basename(
+                os.path.normpath(lab_dir)))
+        mutants += ops.mutants_of_file(path, name, [lab_dir, given],
+                                       operators)
     mutants = ops.unique(mutants, sources)
     return [Outcome(f"m{i + 1:03d}", m) for i, m in enumerate(mutants)], \
         sources
