@@ -50,11 +50,14 @@ help:
 deps-build:
 	@scripts/install-deps.sh build
 
+# -MMD: every object also depends on whatever it includes (a check's
+# helpers in grader/checks/support/ too)
 $(BIN)/obj/%.o: %.c $(HEADERS) | deps-build
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -DSL_DEFAULT_ROOT='"$(ROOT)"' -c $< -o $@
+	$(CC) $(CFLAGS) -MMD -MP -DSL_DEFAULT_ROOT='"$(ROOT)"' -c $< -o $@
 
 OBJS := $(patsubst %.c,$(BIN)/obj/%.o,$(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC))
+-include $(OBJS:.o=.d)
 
 # socklab --version names the commit it was built from
 $(BIN)/obj/grader/main.o: CFLAGS += -DSL_VERSION='"$(VERSION)"'
