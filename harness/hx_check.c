@@ -412,6 +412,35 @@ int hx_transcript_render(const struct hx_check *c, struct hx_buf *out)
 	return 0;
 }
 
+void hx_quiet_begin(struct hx_check *quiet, const struct hx_check *c)
+{
+	hx_check_init(quiet, c->id, c->seed);
+	quiet->port_base = c->port_base;
+	quiet->isolated = c->isolated;
+	quiet->started_ms = c->started_ms;
+	quiet->bin_dir = c->bin_dir;
+	quiet->work_dir = c->work_dir;
+	quiet->next_conn = c->next_conn;
+	quiet->verbose = c->verbose;
+}
+
+void hx_quiet_end(struct hx_check *c, struct hx_check *quiet)
+{
+	for (int i = 0; i < quiet->nevents; i++) {
+		const struct hx_event *e = &quiet->events[i];
+
+		hx_record(c, e->conn, e->dir, e->bytes.data ? e->bytes.data : "",
+			  e->bytes.len);
+		c->events[c->nevents - 1].at_ms = e->at_ms;
+	}
+	/* its processes end with c's */
+	for (int i = 0; i < quiet->nprocs && c->nprocs < HX_MAX_PROCS; i++)
+		c->procs[c->nprocs++] = quiet->procs[i];
+	quiet->nprocs = 0;
+	c->next_conn = quiet->next_conn;
+	hx_check_free_verdict(quiet);
+}
+
 void hx_check_free_verdict(struct hx_check *c)
 {
 	for (int i = 0; i < c->nevents; i++)

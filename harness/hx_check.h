@@ -167,4 +167,11 @@ void hx_check_init(struct hx_check *c, const char *id, uint64_t seed);
  * hx_finish.h, frees the processes too). */
 void hx_check_free_verdict(struct hx_check *c);
 
+/* Steps whose failures do not count (a check that judges only stdout
+ * still drives clients): quiet gets c's ports, mode and clock; its
+ * transcript goes back into c's at hx_quiet_end, its verdict is
+ * dropped. */
+void hx_quiet_begin(struct hx_check *quiet, const struct hx_check *c);
+void hx_quiet_end(struct hx_check *c, struct hx_check *quiet);
+
 #endif

@@ -292,13 +292,10 @@ static void check_server_stdout(struct hx_check *c)
 		return;
 	/* A greeting and a failed getpeername, the two lines a log has;
 	 * whether they work is other checks' business. */
-	hx_check_init(&quiet, c->id, c->seed);
-	quiet.port_base = c->port_base;
-	quiet.isolated = c->isolated;
-	quiet.started_ms = c->started_ms;
+	hx_quiet_begin(&quiet, c);
 	if (expect_greeting(&quiet, port, 1, 0) == 0)
 		send_reset_client(&quiet, server, port);
-	hx_check_free(&quiet);
+	hx_quiet_end(c, &quiet);
 	/* stdio holds what printf wrote to a pipe until exit. */
 	stop_quietly(c, server);
 	hx_expect_no_stdout(c, server);

@@ -668,13 +668,10 @@ static void check_server_stdout(struct hx_check *c)
 		return;
 	/* Replies and a client that left early: the lines a log has;
 	 * whether they work is other checks' business. */
-	hx_check_init(&quiet, c->id, c->seed);
-	quiet.port_base = c->port_base;
-	quiet.isolated = c->isolated;
-	quiet.started_ms = c->started_ms;
+	hx_quiet_begin(&quiet, c);
 	if (expect_each_alone(&quiet, server, port, list, SL_COUNT(list)) == 0)
 		hx_probe_leave_early(&quiet, server, port, "java\n", 5, IO_MS);
-	hx_check_free(&quiet);
+	hx_quiet_end(c, &quiet);
 	/* stdio holds what printf wrote to a pipe until exit. */
 	stop_quietly(c, server);
 	hx_expect_no_stdout(c, server);
