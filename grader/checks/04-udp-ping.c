@@ -37,12 +37,13 @@
 #include "../../harness/hx_udp_peer.h"
 #include "../sl_lab.h"
 
-#define MIN_DELAY_MS 50	 /* seeded delays of replies */
-#define MAX_DELAY_MS 200 /* leaves TIMEOUT_MS - 200 ms to a slow client */
-#define GAP_MS	     20	 /* between the two copies of a duplicate */
-#define MIDWAY_MS                                                              \
-	220		     /* total-time: a datagram comes this long into a  \
-				ping's wait */
+/* Plans' times; MIDWAY_MS: in total-time, a datagram comes this long
+ * into a ping's wait of WAIT_MS. */
+#define MIN_DELAY_MS	50   /* seeded delays of replies */
+#define MAX_DELAY_MS	200  /* leaves TIMEOUT_MS - 200 ms to a slow client */
+#define GAP_MS		20   /* between the two copies of a duplicate */
+#define WAIT_MS		400  /* total-time: each ping's TIMEOUT_MS */
+#define MIDWAY_MS	320  /* total-time: a datagram into a ping's wait */
 #define LONG_TIMEOUT_MS 1200 /* a timeout of more than a second */
 #define UNKNOWN_HOST	"no-such-host.invalid" /* RFC 6761: never resolves */
 
@@ -91,9 +92,11 @@ static const struct hx_udp_step total_time_plan[] = {
 };
 
 /* Forged copies from another port come first; two pings are answered
- * from another port only. */
+ * from another port only; the last two get a copy from the server's port
+ * on another address first (forge_from). */
 static const struct hx_udp_step stray_plan[] = {
-    STRAY(120), OTHER_PORT(60), STRAY(80), REPLY(60), OTHER_PORT(100),
+    STRAY(120),	     OTHER_PORT(60), STRAY(80), REPLY(60),
+    OTHER_PORT(100), REPLY(90),	     REPLY(70),
 };
 
 /* Lines 1 and 3 are decided by a reply, line 2 by a timeout; each has
@@ -123,9 +126,9 @@ PLAN_CHECK(check_replies, replies_plan, .judge_times = 1, .judge_summary = 1)
 PLAN_CHECK(check_late_reply, late_plan, .judge_times = 0)
 PLAN_CHECK(check_duplicate, duplicate_plan, .judge_times = 0)
 PLAN_CHECK(check_all_lost, all_lost_plan, .judge_summary = 1)
-PLAN_CHECK(check_total_time, total_time_plan, .timed = 1,
-	   .late_ms = TIMEOUT_MS + MIDWAY_MS)
-PLAN_CHECK(check_stray, stray_plan, .judge_times = 0)
+PLAN_CHECK(check_total_time, total_time_plan, .timed = 1, .timeout_ms = WAIT_MS,
+	   .late_ms = WAIT_MS + MIDWAY_MS)
+PLAN_CHECK(check_stray, stray_plan, .forge_from = 6)
 PLAN_CHECK(check_at_once, at_once_plan, .judge_lines = 1)
 PLAN_CHECK(check_long_timeout, long_timeout_plan, .timed = 1,
 	   .timeout_ms = LONG_TIMEOUT_MS)
@@ -531,15 +534,15 @@ static const struct sl_check checks[] = {
     },
     {
 	.id = "stray",
-	.title = "datagrams from another port are ignored, even copies of "
-		 "the reply",
+	.title = "datagrams from another port or address are ignored, even "
+		 "copies of the reply",
 	.points = 7,
 	.timeout_ms = 6000,
 	.programs = "ping",
-	.hint =
-	    "Compare the address recvfrom fills in with the server's (family, "
-	    "address and port) and ignore any other sender: a copy of the "
-	    "reply from another port is not the reply.",
+	.hint = "Compare the address recvfrom fills in with the server's "
+		"(family, address and port) and ignore any other sender: a "
+		"copy of the reply from another port of the server's host, or "
+		"from the server's port on another address, is not the reply.",
 	.run = check_stray,
     },
     {

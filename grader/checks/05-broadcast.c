@@ -455,7 +455,7 @@ static void check_discover_deadline(struct hx_check *c)
 	static const struct timed_answer answers[] = {
 	    {.at_ms = 0, .name = "alpha"},
 	    {.at_ms = 900, .name = "beta"},
-	    {.at_ms = 1500, .name = "gamma"},
+	    {.at_ms = 2000, .name = "gamma"},
 	};
 
 	run_timed_discover(c, "1200", 1200, answers, SL_COUNT(answers));
@@ -466,7 +466,7 @@ static void check_discover_default(struct hx_check *c)
 {
 	static const struct timed_answer answers[] = {
 	    {.at_ms = 700, .name = "alpha"},
-	    {.at_ms = 1250, .name = "beta"},
+	    {.at_ms = 1500, .name = "beta"},
 	};
 
 	run_timed_discover(c, NULL, 1000, answers, SL_COUNT(answers));

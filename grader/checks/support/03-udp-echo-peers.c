@@ -18,8 +18,8 @@
 
 /* The time the client's own timers take: about time itself, never scaled
  * where it is a lower bound (a timer never fires early). */
-#define EARLY_MS 10  /* a try may end this much before its timeout */
-#define LATE_MS	 600 /* and this much after it (scaled) */
+#define EARLY_MS 25   /* a try may end this much before its timeout */
+#define LATE_MS	 1000 /* and this much after it (scaled) */
 
 /* A harness UDP socket on host (a numeric IPv4 or IPv6 address), on port
  * (0: any free port), whose datagrams the kernel stamps on arrival. */

@@ -20,24 +20,24 @@
 #define STOP_MS	     1000 /* the peer's thread stops */
 #define RUN_SLACK_MS 1500 /* a run's deadline past COUNT * TIMEOUT_MS */
 
-/* The time plans are made of: about time itself, so never scaled. */
-#define TIMEOUT_MS 300 /* the client's TIMEOUT_MS in most runs */
-#define LATE_AFTER_MS                                                          \
-	150		  /* a late reply leaves this long after the           \
-			     client's timeout, in the next ping's wait */
+/* The time plans are made of: about time itself, so never scaled but
+ * where a slow machine is allowed for. LATE_AFTER_MS: a late reply leaves
+ * this long after the client's timeout, in the next ping's wait.
+ * WAIT_EARLY_MS and WAIT_LATE_MS: a ping that timed out waited its
+ * timeout, this much less or more (on the peer's clock). AT_ONCE_MS: a
+ * line reaches the harness at most this long after its ping was decided. */
+#define TIMEOUT_MS    300 /* the client's TIMEOUT_MS in most runs */
+#define LATE_AFTER_MS 150 /* a late reply, after the timeout */
 #define RTT_BELOW_MS  5	  /* a measured RTT may be this much shorter */
 #define RTT_ABOVE_MS  60  /* and this much longer (scaled) */
-#define TIME_SLACK_MS 400 /* timed runs: allowed past COUNT * TIMEOUT_MS */
+#define TIME_SLACK_MS 400 /* timed runs: allowed past the timeouts' sum */
 #define GUARD_MS      60  /* a reply must leave this long before timeout */
-#define WAIT_EARLY_MS                                                          \
-	25		 /* a ping that timed out waited at least its          \
-			    timeout minus this (the peer's clock) */
-#define WAIT_LATE_MS 120 /* and at most its timeout plus this (scaled) */
-#define AT_ONCE_MS                                                             \
-	100 /* a line reaches the harness this long after                      \
-	       its ping was decided, at most (scaled) */
+#define WAIT_EARLY_MS 25  /* a timed-out ping waited this much less */
+#define WAIT_LATE_MS  150 /* or this much more (scaled) */
+#define AT_ONCE_MS    120 /* a line after its ping's decision (scaled) */
 
-#define MAX_PINGS 16 /* pings in the longest run */
+#define MAX_PINGS   16		/* pings in the longest run */
+#define FORGER_HOST "127.0.0.2" /* another address on loopback */
 
 /* One run of the client and what it must show. */
 struct ping_run {
@@ -55,6 +55,9 @@ struct ping_run {
 	int judge_summary; /* 1: loss and min/avg/max are judged; else only
 			      the counts and the shape */
 	int judge_lines;   /* 1: each line reached the harness at once */
+	int forge_from;	   /* > 0: from this ping on, a copy of each ping
+			      comes first from the server's port on another
+			      address, FORGER_HOST (IPv4 runs only) */
 };
 
 /* Shortcuts for plans written out. */
@@ -469,6 +472,37 @@ static int expect_lines_at_once(struct hx_check *c, const struct ping_run *run,
 	return 0;
 }
 
+/* A run whose pings are answered by a forger too: its plan, the peer
+ * (whose record of the previous datagram tells where the client is) and
+ * a socket on the server's port at another address. */
+struct forged_run {
+	const struct ping_run *run;	/* the plan: steps, from which ping */
+	const struct hx_udp_peer *peer; /* the peer running it */
+	struct hx_conn forger;		/* FORGER_HOST, the server's port */
+	struct hx_check *check;		/* for the transcript */
+};
+
+/* The peer's decide for a forged run, on the peer's thread: the plan's
+ * step, and from ping forge_from on a copy of the ping sent at once from
+ * the forger, to where the previous ping came from (the client's one
+ * socket). */
+static void decide_forged(void *arg, int index, const void *data, size_t len,
+			  struct hx_udp_step *step)
+{
+	struct forged_run *f = arg;
+	const struct hx_udp_seen *previous;
+
+	if (index < f->run->count)
+		*step = f->run->steps[index];
+	if (index + 1 < f->run->forge_from || index == 0)
+		return;
+	previous = &f->peer->seen[index - 1];
+	if (sendto(f->forger.fd, data, len, 0,
+		   (const struct sockaddr *)&previous->from,
+		   previous->from_len) == (ssize_t)len)
+		hx_record(f->check, f->forger.id, '>', data, len);
+}
+
 /* Starts the peer with the run's plan and "ping HOST PORT COUNT
  * TIMEOUT_MS", waits for the client, and compares everything it did with
  * the plan: datagrams sent, stdout, exit status, and what the run judges
@@ -482,6 +516,7 @@ static void run_ping(struct hx_check *c, const struct ping_run *run)
 	const char *args[] = {host, port_arg, count_arg, timeout_arg, NULL};
 	int budget = run->count * timeout + RUN_SLACK_MS;
 	struct hx_udp_peer peer;
+	struct forged_run forged = {.run = run, .peer = &peer, .check = c};
 	struct hx_proc *client;
 	int64_t started;
 	long waited;
@@ -495,8 +530,19 @@ static void run_ping(struct hx_check *c, const struct ping_run *run)
 	peer.nschedule = run->steps ? run->count : 0;
 	peer.decide = run->decide;
 	peer.late_ms = run->late_ms ? run->late_ms : timeout + LATE_AFTER_MS;
+	forged.forger.fd = -1;
+	if (run->forge_from > 0) {
+		if (hx_udp_open(c, &forged.forger, FORGER_HOST, port) < 0)
+			return;
+		hx_recordf(c, forged.forger.id,
+			   "forger on %s port %d, the server's port",
+			   FORGER_HOST, port);
+		peer.schedule = NULL;
+		peer.decide = decide_forged;
+		peer.decide_arg = &forged;
+	}
 	if (hx_udp_peer_start(c, &peer, host, port, budget + RUN_SLACK_MS) < 0)
-		return;
+		goto out_close;
 
 	started = hx_now_ms();
 	client = hx_start(c, "ping", args);
@@ -526,5 +572,13 @@ static void run_ping(struct hx_check *c, const struct ping_run *run)
 out_note:
 	if (!hx_ok(c))
 		note_plan(c, run, &peer);
+	if (!hx_ok(c) && run->forge_from > 0)
+		hx_note(c,
+			"from ping %d on, a copy of each ping came at once "
+			"from %s port %d: the server's port, another address",
+			run->forge_from, FORGER_HOST, port);
 	hx_udp_peer_free(&peer);
+out_close:
+	if (forged.forger.fd >= 0)
+		hx_close(c, &forged.forger);
 }

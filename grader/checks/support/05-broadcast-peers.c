@@ -17,7 +17,7 @@
 #define RESOLVE_MS	  3000 /* a program gives up on an unknown name */
 #define AT_ONCE_MS	  200  /* a line follows its datagram (scaled) */
 #define DEADLINE_EARLY_MS 30   /* discover may seem to end this much early */
-#define DEADLINE_LATE_MS  300  /* and end this much late (scaled) */
+#define DEADLINE_LATE_MS  500  /* and end this much late (scaled) */
 #define MAX_PEERS	  4    /* harness sockets on one port */
 
 /* ---- harness sockets that share a port -------------------------------- */
