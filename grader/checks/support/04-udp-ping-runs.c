@@ -29,11 +29,11 @@
 #define TIMEOUT_MS    300 /* the client's TIMEOUT_MS in most runs */
 #define LATE_AFTER_MS 150 /* a late reply, after the timeout */
 #define RTT_BELOW_MS  5	  /* a measured RTT may be this much shorter */
-#define RTT_ABOVE_MS  60  /* and this much longer (scaled) */
+#define RTT_ABOVE_MS  100 /* and this much longer (scaled) */
 #define TIME_SLACK_MS 400 /* timed runs: allowed past the timeouts' sum */
 #define GUARD_MS      60  /* a reply must leave this long before timeout */
 #define WAIT_EARLY_MS 25  /* a timed-out ping waited this much less */
-#define WAIT_LATE_MS  150 /* or this much more (scaled) */
+#define WAIT_LATE_MS  200 /* or this much more (scaled) */
 #define AT_ONCE_MS    120 /* a line after its ping's decision (scaled) */
 
 #define MAX_PINGS   16		/* pings in the longest run */
