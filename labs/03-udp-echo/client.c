@@ -50,8 +50,10 @@ int main(int argc, char **argv)
 	 *    ai_socktype and ai_protocol, then freeaddrinfo(results).
 	 *
 	 * 3. Timeout: a struct timeval with tv_sec = timeout_ms / 1000 and
-	 *    tv_usec = (timeout_ms % 1000) * 1000;
-	 *    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv).
+	 *    tv_usec = (timeout_ms % 1000) * 1000 (below 1000000, or
+	 *    setsockopt fails with EINVAL); setsockopt(fd, SOL_SOCKET,
+	 *    SO_RCVTIMEO, &tv, sizeof tv), and check what it returns. The
+	 *    socket is made once: every try is sent from it.
 	 *
 	 * 4. Tries: for (try = 0; try <= retries; try++):
 	 *    - sendto(fd, message, strlen(message), 0, server, its length);
