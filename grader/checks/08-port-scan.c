@@ -85,24 +85,28 @@
 #define LOW_SILENT	  30  /* silent ports side by side in low-fds */
 #define FEW_SOCKETS	  3   /* MAX_SOCKETS of the max-sockets check */
 #define FEW_SILENT	  9   /* silent ports side by side there */
+#define DEFAULT_SOCKETS	  256 /* MAX_SOCKETS left out */
+#define DEFAULT_SILENT	  264 /* silent ports side by side: more than that */
 #define UNREACHABLE_PORTS 200 /* more than LOW_FILES sockets */
 
 #define SUMMARY_START	"scanned "
 #define TEXT_EMFILE	"Too many open files"
 #define TEXT_EAI_NONAME "Name or service not known"
 #define TEXT_EAI_AGAIN	"Temporary failure in name resolution"
-#define MAX_PORTS	64 /* open or silent ports of one target */
+#define MAX_OPEN	16  /* open ports of one target */
+#define MAX_SILENT	300 /* silent ports of one target */
 
 /* What the checks open on the scanned host. */
 struct target {
-	const char *host;	 /* where they listen */
-	int open[MAX_PORTS];	 /* listening ports, ascending */
-	int nopen;		 /* entries in open */
-	int filtered[MAX_PORTS]; /* ports with a full accept queue, ascending */
-	int nfiltered;		 /* entries in filtered */
-	struct hx_conn listeners[MAX_PORTS]; /* the open ports' sockets */
-	int full_fds[MAX_PORTS];   /* the full ports' listening sockets */
-	int filler_fds[MAX_PORTS]; /* the connections that fill them */
+	const char *host;	  /* where they listen */
+	int open[MAX_OPEN];	  /* listening ports, ascending */
+	int nopen;		  /* entries in open */
+	int filtered[MAX_SILENT]; /* ports with a full accept queue, ascending
+				   */
+	int nfiltered;		  /* entries in filtered */
+	struct hx_conn listeners[MAX_OPEN]; /* the open ports' sockets */
+	int full_fds[MAX_SILENT];   /* the full ports' listening sockets */
+	int filler_fds[MAX_SILENT]; /* the connections that fill them */
 };
 
 /* How one run of the scanner is started and judged. */
@@ -128,8 +132,9 @@ static void target_init(struct target *t, const char *host)
 {
 	memset(t, 0, sizeof(*t));
 	t->host = host;
-	for (int i = 0; i < MAX_PORTS; i++) {
+	for (int i = 0; i < MAX_OPEN; i++)
 		t->listeners[i].fd = -1;
+	for (int i = 0; i < MAX_SILENT; i++) {
 		t->full_fds[i] = -1;
 		t->filler_fds[i] = -1;
 	}
@@ -266,7 +271,7 @@ static int fill_ports(struct hx_check *c, struct target *t)
 /* Makes count ports from first on silent, after those already in t. */
 static void add_silent_run(struct target *t, int first, int count)
 {
-	for (int i = 0; i < count && t->nfiltered < MAX_PORTS; i++)
+	for (int i = 0; i < count && t->nfiltered < MAX_SILENT; i++)
 		t->filtered[t->nfiltered++] = first + i;
 }
 
@@ -614,6 +619,27 @@ static void check_low_fds(struct hx_check *c)
 	target_close(c, &t);
 }
 
+/* MAX_SOCKETS left out: DEFAULT_SILENT silent ports side by side, more
+ * than the default lets the scanner hold. */
+static void run_default_sockets(struct hx_check *c)
+{
+	struct target t;
+	int port = (int)hx_random_between(c, 2000, 60000 - DEFAULT_SILENT);
+	struct scan_run run = short_scan(port, 2);
+
+	target_init(&t, SCAN_HOST);
+	add_silent_run(&t, port, DEFAULT_SILENT);
+	run.last = port + DEFAULT_SILENT + 1;
+	run.timeout_ms = scaled_ms(LOW_FILTER_MS);
+	run.min_s = waited_s(run.timeout_ms);
+	run.wait_ms = SHORT_MS + 2 * LOW_FILTER_MS;
+	run.socket_bound = DEFAULT_SOCKETS;
+	run.bound_why = "MAX_SOCKETS left out (256)";
+	if (fill_ports(c, &t) == 0)
+		run_scan(c, &t, &run);
+	target_close(c, &t);
+}
+
 static void check_max_sockets(struct hx_check *c)
 {
 	struct target t;
@@ -642,7 +668,11 @@ static void check_max_sockets(struct hx_check *c)
 	run.bound_why = "MAX_SOCKETS 1";
 	run.first = port - 3;
 	run.last = port + 1;
-	run_scan(c, &t, &run);
+	if (run_scan(c, &t, &run) < 0)
+		goto out_close;
+	target_close(c, &t);
+	run_default_sockets(c);
+	return;
 out_close:
 	target_close(c, &t);
 }
@@ -797,7 +827,7 @@ out_close:
 
 static void check_full_range(struct hx_check *c)
 {
-	int ports[MAX_PORTS];
+	int ports[FULL_FILTERED + FULL_OPEN];
 	struct target t;
 	struct scan_run run = long_scan();
 
@@ -1112,15 +1142,17 @@ static const struct sl_check checks[] = {
     },
     {
 	.id = "max-sockets",
-	.title = "MAX_SOCKETS 3 and 1: never more sockets in flight",
+	.title = "MAX_SOCKETS 3, 1 and left out (256): never more in "
+		 "flight",
 	.points = 6,
-	.timeout_ms = 12000,
+	.timeout_ms = 16000,
 	.flags = SL_NAMESPACE,
 	.programs = "scan",
 	.hint = "MAX_SOCKETS is the most connects in flight at once: "
 		"start a new one only while fewer than that many are "
 		"open (in_flight < max_sockets), and pass the parsed "
-		"argument to the scan, not SOCKETS_DEFAULT.",
+		"argument to the scan, not SOCKETS_DEFAULT; without "
+		"it, SOCKETS_DEFAULT (256).",
 	.run = check_max_sockets,
     },
     {
