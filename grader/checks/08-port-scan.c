@@ -98,12 +98,11 @@
 
 /* What the checks open on the scanned host. */
 struct target {
-	const char *host;	  /* where they listen */
-	int open[MAX_OPEN];	  /* listening ports, ascending */
-	int nopen;		  /* entries in open */
-	int filtered[MAX_SILENT]; /* ports with a full accept queue, ascending
-				   */
-	int nfiltered;		  /* entries in filtered */
+	const char *host;		    /* where they listen */
+	int open[MAX_OPEN];		    /* listening ports, ascending */
+	int nopen;			    /* entries in open */
+	int filtered[MAX_SILENT];	    /* ports with a full accept queue */
+	int nfiltered;			    /* entries in filtered */
 	struct hx_conn listeners[MAX_OPEN]; /* the open ports' sockets */
 	int full_fds[MAX_SILENT];   /* the full ports' listening sockets */
 	int filler_fds[MAX_SILENT]; /* the connections that fill them */
@@ -659,22 +658,19 @@ static void check_max_sockets(struct hx_check *c)
 	run.wait_ms = SHORT_MS + 3 * FEW_FILTER_MS;
 	run.socket_bound = FEW_SOCKETS;
 	run.bound_why = "MAX_SOCKETS 3";
-	if (open_ports(c, &t) < 0 || fill_ports(c, &t) < 0 ||
-	    run_scan(c, &t, &run) < 0)
-		goto out_close;
-	/* One at a time: MAX_SOCKETS 1, the smallest allowed. */
-	run.max_sockets = 1;
-	run.socket_bound = 1;
-	run.bound_why = "MAX_SOCKETS 1";
-	run.first = port - 3;
-	run.last = port + 1;
-	if (run_scan(c, &t, &run) < 0)
-		goto out_close;
+	if (open_ports(c, &t) == 0 && fill_ports(c, &t) == 0 &&
+	    run_scan(c, &t, &run) == 0) {
+		/* One at a time: MAX_SOCKETS 1, the smallest allowed. */
+		run.max_sockets = 1;
+		run.socket_bound = 1;
+		run.bound_why = "MAX_SOCKETS 1";
+		run.first = port - 3;
+		run.last = port + 1;
+		run_scan(c, &t, &run);
+	}
 	target_close(c, &t);
-	run_default_sockets(c);
-	return;
-out_close:
-	target_close(c, &t);
+	if (hx_ok(c))
+		run_default_sockets(c);
 }
 
 static void check_range_ends(struct hx_check *c)
