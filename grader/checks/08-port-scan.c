@@ -972,7 +972,11 @@ static void check_usage(struct hx_check *c)
 	if (hx_expect_usage(c, "scan", cases, SL_COUNT(cases), EXIT_MS) < 0)
 		return;
 	/* The limits themselves are numbers to accept: TIMEOUT_MS 1 and
-	 * 60000, MAX_SOCKETS 1 and 65535, FIRST equal to LAST. */
+	 * 60000, MAX_SOCKETS 1 and 65535, FIRST equal to LAST. These runs
+	 * scan, so they need the sandbox's own loopback: without a network
+	 * namespace, 127.0.0.2 is the machine's. */
+	if (!c->isolated)
+		return;
 	target_init(&t, SCAN_HOST);
 	run.timeout_ms = 1;
 	run.max_sockets = 1;
@@ -985,7 +989,7 @@ static void check_usage(struct hx_check *c)
 }
 
 /* Runs the scanner on UNKNOWN_HOST and requires status 2 and a message
- * with the host and reason (gai_strerror's text). */
+ * with the host and reason (gai_strerror's text; NULL: any). */
 static int expect_unknown(struct hx_check *c, const char *reason)
 {
 	const char *args[] = {UNKNOWN_HOST, "1", "10", NULL};
@@ -996,7 +1000,7 @@ static int expect_unknown(struct hx_check *c, const char *reason)
 		return -1;
 	err = scan->err.len ? scan->err.data : "";
 	if (hx_expect_contains(c, "scan's stderr", UNKNOWN_HOST, err) < 0 ||
-	    hx_expect_contains(c, "scan's stderr", reason, err) < 0)
+	    (reason && hx_expect_contains(c, "scan's stderr", reason, err) < 0))
 		return -1;
 	return hx_expect_str(c, "scan's stdout", "",
 			     scan->out.len ? scan->out.data : "");
@@ -1004,6 +1008,12 @@ static int expect_unknown(struct hx_check *c, const char *reason)
 
 static void check_unknown_host(struct hx_check *c)
 {
+	/* Without namespaces the machine's own resolver answers, for a
+	 * reason not known in advance: the host is required, not the text. */
+	if (!c->isolated) {
+		expect_unknown(c, NULL);
+		return;
+	}
 	/* The sandbox's own world: hosts from files, then a DNS server at
 	 * 127.0.0.1 where nothing listens: EAI_AGAIN. */
 	if (expect_unknown(c, TEXT_EAI_AGAIN) < 0) {
@@ -1200,7 +1210,6 @@ static const struct sl_check checks[] = {
 		 "limits are accepted",
 	.points = 5,
 	.timeout_ms = 12000,
-	.flags = SL_NAMESPACE,
 	.programs = "scan",
 	.hint = "Accept 3 to 5 arguments; FIRST and LAST whole numbers "
 		"from 1 to 65535 with FIRST <= LAST, TIMEOUT_MS from 1 "
@@ -1217,7 +1226,6 @@ static const struct sl_check checks[] = {
 		 "reason, status 2",
 	.points = 3,
 	.timeout_ms = 8000,
-	.flags = SL_NAMESPACE,
 	.programs = "scan",
 	.hint = "When getaddrinfo returns rc != 0, print the host and "
 		"gai_strerror(rc) on stderr (not strerror(errno), and "
