@@ -125,6 +125,8 @@ struct scan_run {
 				  port counter started over; NULL: none */
 	int emfile_is_budget;  /* 1: EMFILE here means too many sockets in
 				  flight, not sockets left open */
+	int any_report;	       /* 1: only the summary is judged (a run about
+				  the arguments, not the ports) */
 };
 
 static void target_init(struct target *t, const char *host)
@@ -497,8 +499,11 @@ static int judge_scan(struct hx_check *c, struct hx_proc *scan,
 		last_line = out + scan->out.len; /* no summary: all is report */
 	hx_buf_init(&report);
 	hx_buf_add(&report, out, (size_t)(last_line - out));
-	rc = hx_expect_str(c, "ports reported (stdout before the summary)",
-			   want, report.data ? report.data : "");
+	rc =
+	    run->any_report
+		? 0
+		: hx_expect_str(c, "ports reported (stdout before the summary)",
+				want, report.data ? report.data : "");
 	hx_buf_free(&report);
 	if (rc == 0)
 		rc = expect_summary(c, last_line, run->last - run->first + 1,
@@ -980,8 +985,13 @@ static void check_usage(struct hx_check *c)
 	target_init(&t, SCAN_HOST);
 	run.timeout_ms = 1;
 	run.max_sockets = 1;
+	/* In 1 ms a refusal has come (loopback answers within connect
+	 * itself), but a scanner that looks at the clock before the events
+	 * may call the port filtered: this run is about the argument. */
+	run.any_report = 1;
 	if (run_scan(c, &t, &run) < 0)
 		return;
+	run.any_report = 0;
 	run.last = port + 1;
 	run.timeout_ms = 60000;
 	run.max_sockets = 65535;
