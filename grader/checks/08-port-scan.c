@@ -499,11 +499,11 @@ static int judge_scan(struct hx_check *c, struct hx_proc *scan,
 		last_line = out + scan->out.len; /* no summary: all is report */
 	hx_buf_init(&report);
 	hx_buf_add(&report, out, (size_t)(last_line - out));
-	rc =
-	    run->any_report
-		? 0
-		: hx_expect_str(c, "ports reported (stdout before the summary)",
-				want, report.data ? report.data : "");
+	rc = 0;
+	if (!run->any_report)
+		rc = hx_expect_str(c,
+				   "ports reported (stdout before the summary)",
+				   want, report.data ? report.data : "");
 	hx_buf_free(&report);
 	if (rc == 0)
 		rc = expect_summary(c, last_line, run->last - run->first + 1,
