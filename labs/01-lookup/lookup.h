@@ -24,10 +24,14 @@ int lookup_name(const char *host);
 /* Prints the host name of a numeric IPv4 or IPv6 address (getnameinfo). */
 int lookup_addr(const char *address);
 
-/* Prints the port number of a service name over "tcp" or "udp". */
+/* Prints the port number of a service name over protocol "tcp" or "udp",
+ * or, when protocol is NULL, over any protocol (the first entry that
+ * matches). */
 int lookup_service(const char *name, const char *protocol);
 
-/* Prints the service name of a port number over "tcp" or "udp". */
+/* Prints the service name of a port number over protocol "tcp" or "udp",
+ * or, when protocol is NULL, over any protocol (the first entry that
+ * matches). */
 int lookup_port(int port, const char *protocol);
 
 /* Prints the usage lines on stderr and returns LOOKUP_USAGE. */
@@ -36,7 +40,8 @@ int print_usage(void);
 /* Returns the port number (0..65535) written in text, or -1 if none. */
 int parse_port(const char *text);
 
-/* Returns 1 if text names a protocol lookup knows ("tcp" or "udp"), else 0. */
+/* Returns 1 if text names a protocol lookup knows ("tcp" or "udp", in
+ * lowercase), else 0. */
 int is_protocol(const char *text);
 
 #endif

@@ -49,7 +49,10 @@ int lookup_name(const char *host)
 	 *   for AF_INET6, into a char[INET6_ADDRSTRLEN];
 	 * - print each address once, in list order: the same address comes
 	 *   back once per socket type, and again when the name is listed on
-	 *   several lines of /etc/hosts, so skip one already printed;
+	 *   several lines of /etc/hosts, so skip one already printed. A name
+	 *   may have any number of addresses: compare with the entries
+	 *   before this one in the list itself rather than keep a table of
+	 *   a fixed size;
 	 * - freeaddrinfo(res) at the end and return LOOKUP_OK. */
 	(void)host;
 	return LOOKUP_OK;
@@ -74,10 +77,13 @@ int lookup_addr(const char *address)
 
 int lookup_service(const char *name, const char *protocol)
 {
-	/* TODO: getservbyname(name, protocol). NULL: print
+	/* TODO: getservbyname(name, protocol); protocol may be NULL (any
+	 * protocol: the first entry that matches). NULL result: print
 	 * "lookup: NAME/PROTOCOL: getservbyname: unknown service" on stderr
-	 * and return LOOKUP_ERROR. Else print the port as a decimal number:
-	 * s_port is in network byte order, so print ntohs(s_port). */
+	 * ("lookup: NAME: ..." when protocol is NULL: printf must never get
+	 * a NULL for %s) and return LOOKUP_ERROR. Else print the port as a
+	 * decimal number: s_port is in network byte order, so print
+	 * ntohs(s_port). */
 	(void)name;
 	(void)protocol;
 	return LOOKUP_OK;
@@ -86,9 +92,10 @@ int lookup_service(const char *name, const char *protocol)
 int lookup_port(int port, const char *protocol)
 {
 	/* TODO: getservbyport(htons(port), protocol): the port must be in
-	 * network byte order. NULL: print
-	 * "lookup: PORT/PROTOCOL: getservbyport: unknown port" on stderr and
-	 * return LOOKUP_ERROR. Else print the official name, s_name. */
+	 * network byte order; protocol may be NULL (any protocol). NULL
+	 * result: print "lookup: PORT/PROTOCOL: getservbyport: unknown port"
+	 * on stderr ("lookup: PORT: ..." when protocol is NULL) and return
+	 * LOOKUP_ERROR. Else print the official name, s_name. */
 	(void)port;
 	(void)protocol;
 	return LOOKUP_OK;

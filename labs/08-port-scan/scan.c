@@ -37,7 +37,8 @@ int main(int argc, char **argv)
 	 * 2. getaddrinfo(HOST, NULL, &hints, &results) with AF_UNSPEC and
 	 *    SOCK_STREAM. On error print "scan: HOST: " and gai_strerror
 	 *    and return EXIT_RUNTIME. Copy the first address (ai_addr,
-	 *    ai_addrlen) into a struct sockaddr_storage; freeaddrinfo.
+	 *    ai_addrlen), IPv4 or IPv6, into a struct sockaddr_storage;
+	 *    freeaddrinfo.
 	 *
 	 * 3. states = calloc(PORT_MAX + 1, 1): one byte per port.
 	 *
@@ -49,7 +50,8 @@ int main(int argc, char **argv)
 	 * 5. For each port from FIRST to LAST: "open PORT\n" or
 	 *    "filtered PORT\n" by its state. Then
 	 *    printf("scanned %ld ports in %.3f s\n", LAST - FIRST + 1,
-	 *    seconds since start). Free states, return EXIT_OK. */
+	 *    seconds since start). Free states, return EXIT_OK. Print
+	 *    nothing on stderr when the scan ran to its end. */
 	(void)argc;
 	(void)argv;
 	return EXIT_OK;

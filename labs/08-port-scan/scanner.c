@@ -64,14 +64,18 @@ int scan_ports(const struct sockaddr *addr, socklen_t addr_len, int first,
 	 *    a. While fewer than max_sockets are in flight and ports are
 	 *       left: copy addr into a struct sockaddr_storage, set its port
 	 *       (sin_port or sin6_port, with htons), make a socket with
-	 *       SOCK_STREAM | SOCK_NONBLOCK and connect it. EINPROGRESS:
-	 *       add it to the arrays (events = POLLOUT). Any other result
-	 *       is the answer already: set states[port] from it, close.
+	 *       SOCK_STREAM | SOCK_NONBLOCK (of the address's family) and
+	 *       connect it, with addr_len. EINPROGRESS: add it to the arrays
+	 *       (events = POLLOUT). Any other result is the answer already
+	 *       (0, ECONNREFUSED, or ENETUNREACH when no route leads to the
+	 *       host): set states[port] from it and close the socket; do
+	 *       not poll it.
 	 *       If socket fails, write "socket: " and strerror(errno) into
 	 *       error and return -1 (after closing what is in flight).
 	 *
 	 *    b. poll the sockets in flight, for the time left until the
-	 *       earliest deadline (0 if it has passed). EINTR: go round.
+	 *       earliest deadline (0 if it has passed), in milliseconds.
+	 *       EINTR: go round.
 	 *
 	 *    c. For each socket: revents != 0 means its connect has ended:
 	 *       getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &len) says how:

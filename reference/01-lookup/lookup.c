@@ -3,8 +3,12 @@
  *	lookup self                     this machine's name and addresses
  *	lookup name HOST                every address of HOST
  *	lookup addr ADDRESS             the name of an IPv4 or IPv6 address
- *	lookup service NAME tcp|udp     the port of a service
- *	lookup port NUMBER tcp|udp      the service on a port
+ *	lookup service NAME [tcp|udp]   the port of a service
+ *	lookup port NUMBER [tcp|udp]    the service on a port
+ *
+ * With no protocol, service and port take the first entry of
+ * /etc/services that matches, whatever its protocol: the C form of the
+ * lecture's getservbyname('domain') and getservbyport(53).
  *
  * Results go to stdout, problems to stderr. Exit status: 0 success,
  * 1 usage error, 2 the lookup failed.
@@ -22,8 +26,8 @@ int print_usage(void)
 	fprintf(stderr, "usage: lookup self\n"
 			"       lookup name HOST\n"
 			"       lookup addr ADDRESS\n"
-			"       lookup service NAME tcp|udp\n"
-			"       lookup port NUMBER tcp|udp\n");
+			"       lookup service NAME [tcp|udp]\n"
+			"       lookup port NUMBER [tcp|udp]\n");
 	return LOOKUP_USAGE;
 }
 
@@ -53,13 +57,15 @@ int parse_port(const char *text)
 int is_protocol(const char *text)
 {
 	/* getservbyname and getservbyport accept any name from
-	 * /etc/protocols; this tool only offers the two the lab uses. */
+	 * /etc/protocols; this tool only offers the two the lab uses, as
+	 * /etc/services writes them: in lowercase ("TCP" matches nothing). */
 	return strcmp(text, "tcp") == 0 || strcmp(text, "udp") == 0;
 }
 
 int main(int argc, char *argv[])
 {
 	const char *command;
+	const char *protocol;
 	int port;
 	int status;
 
@@ -68,22 +74,30 @@ int main(int argc, char *argv[])
 		return print_usage();
 	command = argv[1];
 
+	/* service and port take an optional fourth argument, the protocol.
+	 * Without it, protocol is NULL, which getservbyname and
+	 * getservbyport read as "any protocol". (No other command takes a
+	 * fourth argument, so a bad one is a usage error whatever the
+	 * command.) */
+	protocol = argc == 4 ? argv[3] : NULL;
+	if (protocol != NULL && !is_protocol(protocol))
+		return print_usage();
+
 	if (strcmp(command, "self") == 0 && argc == 2) {
 		status = lookup_self();
 	} else if (strcmp(command, "name") == 0 && argc == 3) {
 		status = lookup_name(argv[2]);
 	} else if (strcmp(command, "addr") == 0 && argc == 3) {
 		status = lookup_addr(argv[2]);
-	} else if (strcmp(command, "service") == 0 && argc == 4) {
-		if (!is_protocol(argv[3]))
-			return print_usage();
-		status = lookup_service(argv[2], argv[3]);
-	} else if (strcmp(command, "port") == 0 && argc == 4) {
-		/* Check both arguments before any lookup happens. */
+	} else if (strcmp(command, "service") == 0 &&
+		   (argc == 3 || argc == 4)) {
+		status = lookup_service(argv[2], protocol);
+	} else if (strcmp(command, "port") == 0 && (argc == 3 || argc == 4)) {
+		/* Check the number before any lookup happens. */
 		port = parse_port(argv[2]);
-		if (port < 0 || !is_protocol(argv[3]))
+		if (port < 0)
 			return print_usage();
-		status = lookup_port(port, argv[3]);
+		status = lookup_port(port, protocol);
 	} else {
 		/* An unknown command, or the wrong number of arguments. */
 		return print_usage();

@@ -167,16 +167,29 @@ int lookup_addr(const char *address)
 	return LOOKUP_OK;
 }
 
+/* The "/PROTOCOL" part of an error message ("/tcp"), or "" for a lookup
+ * over any protocol. */
+static const char *protocol_suffix(const char *protocol, char *out,
+				   size_t size)
+{
+	if (protocol == NULL)
+		return "";
+	snprintf(out, size, "/%s", protocol);
+	return out;
+}
+
 int lookup_service(const char *name, const char *protocol)
 {
 	struct servent *service;
+	char suffix[16];
 
-	/* getservbyname reads /etc/services; NULL means no such entry. */
+	/* getservbyname reads /etc/services; NULL means no such entry. A
+	 * NULL protocol matches an entry of any protocol: the first one. */
 	service = getservbyname(name, protocol);
 	if (service == NULL) {
 		fprintf(stderr,
-			"lookup: %s/%s: getservbyname: unknown service\n", name,
-			protocol);
+			"lookup: %s%s: getservbyname: unknown service\n", name,
+			protocol_suffix(protocol, suffix, sizeof suffix));
 		return LOOKUP_ERROR;
 	}
 
@@ -188,12 +201,14 @@ int lookup_service(const char *name, const char *protocol)
 int lookup_port(int port, const char *protocol)
 {
 	struct servent *service;
+	char suffix[16];
 
-	/* getservbyport wants the port in network byte order: htons. */
+	/* getservbyport wants the port in network byte order: htons. A
+	 * NULL protocol matches an entry of any protocol: the first one. */
 	service = getservbyport((int)htons((uint16_t)port), protocol);
 	if (service == NULL) {
-		fprintf(stderr, "lookup: %d/%s: getservbyport: unknown port\n",
-			port, protocol);
+		fprintf(stderr, "lookup: %d%s: getservbyport: unknown port\n",
+			port, protocol_suffix(protocol, suffix, sizeof suffix));
 		return LOOKUP_ERROR;
 	}
 
