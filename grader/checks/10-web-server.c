@@ -25,6 +25,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../../harness/hx_http.h"
@@ -62,6 +63,7 @@
 #define SUB_HTML     "<p>the index of a sub-folder</p>\n"
 #define DOTS_TEXT    "two dots inside a name are not a climb\n"
 #define PRIVATE_TEXT "no one may read this\n"
+#define ZEBRA_TEXT   "a name with a Z, for the hex digits a and A\n"
 
 /* The site's files that checks compare with, built once per check. */
 struct site {
@@ -148,7 +150,8 @@ static int make_site(struct hx_check *c, struct site *s)
 	    write_file(c, SITE "/photo.jpg", s->photo, sizeof(s->photo)) < 0 ||
 	    write_text(c, SITE "/v1..2.txt", DOTS_TEXT) < 0 ||
 	    write_text(c, SITE "/..notes.txt", DOTS_TEXT) < 0 ||
-	    write_text(c, SITE "/private.txt", PRIVATE_TEXT) < 0)
+	    write_text(c, SITE "/private.txt", PRIVATE_TEXT) < 0 ||
+	    write_text(c, SITE "/Zebra.txt", ZEBRA_TEXT) < 0)
 		return -1;
 	/* Nobody may read it: open fails with EACCES (unless root). */
 	snprintf(private_path, sizeof(private_path), "%s/" SITE "/private.txt",
@@ -323,8 +326,47 @@ static int expect_file(struct hx_check *c, struct hx_proc *server,
 	return rc;
 }
 
-/* Sends request as it is (NULL plan: whole) and requires status want;
- * the body must not give the secret away. */
+/* The reason phrase of an error status the server sends. */
+static const char *reason_of(int status)
+{
+	switch (status) {
+	case 400:
+		return "Bad Request";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 501:
+		return "Not Implemented";
+	}
+	return "OK";
+}
+
+/* An error answer's reason phrase, Content-Type and body, as the
+ * handout's status table has them: "404 Not Found\n", text/plain. */
+static int expect_error_body(struct hx_check *c,
+			     const struct hx_http_message *resp, int status)
+{
+	const char *type = hx_http_header(resp, "Content-Type");
+	char body[64], what[64], got_type[128];
+
+	snprintf(body, sizeof(body), "%d %s\n", status, reason_of(status));
+	snprintf(what, sizeof(what), "reason phrase of a %d answer", status);
+	if (hx_expect_str(c, what, reason_of(status), resp->start[2]) < 0)
+		return -1;
+	snprintf(got_type, sizeof(got_type), "%.*s",
+		 type ? (int)strcspn(type, "; ") : 0, type ? type : "");
+	snprintf(what, sizeof(what), "Content-Type of a %d answer", status);
+	if (hx_expect_str(c, what, "text/plain", got_type) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "body of a %d answer", status);
+	return hx_expect_bytes(c, what, body, strlen(body), resp->body.data,
+			       resp->body.len);
+}
+
+/* Sends request as it is (NULL plan: whole) and requires status want,
+ * with the error body the handout gives for it; no body may give the
+ * secret away. */
 static int expect_answer(struct hx_check *c, struct hx_proc *server,
 			 const char *request, const struct hx_plan *plan,
 			 int want)
@@ -337,6 +379,8 @@ static int expect_answer(struct hx_check *c, struct hx_proc *server,
 			     "the answer to \"%.100s\" holds the "
 			     "secret file above the folder",
 			     request);
+	if (rc == 0 && want != 200)
+		rc = expect_error_body(c, &resp, want);
 	hx_http_message_free(&resp);
 	return rc;
 }
@@ -558,7 +602,11 @@ static void check_text(struct hx_check *c)
 	    expect_file(c, server, "/not%65s.txt", s->notes, s->notes_len) ==
 		0 &&
 	    expect_file(c, server, "/sub%2Findex%2ehtml", SUB_HTML,
-			strlen(SUB_HTML)) == 0) {
+			strlen(SUB_HTML)) == 0 &&
+	    expect_file(c, server, "/%5aebra.txt", ZEBRA_TEXT,
+			strlen(ZEBRA_TEXT)) == 0 &&
+	    expect_file(c, server, "/%5Aebra.txt", ZEBRA_TEXT,
+			strlen(ZEBRA_TEXT)) == 0) {
 		/* stdio keeps what a server prints on a pipe until it exits */
 		stop_quietly(c, server);
 		hx_expect_no_stdout(c, server);
@@ -613,9 +661,14 @@ static void check_types(struct hx_check *c)
 static void check_not_found(struct hx_check *c)
 {
 	static const char *const missing[] = {
-	    "/nope.html",   "/img/nope.png",   "/sub/nothing/", "/img",
-	    "/sub",			       /* folders without their "/" */
-	    "/index.html/", "/notes.txt/more", /* ENOTDIR */
+	    "/nope.html",
+	    "/img/nope.png",
+	    "/sub/nothing/",
+	    "/img", /* folders without their "/" */
+	    "/sub",
+	    "/index.html/", /* ENOTDIR */
+	    "/notes.txt/more",
+	    "/no%0Afile.txt", /* an escaped byte 0x0a is no %00 */
 	};
 	static const char *const unreadable[] = {"/private.txt"};
 	struct hx_proc *server = set_up(c, NULL);
@@ -647,6 +700,8 @@ static void check_malformed(struct hx_check *c)
 	    {.request = "GET /index.html\r\n\r\n", .status = 400},
 	    {.request = "GET /index.html HTTP/1.0 extra\r\n\r\n",
 	     .status = 400},
+	    /* the request line ends at its line end, spaces after it or not */
+	    {.request = "GET /index.html\r\nHost: a b\r\n\r\n", .status = 400},
 	    {.request = "GET  /index.html HTTP/1.0\r\n\r\n", .status = 400},
 	    {.request = "GET /index.html  HTTP/1.0\r\n\r\n", .status = 400},
 	    {.request = "GET /index.html HTTP/1.0 \r\n\r\n", .status = 400},
@@ -1110,6 +1165,58 @@ static void check_memory(struct hx_check *c)
 			   "server that does not stop cannot be looked at");
 }
 
+/* 1 if a TCP socket listens on port (IPv4, from /proc/net/tcp). */
+static int port_listening(int port)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned local, state;
+
+		found = sscanf(line, "%*d: %*x:%x %*x:%*x %x", &local,
+			       &state) == 2 &&
+			(int)local == port && state == 0x0A;
+	}
+	fclose(f);
+	return found;
+}
+
+/* "web PORT site" with PORT at a limit (1, 65535) is no usage error: the
+ * server listens (and is stopped), or bind fails (status 2: a port under
+ * 1024 needs a privilege the sandbox's user lacks). */
+static int expect_port_valid(struct hx_check *c, int port)
+{
+	int64_t deadline = hx_deadline(EXIT_MS);
+	char port_arg[16], label[64];
+	const char *args[] = {port_arg, SITE, NULL};
+	struct hx_proc *p;
+
+	snprintf(port_arg, sizeof(port_arg), "%d", port);
+	snprintf(label, sizeof(label), "web %d site", port);
+	p = hx_start_labelled(c, label, "web", args);
+	if (!p)
+		return -1;
+	while (hx_proc_running(p) && !port_listening(port) &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_pause(5);
+	if (hx_proc_running(p)) {
+		hx_proc_kill(p);
+		p->accepted = 1;
+		return 0;
+	}
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == 1)
+		return hx_fail(c, HX_FAIL,
+			       "%s ended with the usage error (status 1): %d "
+			       "is a port (1 to 65535)",
+			       label, port);
+	p->accepted = 1;
+	return 0;
+}
+
 static void check_usage(struct hx_check *c)
 {
 	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
@@ -1147,6 +1254,9 @@ static void check_usage(struct hx_check *c)
 	if (!p || hx_proc_expect_exit(c, p, 2, EXIT_MS) < 0 ||
 	    hx_expect_contains(c, "stderr of web PORT site/index.html",
 			       "site/index.html", p->err.data) < 0)
+		return;
+	/* The ports at the limits are ports. */
+	if (expect_port_valid(c, 1) < 0 || expect_port_valid(c, 65535) < 0)
 		return;
 	/* A port someone else listens on: bind fails, and says so. */
 	if (hx_tcp_listen(c, &taken, "0.0.0.0", hx_port(c, 0)) < 0)
