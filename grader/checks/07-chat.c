@@ -524,11 +524,27 @@ static int talk_once(struct hx_check *c, struct chat *chat)
 			       "line typed");
 }
 
+/* Descriptors the chat's program holds once it waits in poll. */
+static int chat_fds(struct chat *chat)
+{
+	hx_proc_wait_idle(chat->proc, IO_MS);
+	return hx_proc_count_fds(chat->proc);
+}
+
 static void check_chat_connect(struct hx_check *c)
 {
 	struct chat chat;
+	int one_address, two_addresses;
 
+	/* An IPv6 literal: one address. */
+	if (open_client_chat_to(c, &chat, "::1", "::1") < 0)
+		return;
+	one_address = chat_fds(&chat);
+	talk_once(c, &chat);
+	close_chat(c, &chat);
 	/* "localhost": ::1 first, where nothing listens, then 127.0.0.1. */
+	if (!hx_ok(c))
+		return;
 	if (open_client_chat_to(c, &chat, "127.0.0.1", HX_DUAL_HOST) < 0) {
 		hx_note(c,
 			"\"%s\" resolves to ::1 (refused) and 127.0.0.1 "
@@ -536,12 +552,16 @@ static void check_chat_connect(struct hx_check *c)
 			HX_DUAL_HOST);
 		return;
 	}
-	talk_once(c, &chat);
-	close_chat(c, &chat);
-	/* An IPv6 literal. */
-	if (!hx_ok(c) || open_client_chat_to(c, &chat, "::1", "::1") < 0)
-		return;
-	talk_once(c, &chat);
+	two_addresses = chat_fds(&chat);
+	if (two_addresses > one_address)
+		hx_fail(c, HX_FAIL,
+			"chat-client connected to %s holds %d descriptors, "
+			"one connected to ::1 holds %d: the socket whose "
+			"connect failed (::1) was not closed before the next "
+			"address was tried",
+			HX_DUAL_HOST, two_addresses, one_address);
+	else
+		talk_once(c, &chat);
 	close_chat(c, &chat);
 	/* chat-server listens on every IPv4 address, and only until its
 	 * one peer has come. */
@@ -554,6 +574,58 @@ static void check_chat_connect(struct hx_check *c)
 			"after accept",
 			hx_port(c, 0));
 	close_chat(c, &chat);
+}
+
+/* 1 if a TCP socket listens on port (IPv4, from /proc/net/tcp). */
+static int port_listening(int port)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned local, state;
+
+		found = sscanf(line, "%*d: %*x:%x %*x:%*x %x", &local,
+			       &state) == 2 &&
+			(int)local == port && state == 0x0A;
+	}
+	fclose(f);
+	return found;
+}
+
+/* "program PORT" with PORT at a limit (1, 65535) is no usage error: the
+ * server listens (and is stopped), or bind fails (status 2: a port under
+ * 1024 needs a privilege the sandbox's user lacks). */
+static int expect_port_valid(struct hx_check *c, const char *program, int port)
+{
+	int64_t deadline = hx_deadline(EXIT_MS);
+	char port_arg[16], label[64];
+	const char *args[] = {port_arg, NULL};
+	struct hx_proc *p;
+
+	snprintf(port_arg, sizeof(port_arg), "%d", port);
+	snprintf(label, sizeof(label), "%s %d", program, port);
+	p = hx_start_labelled(c, label, program, args);
+	if (!p)
+		return -1;
+	while (hx_proc_running(p) && !port_listening(port) &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_pause(5);
+	if (hx_proc_running(p)) {
+		hx_proc_kill(p);
+		p->accepted = 1;
+		return 0;
+	}
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == 1)
+		return hx_fail(c, HX_FAIL,
+			       "%s ended with the usage error (status 1): %d "
+			       "is a port (1 to 65535)",
+			       label, port);
+	p->accepted = 1;
+	return 0;
 }
 
 /* Starts program with args (label for feedback) and requires exit 2 and
@@ -587,6 +659,8 @@ static void check_chat_usage(struct hx_check *c)
 	    {"127.0.0.1", "+9000", NULL},
 	    {"127.0.0.1", "9000", "extra", NULL},
 	};
+	static const char *const port_one[] = {"127.0.0.1", "1", NULL};
+	static const char *const port_max[] = {"127.0.0.1", "65535", NULL};
 	char port_arg[16];
 	const char *refused[] = {"127.0.0.1", port_arg, NULL};
 	const char *unknown[] = {"no-such-host.invalid", port_arg, NULL};
@@ -597,6 +671,15 @@ static void check_chat_usage(struct hx_check *c)
 			    SL_COUNT(server_cases), EXIT_MS) < 0 ||
 	    hx_expect_usage(c, "chat-client", client_cases,
 			    SL_COUNT(client_cases), EXIT_MS) < 0)
+		return;
+	/* The ports at the limits are ports: refused there, not a usage
+	 * error. */
+	if (expect_runtime_error(c, "chat-client 127.0.0.1 1", "chat-client",
+				 port_one, "connect") < 0 ||
+	    expect_runtime_error(c, "chat-client 127.0.0.1 65535",
+				 "chat-client", port_max, "connect") < 0 ||
+	    expect_port_valid(c, "chat-server", 1) < 0 ||
+	    expect_port_valid(c, "chat-server", 65535) < 0)
 		return;
 	/* No one listens there, or the name does not exist: runtime
 	 * errors naming the call or the host. */
@@ -1642,7 +1725,9 @@ static void check_room_usage(struct hx_check *c)
 	const char *busy[] = {port_arg, NULL};
 	struct hx_conn taken;
 
-	if (hx_expect_usage(c, "room", cases, SL_COUNT(cases), EXIT_MS) < 0)
+	if (hx_expect_usage(c, "room", cases, SL_COUNT(cases), EXIT_MS) < 0 ||
+	    expect_port_valid(c, "room", 1) < 0 ||
+	    expect_port_valid(c, "room", 65535) < 0)
 		return;
 	/* A port someone listens on already: bind fails. */
 	snprintf(port_arg, sizeof(port_arg), "%d", hx_port(c, 1));
