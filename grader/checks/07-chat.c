@@ -2,29 +2,35 @@
  *
  * Part one: chat-server PORT and chat-client HOST PORT each read the
  * keyboard (stdin) and the socket at once. A line typed is sent with its
- * "\n"; a line received is printed as "peer: TEXT\n"; "exit" typed is sent
- * and ends the program, and "exit" received, the peer's close or the end
- * of stdin end it too, with status 0. The checks play the other side: a
- * client for chat-server, a server for chat-client, and type on the
- * program's stdin through its pipe.
+ * "\n"; a line received is printed as "peer: TEXT\n" at once; "exit"
+ * typed is sent and ends the program, and "exit" received, the peer's
+ * close or the end of stdin end it too, with status 0. The checks play
+ * the other side: a client for chat-server, a server for chat-client, and
+ * type on the program's stdin through its pipe.
  *
  * Part two: room PORT. The first line of a client is its nick; it gets
  * "* welcome NICK\n" and the others "* NICK joined\n"; each later line
  * goes to every other member as "NICK: TEXT\n"; a member that goes is
  * announced as "* NICK left\n". Lines are up to 65536 bytes; a longer one
- * gets "* error: line too long\n". A member that does not read is dropped
- * once 1 MiB waits for it, and never stalls the others. The checks play
- * every member. The rubric is the table at the end of this file.
+ * gets "* error: line too long\n". A member that does not read never
+ * stalls the others, and is dropped once 1 MiB waits for it. The checks
+ * play every member, and clients that leave before their answer; they
+ * count the room's descriptors and look at its memory at exit.
+ *
+ * Every rule of the handout and the check that exercises it:
+ * grader/checks/rules/07-chat.md. The rubric is the table at the end.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <linux/sockios.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "../sl_lab.h"
@@ -34,16 +40,39 @@
 #define IO_MS	      1500  /* a line arrives, a program connects or exits */
 #define STOP_MS	      1000  /* a server exits after SIGTERM or SIGINT */
 #define EXIT_MS	      1500  /* a program exits after bad arguments */
+#define SETTLE_MS     300   /* a room that is dying finishes dying */
 #define TOOL_READY_MS 15000 /* the room starts under the thread checker */
 #define TOOL_IO_MS    8000  /* a line arrives through it */
 #define TOOL_STOP_MS  15000 /* it exits and the checker writes its report */
 
-#define MESSAGE_MAX  65536 /* the longest line, bytes before its "\n" */
-#define MANY_MEMBERS 20	   /* members of the big room */
-#define SLOW_ROUNDS  96	   /* rounds of the slow-member check */
-#define SLOW_LINES   64	   /* lines per round */
-#define SLOW_LINE    1000  /* bytes per line: 6 MiB in all */
-#define BURST_LINES  200   /* lines each of two members sends at once */
+/* Deadlines of whole checks. */
+#define CHECK_MS      8000  /* most checks */
+#define BUILD_MS      60000 /* the build */
+#define LONG_CHECK_MS 20000 /* megabytes through the room */
+#define RACE_CHECK_MS 90000 /* the room under the thread checker */
+
+#define FEW_FILES     32	/* RLIMIT_NOFILE of the programs */
+#define MESSAGE_MAX   65536	/* the longest line, bytes before its "\n" */
+#define NICK_MAX      32	/* the longest nick */
+#define OUTBOX_MAX    (1 << 20) /* what may wait for a member */
+#define MANY_MEMBERS  20	/* members of the big room */
+#define ROUND_LINES   64	/* lines per round of the slow checks */
+#define ROUND_LINE    1000	/* bytes per line: 64 KB a round */
+#define AFTER_BLOCKED 4		/* rounds sent once a writer is blocked */
+#define BEN_RCVBUF                                                             \
+	(256 << 10) /* the receive buffer of a member that                     \
+		       does not read: fixed, four segments */
+#define STILL_MS                                                               \
+	300 /* a queue that does not move in that time                         \
+	       is stuck */
+#define EARLY_DROP_ROUNDS                                                      \
+	8 /* rounds (512 KB) in an outbox: too few to                          \
+	     drop a member */
+#define READER_TOTAL                                                           \
+	(OUTBOX_MAX + (128 << 10)) /* sent to a member that                    \
+		  reads, in slow-member: past the limit */
+#define BURST_LINES  200	   /* lines each of two members sends at once */
+#define CHURN_ROUNDS 8		   /* rounds of joins and leaves */
 
 /* ---- part one: the one-to-one chat --------------------------------- */
 
@@ -53,8 +82,78 @@ struct chat {
 	struct hx_conn conn;  /* the harness plays its peer here */
 };
 
-/* Starts chat-server and connects to it as its peer. */
-static int open_server_chat(struct hx_check *c, struct chat *chat)
+/* The send and receive queues of the TCP socket (IPv4) whose local port
+ * is local and remote port remote, from /proc/net/tcp: bytes written and
+ * not yet acknowledged, bytes received and not yet read by its program.
+ * 0, or -1 when there is no such socket. */
+static int tcp_queues(int local, int remote, long *sent, long *unread)
+{
+	char line[512];
+	int found = -1;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return -1;
+	while (found < 0 && fgets(line, sizeof(line), f)) {
+		unsigned l, r;
+		unsigned long tx, rx;
+
+		/* "sl: ADDR:PORT ADDR:PORT st tx_queue:rx_queue ..." */
+		if (sscanf(line, "%*d: %*x:%x %*x:%x %*x %lx:%lx", &l, &r, &tx,
+			   &rx) == 4 &&
+		    (int)l == local && (int)r == remote) {
+			*sent = (long)tx;
+			*unread = (long)rx;
+			found = 0;
+		}
+	}
+	fclose(f);
+	return found;
+}
+
+/* The ports of conn's two ends (IPv4). 0 or -1. */
+static int conn_ports(const struct hx_conn *conn, int *self, int *peer)
+{
+	struct sockaddr_in a, b;
+	socklen_t alen = sizeof(a), blen = sizeof(b);
+
+	if (getsockname(conn->fd, (struct sockaddr *)&a, &alen) < 0 ||
+	    getpeername(conn->fd, (struct sockaddr *)&b, &blen) < 0 ||
+	    a.sin_family != AF_INET)
+		return -1;
+	*self = ntohs(a.sin_port);
+	*peer = ntohs(b.sin_port);
+	return 0;
+}
+
+/* Waits until the program p at the other end of conn has read every
+ * byte sent on it: acknowledged (on loopback: in its receive queue),
+ * then taken out of that queue. What is sent next meets a read of its
+ * own, whatever the kernel's timing. Never fails: a program that does
+ * not read is judged by what it does. */
+static void wait_taken(struct hx_check *c, struct hx_conn *conn,
+		       struct hx_proc *p)
+{
+	int64_t deadline = hx_deadline(IO_MS);
+	int self, peer, attempt = 0;
+
+	while (conn_ports(conn, &self, &peer) == 0 &&
+	       hx_remaining_ms(deadline) > 0 && hx_proc_running(p)) {
+		int unacked = 0;
+		long sent, unread = -1;
+
+		if (ioctl(conn->fd, SIOCOUTQ, &unacked) == 0 && unacked == 0 &&
+		    tcp_queues(peer, self, &sent, &unread) == 0 && unread == 0)
+			break;
+		hx_backoff(&attempt, deadline);
+	}
+	hx_proc_wait_idle(p, IO_MS);
+	hx_recordf(c, conn->id, "%s has read all that was sent", p->label);
+}
+
+/* Starts chat-server and connects to it as its peer, at address. */
+static int open_server_chat_at(struct hx_check *c, struct chat *chat,
+			       const char *address)
 {
 	int port = hx_port(c, 0);
 
@@ -62,36 +161,58 @@ static int open_server_chat(struct hx_check *c, struct chat *chat)
 					port, NULL, READY_MS);
 	if (!chat->proc)
 		return -1;
-	return hx_tcp_connect(c, &chat->conn, "127.0.0.1", port, IO_MS);
+	return hx_tcp_connect(c, &chat->conn, address, port, IO_MS);
 }
 
-/* Listens as the chat's server, starts chat-client, accepts it. */
-static int open_client_chat(struct hx_check *c, struct chat *chat)
+static int open_server_chat(struct hx_check *c, struct chat *chat)
+{
+	return open_server_chat_at(c, chat, "127.0.0.1");
+}
+
+/* Listens at address as the chat's server, starts "chat-client host
+ * PORT", accepts it. */
+static int open_client_chat_to(struct hx_check *c, struct chat *chat,
+			       const char *address, const char *host)
 {
 	int port = hx_port(c, 0);
-	char port_arg[16];
-	const char *args[] = {"127.0.0.1", port_arg, NULL};
+	char port_arg[16], label[96];
+	const char *args[] = {host, port_arg, NULL};
 	struct hx_conn listener;
 	int ready, rc = -1;
 
 	snprintf(port_arg, sizeof(port_arg), "%d", port);
-	if (hx_tcp_listen(c, &listener, "127.0.0.1", port) < 0)
+	snprintf(label, sizeof(label), "chat-client %s", host);
+	if (hx_tcp_listen(c, &listener, address, port) < 0)
 		return -1;
-	chat->proc = hx_start(c, "chat-client", args);
+	chat->proc = hx_start_labelled(c, label, "chat-client", args);
 	if (!chat->proc)
 		goto out_close_listener;
 	ready = hx_wait_readable(c, listener.fd, chat->proc,
-				 "without connecting to 127.0.0.1", IO_MS);
+				 "without connecting", IO_MS);
 	if (ready == 0)
 		hx_fail(c, HX_TIMEOUT,
-			"chat-client did not connect to 127.0.0.1 port %d "
-			"within %.1f s",
-			port, IO_MS / 1000.0);
+			"%s did not connect to %s port %d within %.1f s", label,
+			address, port, IO_MS / 1000.0);
 	else if (ready > 0)
 		rc = hx_tcp_accept(c, &listener, &chat->conn, IO_MS);
 out_close_listener:
 	hx_close(c, &listener);
 	return rc;
+}
+
+static int open_client_chat(struct hx_check *c, struct chat *chat)
+{
+	return open_client_chat_to(c, chat, "127.0.0.1", "127.0.0.1");
+}
+
+/* Ends a scene: closes the harness's end, kills the program if it still
+ * runs; its stderr is left out of the feedback when all went well. */
+static void close_chat(struct hx_check *c, struct chat *chat)
+{
+	hx_close(c, &chat->conn);
+	if (hx_proc_running(chat->proc))
+		hx_proc_kill(chat->proc);
+	chat->proc->accepted = hx_ok(c);
 }
 
 /* Runs scene once against chat-server and once against chat-client,
@@ -108,15 +229,33 @@ static void run_both(struct hx_check *c,
 		if (open[i](c, &chat) < 0)
 			return;
 		scene(c, &chat);
-		hx_close(c, &chat.conn);
-		if (hx_proc_running(chat.proc))
-			hx_proc_kill(chat.proc);
-		chat.proc->accepted = hx_ok(c);
+		close_chat(c, &chat);
 	}
 }
 
+/* After a line did not show on stdout in time: ends the program (its
+ * peer leaves, and it must exit) and looks again. A line that shows
+ * only then was held in stdio's buffer: named as late output. */
+static void diagnose_unprinted(struct hx_check *c, struct chat *chat,
+			       const char *want)
+{
+	size_t from = chat->proc->out_seen;
+
+	hx_close(c, &chat->conn);
+	if (hx_proc_running(chat->proc) &&
+	    hx_proc_wait(c, chat->proc, IO_MS) < 0)
+		return;
+	hx_proc_pump(chat->proc, 0);
+	if (chat->proc->out.len > from &&
+	    memmem(chat->proc->out.data + from, chat->proc->out.len - from,
+		   want, strlen(want)))
+		hx_set_cause(c, HX_CAUSE_LATE_OUTPUT,
+			     "%s: \"%.*s\" came only when it exited",
+			     chat->proc->label, (int)strcspn(want, "\n"), want);
+}
+
 /* Requires the program to print exactly want on stdout (after what
- * earlier steps consumed), lines it gets from the socket. */
+ * earlier steps consumed), lines it gets from the socket, at once. */
 static int expect_printed(struct hx_check *c, struct chat *chat,
 			  const char *want)
 {
@@ -127,6 +266,7 @@ static int expect_printed(struct hx_check *c, struct chat *chat,
 			"%s should print each line received as \"peer: "
 			"TEXT\" while nothing is typed on its keyboard",
 			chat->proc->label);
+		diagnose_unprinted(c, chat, want);
 		return -1;
 	}
 	return hx_expect_bytes(c, "lines printed", want, strlen(want),
@@ -144,7 +284,8 @@ static int expect_received(struct hx_check *c, struct hx_conn *conn,
 
 		if (n < 0) {
 			hx_note(c, "%s: waiting for \"%.*s\"", what,
-				(int)len - 1, want);
+				(int)len - 1,
+				len > 80 ? "(a long line)" : want);
 			return -1;
 		}
 		if (hx_expect_bytes(c, what, want, len, conn->in.data,
@@ -254,7 +395,8 @@ static void check_exit_peer(struct hx_check *c)
 static void scene_pieces(struct hx_check *c, struct chat *chat)
 {
 	/* A pause between bytes, so no single read can get them all. */
-	static const struct hx_plan byte_by_byte = {HX_BYTES, 0, 2};
+	static const struct hx_plan byte_by_byte = {
+	    .split = HX_BYTES, .max_piece = 0, .delay_ms = 2};
 
 	if (hx_send_str(c, &chat->conn, "split\r\nin pieces\n", &byte_by_byte) <
 		0 ||
@@ -276,35 +418,284 @@ static void check_chat_pieces(struct hx_check *c)
 	run_both(c, scene_pieces);
 }
 
+/* A line of len bytes of fill and its "\n", in a buffer of size bytes;
+ * with a prefix (NULL: none) before it. */
+static const char *long_line(char *buf, size_t size, const char *prefix,
+			     int fill, size_t len)
+{
+	size_t start = prefix ? strlen(prefix) : 0;
+
+	if (start + len + 2 > size)
+		len = size - start - 2;
+	memcpy(buf, prefix ? prefix : "", start);
+	memset(buf + start, fill, len);
+	buf[start + len] = '\n';
+	buf[start + len + 1] = '\0';
+	return buf;
+}
+
+/* Waits (IO_MS) until the program's stderr holds more than before
+ * bytes: it said something about what it dropped. */
+static int expect_said(struct hx_check *c, struct chat *chat, size_t before,
+		       const char *what)
+{
+	int64_t deadline = hx_deadline(IO_MS);
+
+	do
+		hx_proc_pump(chat->proc, 10);
+	while (chat->proc->err.len == before && hx_remaining_ms(deadline) > 0);
+	if (chat->proc->err.len > before)
+		return 0;
+	return hx_fail(c, HX_FAIL, "%s dropped %s without a word on stderr",
+		       chat->proc->label, what);
+}
+
+static void scene_long(struct hx_check *c, struct chat *chat)
+{
+	static char line[MESSAGE_MAX + 64], want[MESSAGE_MAX + 64];
+	size_t before;
+
+	/* Exactly the limit, each way: whole. The line arrives first, read
+	 * by the program before its "\n" comes. */
+	long_line(line, sizeof(line), NULL, 'p', MESSAGE_MAX);
+	if (hx_send(c, &chat->conn, line, MESSAGE_MAX, NULL) < 0)
+		return;
+	wait_taken(c, &chat->conn, chat->proc);
+	if (hx_send_str(c, &chat->conn, "\n", NULL) < 0 ||
+	    expect_printed(
+		c, chat,
+		long_line(want, sizeof(want), "peer: ", 'p', MESSAGE_MAX)) < 0)
+		return;
+	long_line(line, sizeof(line), NULL, 't', MESSAGE_MAX);
+	if (hx_proc_write(c, chat->proc, line, strlen(line), IO_MS) < 0 ||
+	    expect_received(c, &chat->conn, line, "a typed line of 64 KiB") < 0)
+		return;
+	/* One byte over, each way: dropped, said on stderr, and the next
+	 * line goes through. */
+	hx_proc_pump(chat->proc, 0);
+	before = chat->proc->err.len;
+	long_line(line, sizeof(line), NULL, 'q', MESSAGE_MAX + 1);
+	if (hx_send_str(c, &chat->conn, line, NULL) < 0 ||
+	    hx_send_str(c, &chat->conn, "after it\n", NULL) < 0 ||
+	    expect_printed(c, chat, "peer: after it\n") < 0 ||
+	    expect_said(c, chat, before, "a line over 64 KiB it received") < 0)
+		return;
+	before = chat->proc->err.len;
+	long_line(line, sizeof(line), NULL, 'u', MESSAGE_MAX + 1);
+	if (hx_proc_write(c, chat->proc, line, strlen(line), IO_MS) < 0 ||
+	    hx_proc_write(c, chat->proc, "typed after it\n", 15, IO_MS) < 0 ||
+	    expect_received(c, &chat->conn, "typed after it\n",
+			    "the line typed after one over 64 KiB") < 0)
+		return;
+	expect_said(c, chat, before, "a line over 64 KiB typed");
+}
+
+static void check_chat_long(struct hx_check *c)
+{
+	run_both(c, scene_long);
+}
+
+/* 1 if a connection to 127.0.0.1 port is refused (nothing listens). */
+static int port_refuses(int port)
+{
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)port),
+				   .sin_addr = {htonl(INADDR_LOOPBACK)}};
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int refused;
+
+	if (fd < 0)
+		return 0;
+	/* on loopback a connect is answered at once, either way */
+	refused = connect(fd, (struct sockaddr *)&addr, sizeof(addr)) < 0 &&
+		  errno == ECONNREFUSED;
+	close(fd);
+	return refused;
+}
+
+/* One line each way, then the harness leaves. */
+static int talk_once(struct hx_check *c, struct chat *chat)
+{
+	if (hx_send_str(c, &chat->conn, "can you hear me?\n", NULL) < 0 ||
+	    expect_printed(c, chat, "peer: can you hear me?\n") < 0 ||
+	    hx_proc_write(c, chat->proc, "loud and clear\n", 15, IO_MS) < 0)
+		return -1;
+	return expect_received(c, &chat->conn, "loud and clear\n",
+			       "line typed");
+}
+
+/* Descriptors the chat's program holds once it waits in poll. */
+static int chat_fds(struct chat *chat)
+{
+	hx_proc_wait_idle(chat->proc, IO_MS);
+	return hx_proc_count_fds(chat->proc);
+}
+
+static void check_chat_connect(struct hx_check *c)
+{
+	struct chat chat;
+	int one_address, two_addresses;
+
+	/* An IPv6 literal: one address. */
+	if (open_client_chat_to(c, &chat, "::1", "::1") < 0)
+		return;
+	one_address = chat_fds(&chat);
+	talk_once(c, &chat);
+	close_chat(c, &chat);
+	/* "localhost": ::1 first, where nothing listens, then 127.0.0.1. */
+	if (!hx_ok(c))
+		return;
+	if (open_client_chat_to(c, &chat, "127.0.0.1", HX_DUAL_HOST) < 0) {
+		hx_note(c,
+			"\"%s\" resolves to ::1 (refused) and 127.0.0.1 "
+			"(listening): try each address getaddrinfo gives",
+			HX_DUAL_HOST);
+		return;
+	}
+	two_addresses = chat_fds(&chat);
+	if (two_addresses > one_address)
+		hx_fail(c, HX_FAIL,
+			"chat-client connected to %s holds %d descriptors, "
+			"one connected to ::1 holds %d: the socket whose "
+			"connect failed (::1) was not closed before the next "
+			"address was tried",
+			HX_DUAL_HOST, two_addresses, one_address);
+	else
+		talk_once(c, &chat);
+	close_chat(c, &chat);
+	/* chat-server listens on every IPv4 address, and only until its
+	 * one peer has come. */
+	if (!hx_ok(c) || open_server_chat_at(c, &chat, "127.0.0.2") < 0)
+		return;
+	if (talk_once(c, &chat) == 0 && !port_refuses(hx_port(c, 0)))
+		hx_fail(c, HX_FAIL,
+			"chat-server still accepts connections on port %d "
+			"once its peer is there: close the listening socket "
+			"after accept",
+			hx_port(c, 0));
+	close_chat(c, &chat);
+}
+
+/* 1 if a TCP socket listens on port (IPv4, from /proc/net/tcp). */
+static int port_listening(int port)
+{
+	char line[512];
+	int found = 0;
+	FILE *f = fopen("/proc/net/tcp", "re");
+
+	if (!f)
+		return 0;
+	while (!found && fgets(line, sizeof(line), f)) {
+		unsigned local, state;
+
+		found = sscanf(line, "%*d: %*x:%x %*x:%*x %x", &local,
+			       &state) == 2 &&
+			(int)local == port && state == 0x0A;
+	}
+	fclose(f);
+	return found;
+}
+
+/* "program PORT" with PORT at a limit (1, 65535) is no usage error: the
+ * server listens (and is stopped), or bind fails (status 2: a port under
+ * 1024 needs a privilege the sandbox's user lacks). */
+static int expect_port_valid(struct hx_check *c, const char *program, int port)
+{
+	int64_t deadline = hx_deadline(EXIT_MS);
+	char port_arg[16], label[64];
+	const char *args[] = {port_arg, NULL};
+	struct hx_proc *p;
+
+	snprintf(port_arg, sizeof(port_arg), "%d", port);
+	snprintf(label, sizeof(label), "%s %d", program, port);
+	p = hx_start_labelled(c, label, program, args);
+	if (!p)
+		return -1;
+	while (hx_proc_running(p) && !port_listening(port) &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_pause(5);
+	if (hx_proc_running(p)) {
+		hx_proc_kill(p);
+		p->accepted = 1;
+		return 0;
+	}
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == 1)
+		return hx_fail(c, HX_FAIL,
+			       "%s ended with the usage error (status 1): %d "
+			       "is a port (1 to 65535)",
+			       label, port);
+	p->accepted = 1;
+	return 0;
+}
+
+/* Starts program with args (label for feedback) and requires exit 2 and
+ * needle on its stderr. */
+static int expect_runtime_error(struct hx_check *c, const char *label,
+				const char *program, const char *const *args,
+				const char *needle)
+{
+	struct hx_proc *p = hx_start_labelled(c, label, program, args);
+	char what[128];
+
+	if (!p || hx_proc_expect_exit(c, p, 2, EXIT_MS) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "stderr of %s", label);
+	return hx_expect_contains(c, what, needle, p->err.data);
+}
+
 static void check_chat_usage(struct hx_check *c)
 {
 	static const char *const server_cases[][HX_MAX_USAGE_ARGS] = {
-	    {NULL},	     {"abc", NULL},	      {"0", NULL},
-	    {"65536", NULL}, {"9000", "extra", NULL},
+	    {NULL},	     {"abc", NULL},   {"0", NULL},
+	    {"65536", NULL}, {"-1", NULL},    {"+9000", NULL},
+	    {" 9000", NULL}, {"9000x", NULL}, {"9000", "extra", NULL},
 	};
 	static const char *const client_cases[][HX_MAX_USAGE_ARGS] = {
 	    {NULL},
 	    {"127.0.0.1", NULL},
 	    {"127.0.0.1", "abc", NULL},
+	    {"127.0.0.1", "0", NULL},
 	    {"127.0.0.1", "65536", NULL},
+	    {"127.0.0.1", "+9000", NULL},
 	    {"127.0.0.1", "9000", "extra", NULL},
 	};
+	static const char *const port_one[] = {"127.0.0.1", "1", NULL};
+	static const char *const port_max[] = {"127.0.0.1", "65535", NULL};
 	char port_arg[16];
 	const char *refused[] = {"127.0.0.1", port_arg, NULL};
-	struct hx_proc *client;
+	const char *unknown[] = {"no-such-host.invalid", port_arg, NULL};
+	const char *busy[] = {port_arg, NULL};
+	struct hx_conn taken;
 
 	if (hx_expect_usage(c, "chat-server", server_cases,
 			    SL_COUNT(server_cases), EXIT_MS) < 0 ||
 	    hx_expect_usage(c, "chat-client", client_cases,
 			    SL_COUNT(client_cases), EXIT_MS) < 0)
 		return;
-	/* No one listens there: a runtime error naming the call. */
+	/* The ports at the limits are ports: refused there, not a usage
+	 * error. */
+	if (expect_runtime_error(c, "chat-client 127.0.0.1 1", "chat-client",
+				 port_one, "connect") < 0 ||
+	    expect_runtime_error(c, "chat-client 127.0.0.1 65535",
+				 "chat-client", port_max, "connect") < 0 ||
+	    expect_port_valid(c, "chat-server", 1) < 0 ||
+	    expect_port_valid(c, "chat-server", 65535) < 0)
+		return;
+	/* No one listens there, or the name does not exist: runtime
+	 * errors naming the call or the host. */
 	snprintf(port_arg, sizeof(port_arg), "%d", hx_port(c, 1));
-	client = hx_start_labelled(c, "chat-client (refused)", "chat-client",
-				   refused);
-	if (client && hx_proc_expect_exit(c, client, 2, EXIT_MS) == 0)
-		hx_expect_contains(c, "chat-client's stderr", "connect",
-				   client->err.data);
+	if (expect_runtime_error(c, "chat-client (refused)", "chat-client",
+				 refused, "connect") < 0 ||
+	    expect_runtime_error(c, "chat-client no-such-host.invalid",
+				 "chat-client", unknown,
+				 "no-such-host.invalid") < 0)
+		return;
+	/* A port someone listens on already: bind fails. */
+	if (hx_tcp_listen(c, &taken, "0.0.0.0", hx_port(c, 1)) < 0)
+		return;
+	expect_runtime_error(c, "chat-server on a busy port", "chat-server",
+			     busy, "bind");
+	hx_close(c, &taken);
 }
 
 /* ---- part two: the room ------------------------------------------- */
@@ -342,6 +733,61 @@ static struct hx_proc *start_room(struct hx_check *c, const char *tool)
 	return room;
 }
 
+/* A room that died while a check failed is given a moment to finish
+ * dying: its connections close before the process is gone, and one
+ * reaped only after the harness killed it could not be named for its
+ * signal (SIGPIPE) in the diagnosis. */
+static void settle_room(struct hx_check *c)
+{
+	int64_t deadline = hx_deadline(SETTLE_MS);
+
+	if (hx_ok(c) || !room_under_test)
+		return;
+	while (hx_proc_running(room_under_test) &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_pause(10);
+}
+
+/* Every room check: its steps, then settle_room. */
+#define ROOM_CHECK(name)                                                       \
+	static void name##_steps(struct hx_check *c);                          \
+	static void name(struct hx_check *c)                                   \
+	{                                                                      \
+		name##_steps(c);                                               \
+		settle_room(c);                                                \
+	}                                                                      \
+	static void name##_steps(struct hx_check *c)
+
+/* Sends sig to the room once it is idle and requires exit 0 within
+ * timeout_ms; a death by a signal is named as its cause. */
+static int stop_room(struct hx_check *c, struct hx_proc *room, int sig,
+		     int timeout_ms)
+{
+	if (hx_proc_signal_exit(c, room, sig, timeout_ms) == 0)
+		return 0;
+	if (room->exited && WIFSIGNALED(room->wait_status) &&
+	    WTERMSIG(room->wait_status) == SIGPIPE)
+		hx_set_cause(c, HX_CAUSE_SIGPIPE,
+			     "%s: killed by SIGPIPE while it stopped",
+			     room->label);
+	return -1;
+}
+
+/* Stops the room with SIGTERM and waits (STOP_MS) for it to exit,
+ * without judging how: stop-signal does. */
+static void stop_room_quietly(struct hx_check *c, struct hx_proc *room)
+{
+	int64_t deadline = hx_deadline(STOP_MS);
+
+	hx_proc_wait_idle(room, IO_MS);
+	hx_recordf(c, 0, "stopping %s (SIGTERM)", room->label);
+	room->stopped_by_harness = 1;
+	kill(room->pid, SIGTERM);
+	while (hx_proc_running(room) && hx_remaining_ms(deadline) > 0)
+		hx_proc_pump(room, 20);
+	hx_proc_pump(room, 0);
+}
+
 /* Receives the next line of m and requires it to be want. */
 static int expect_line_within(struct hx_check *c, struct member *m,
 			      const char *want, int timeout_ms)
@@ -369,19 +815,40 @@ static int expect_line(struct hx_check *c, struct member *m, const char *want)
 	return expect_line_within(c, m, want, IO_MS);
 }
 
-/* Connects m, sends its nick cut by plan and requires the welcome. */
-static int connect_member(struct hx_check *c, struct member *m,
-			  const struct hx_plan *plan, int timeout_ms)
+/* Connects m, sends its nick line (nick and eol) cut by plan and
+ * requires the welcome. */
+static int connect_member_eol(struct hx_check *c, struct member *m,
+			      const char *eol, const struct hx_plan *plan,
+			      int timeout_ms)
 {
 	char line[96];
 
 	if (hx_tcp_connect(c, &m->conn, "127.0.0.1", hx_port(c, 0), IO_MS) < 0)
 		return -1;
-	snprintf(line, sizeof(line), "%s\n", m->nick);
+	snprintf(line, sizeof(line), "%s%s", m->nick, eol);
 	if (hx_send_str(c, &m->conn, line, plan) < 0)
 		return -1;
 	snprintf(line, sizeof(line), "* welcome %s\n", m->nick);
 	return expect_line_within(c, m, line, timeout_ms);
+}
+
+static int connect_member(struct hx_check *c, struct member *m,
+			  const struct hx_plan *plan, int timeout_ms)
+{
+	return connect_member_eol(c, m, "\n", plan, timeout_ms);
+}
+
+/* Requires each member of list[0..n-1] still connected but skip to get
+ * the line want. */
+static int expect_all_but(struct hx_check *c, struct member *list, int n,
+			  const struct member *skip, const char *want,
+			  int timeout_ms)
+{
+	for (int i = 0; i < n; i++)
+		if (&list[i] != skip && list[i].conn.fd >= 0 &&
+		    expect_line_within(c, &list[i], want, timeout_ms) < 0)
+			return -1;
+	return 0;
 }
 
 /* Joins list[count] to a room whose members are list[0..count-1], who
@@ -394,10 +861,8 @@ static int join_within(struct hx_check *c, struct member *list, int count,
 	if (connect_member(c, &list[count], NULL, timeout_ms) < 0)
 		return -1;
 	snprintf(notice, sizeof(notice), "* %s joined\n", list[count].nick);
-	for (int i = 0; i < count; i++)
-		if (list[i].conn.fd >= 0 &&
-		    expect_line_within(c, &list[i], notice, timeout_ms) < 0)
-			return -1;
+	if (expect_all_but(c, list, count, NULL, notice, timeout_ms) < 0)
+		return -1;
 	hx_proc_wait_idle(room_under_test, timeout_ms);
 	return 0;
 }
@@ -425,11 +890,8 @@ static int say(struct hx_check *c, struct member *list, int n, struct member *m,
 
 		snprintf(want, sizeof(want), "%s: %.*s\n", m->nick, (int)len,
 			 line);
-		for (int i = 0; i < n; i++)
-			if (&list[i] != m && list[i].conn.fd >= 0 &&
-			    expect_line_within(c, &list[i], want, timeout_ms) <
-				0)
-				return -1;
+		if (expect_all_but(c, list, n, m, want, timeout_ms) < 0)
+			return -1;
 		line += len;
 		line += strspn(line, "\r\n");
 	}
@@ -437,27 +899,55 @@ static int say(struct hx_check *c, struct member *list, int n, struct member *m,
 	return 0;
 }
 
-/* Closes m (as a client that leaves) and requires the others in list to
- * be told "* NICK left". */
-static int leave(struct hx_check *c, struct member *list, int n,
-		 struct member *m, int timeout_ms)
+/* m leaves, with a close or (reset set) a reset, and the others in list
+ * must be told "* NICK left". */
+static int leave_by(struct hx_check *c, struct member *list, int n,
+		    struct member *m, int reset, int timeout_ms)
 {
 	char notice[96];
 
-	hx_close(c, &m->conn);
+	if (reset)
+		hx_reset(c, &m->conn);
+	else
+		hx_close(c, &m->conn);
 	snprintf(notice, sizeof(notice), "* %s left\n", m->nick);
-	for (int i = 0; i < n; i++)
-		if (&list[i] != m && list[i].conn.fd >= 0 &&
-		    expect_line_within(c, &list[i], notice, timeout_ms) < 0)
-			return -1;
+	if (expect_all_but(c, list, n, m, notice, timeout_ms) < 0)
+		return -1;
 	hx_proc_wait_idle(room_under_test, timeout_ms);
 	return 0;
 }
 
-static void check_relay_order(struct hx_check *c)
+static int leave(struct hx_check *c, struct member *list, int n,
+		 struct member *m, int timeout_ms)
 {
-	static const struct hx_plan random_pieces = {HX_RANDOM, 6, 1};
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}, {"cleo", {0}}};
+	return leave_by(c, list, n, m, 0, timeout_ms);
+}
+
+/* Connects, sends first (a nick line), and requires the reply want and
+ * then the room's close. */
+static int expect_refused(struct hx_check *c, const char *first,
+			  const char *want)
+{
+	struct hx_conn conn;
+	int rc = -1;
+
+	if (hx_tcp_connect(c, &conn, "127.0.0.1", hx_port(c, 0), IO_MS) < 0)
+		return -1;
+	if (hx_send_str(c, &conn, first, NULL) == 0 &&
+	    hx_recv_all(c, &conn, 4096, IO_MS) == 0)
+		rc = hx_expect_bytes(c, "the room's answer, then its close",
+				     want, strlen(want), conn.in.data,
+				     conn.in.len);
+	hx_close(c, &conn);
+	return rc;
+}
+
+ROOM_CHECK(check_relay_order)
+{
+	static const struct hx_plan random_pieces = {
+	    .split = HX_RANDOM, .max_piece = 6, .delay_ms = 1};
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
 	char text[256];
 	size_t used = 0;
 
@@ -472,9 +962,10 @@ static void check_relay_order(struct hx_check *c)
 	    IO_MS);
 }
 
-static void check_no_echo(struct hx_check *c)
+ROOM_CHECK(check_no_echo)
 {
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}, {"cleo", {0}}};
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
 
 	if (!start_room(c, NULL) || join_all(c, list, 3) < 0 ||
 	    say(c, list, 3, &list[0], "one\ntwo\n", NULL, IO_MS) < 0 ||
@@ -484,108 +975,307 @@ static void check_no_echo(struct hx_check *c)
 	say(c, list, 3, &list[2], "four\n", NULL, IO_MS);
 }
 
-static void check_notices(struct hx_check *c)
+ROOM_CHECK(check_notices)
 {
-	struct member list[] = {
-	    {"ana", {0}}, {"ben", {0}}, {"cleo", {0}}, {"dan", {0}}};
+	struct member list[] = {{.nick = "ana"},
+				{.nick = "ben"},
+				{.nick = "cleo"},
+				{.nick = "dan"}};
+	struct hx_proc *room = start_room(c, NULL);
 
-	if (!start_room(c, NULL) || join_all(c, list, 3) < 0 ||
+	if (!room || join_all(c, list, 3) < 0 ||
 	    leave(c, list, 3, &list[1], IO_MS) < 0)
 		return;
 	/* The room goes on without ben, and lets a newcomer in. */
 	if (join_within(c, list, 3, IO_MS) < 0 ||
-	    say(c, list, 4, &list[3], "hi all\n", NULL, IO_MS) < 0)
+	    say(c, list, 4, &list[3], "hi all\n", NULL, IO_MS) < 0 ||
+	    leave(c, list, 4, &list[0], IO_MS) < 0)
 		return;
-	leave(c, list, 4, &list[0], IO_MS);
+	/* It logged all that on stderr, and nothing on stdout (stdio keeps
+	 * what it prints on a pipe until it exits). */
+	stop_room_quietly(c, room);
+	hx_expect_no_stdout(c, room);
 }
 
-static void check_vanish(struct hx_check *c)
+ROOM_CHECK(check_vanish)
 {
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}, {"cleo", {0}}};
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
 
 	if (!start_room(c, NULL) || join_all(c, list, 3) < 0 ||
 	    say(c, list, 3, &list[1], "brb\n", NULL, IO_MS) < 0)
 		return;
 	/* ben resets: the room's recv fails with ECONNRESET. */
-	hx_reset(c, &list[1].conn);
-	if (expect_line(c, &list[0], "* ben left\n") < 0 ||
-	    expect_line(c, &list[2], "* ben left\n") < 0)
+	if (leave_by(c, list, 3, &list[1], 1, IO_MS) < 0)
 		return;
 	say(c, list, 3, &list[0], "still here\n", NULL, IO_MS);
 }
 
-/* One line of the slow-member check: round r, line i, SLOW_LINE bytes
- * before the "\n" (the prefix "ana: " is added by the room). */
-static void slow_line(char *buf, int round, int i)
-{
-	int n = snprintf(buf, SLOW_LINE + 2, "round %d line %d ", round, i);
+/* ---- members that do not read -------------------------------------- */
 
-	memset(buf + n, '.', (size_t)(SLOW_LINE - n));
-	buf[SLOW_LINE] = '\n';
-	buf[SLOW_LINE + 1] = '\0';
+/* One line of a round: round r, line i, ROUND_LINE bytes before the
+ * "\n" (the room adds the prefix "ana: "). */
+static void round_line(char *buf, int round, int i)
+{
+	int n = snprintf(buf, ROUND_LINE + 2, "round %d line %d ", round, i);
+
+	memset(buf + n, '.', (size_t)(ROUND_LINE - n));
+	buf[ROUND_LINE] = '\n';
+	buf[ROUND_LINE + 1] = '\0';
 }
 
-static void check_slow_member(struct hx_check *c)
+/* talker sends round r, ROUND_LINES lines in one send. */
+static int send_round(struct hx_check *c, struct member *talker, int r)
 {
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}, {"cleo", {0}}};
-	static char round_text[SLOW_LINES * (SLOW_LINE + 1) + 1];
-	char line[SLOW_LINE + 2], want[SLOW_LINE + 16];
-	int ben_left = 0, small = 4096;
+	static char text[ROUND_LINES * (ROUND_LINE + 1) + 2];
+	size_t used = 0;
 
-	if (!start_room(c, NULL) || join_all(c, list, 3) < 0)
-		return;
-	/* From here on ben reads nothing, into a small receive buffer, so
-	 * that what the room sends it piles up at the room's end soon. */
-	setsockopt(list[1].conn.fd, SOL_SOCKET, SO_RCVBUF, &small,
-		   sizeof(small));
-	/* ana talks, round after round; cleo must get every line of each
-	 * round before the next. */
-	hx_recordf(c, 0, "ben stops reading; ana sends %d lines of %d bytes",
-		   SLOW_ROUNDS * SLOW_LINES, SLOW_LINE);
-	for (int r = 0; r < SLOW_ROUNDS; r++) {
-		size_t used = 0;
-
-		for (int i = 0; i < SLOW_LINES; i++) {
-			slow_line(line, r, i);
-			memcpy(round_text + used, line, SLOW_LINE + 1);
-			used += SLOW_LINE + 1;
-		}
-		if (hx_send(c, &list[0].conn, round_text, used, NULL) < 0)
-			return;
-		for (int i = 0; i < SLOW_LINES; i++) {
-			long n = hx_recv_until(c, &list[2].conn, "\n", IO_MS);
-
-			if (n < 0) {
-				hx_note(c,
-					"cleo got %d of the %d lines of "
-					"round %d (%d KiB sent so far) "
-					"while ben did not read",
-					i, SLOW_LINES, r + 1,
-					(r + 1) * SLOW_LINES * SLOW_LINE /
-					    1024);
-				return;
-			}
-			if (!ben_left && memcmp(list[2].conn.in.data,
-						"* ben left\n", 11) == 0) {
-				ben_left = 1; /* dropped: as the room should */
-				hx_consume(&list[2].conn, (size_t)n);
-				i--;
-				continue;
-			}
-			slow_line(line, r, i);
-			snprintf(want, sizeof(want), "ana: %s", line);
-			if (hx_expect_bytes(c, "next line to cleo", want,
-					    strlen(want), list[2].conn.in.data,
-					    (size_t)n) < 0)
-				return;
-			hx_consume(&list[2].conn, (size_t)n);
-		}
+	for (int i = 0; i < ROUND_LINES; i++) {
+		round_line(text + used, r, i);
+		used += ROUND_LINE + 1;
 	}
-	/* Whether ben was dropped by now depends on the kernel's buffers
-	 * as well as on the room's 1 MiB: not checked. */
-	hx_recordf(c, 0, "cleo got every line; ben %s",
-		   ben_left ? "was dropped" : "is still there");
+	return hx_send(c, &talker->conn, text, used, NULL);
 }
+
+/* m receives round r of talker, every line in order. The notice
+ * "* NICK left" of the member gone (NULL: none expected) may come
+ * between them, once: *left is then set. */
+static int expect_round(struct hx_check *c, struct member *m,
+			const struct member *talker, int r, const char *gone,
+			int *left)
+{
+	char line[ROUND_LINE + 2], want[ROUND_LINE + 64], notice[96];
+
+	snprintf(notice, sizeof(notice), "* %s left\n", gone ? gone : "");
+	for (int i = 0; i < ROUND_LINES; i++) {
+		long n = hx_recv_until(c, &m->conn, "\n", IO_MS);
+
+		if (n < 0) {
+			hx_note(c, "%s got %d of the %d lines of round %d",
+				m->nick, i, ROUND_LINES, r + 1);
+			return -1;
+		}
+		if (gone && !*left && (size_t)n == strlen(notice) &&
+		    memcmp(m->conn.in.data, notice, (size_t)n) == 0) {
+			*left = 1;
+			hx_consume(&m->conn, (size_t)n);
+			i--;
+			continue;
+		}
+		round_line(line, r, i);
+		snprintf(want, sizeof(want), "%s: %s", talker->nick, line);
+		if (hx_expect_bytes(c, "next line", want, strlen(want),
+				    m->conn.in.data, (size_t)n) < 0)
+			return -1;
+		hx_consume(&m->conn, (size_t)n);
+	}
+	return 0;
+}
+
+/* The last number of a /proc/sys file ("4096 16384 4194304"), or def. */
+static long sysctl_last(const char *path, long def)
+{
+	char text[128];
+	FILE *f = fopen(path, "re");
+	long value = def;
+
+	if (f && fgets(text, sizeof(text), f)) {
+		char *last = strrchr(text, '\t');
+
+		value = strtol(last ? last + 1 : text, NULL, 10);
+	}
+	if (f)
+		fclose(f);
+	return value > 0 ? value : def;
+}
+
+/* What the kernel holds for m: bytes the room wrote on m's connection
+ * that m has not read, in the room's send queue and in m's receive
+ * queue; -1 when it cannot be seen. */
+static long queued_for(struct member *m)
+{
+	int self, peer, unread = 0;
+	long sent, room_unread;
+
+	if (conn_ports(&m->conn, &self, &peer) < 0 ||
+	    ioctl(m->conn.fd, SIOCINQ, &unread) < 0 ||
+	    tcp_queues(peer, self, &sent, &room_unread) < 0)
+		return -1;
+	return sent + unread;
+}
+
+/* The three members of the slow checks: ana talks, ben reads nothing,
+ * cleo reads all. */
+enum { ANA, BEN, CLEO };
+
+/* What fill_until_blocked found. */
+struct filled {
+	int rounds;  /* rounds sent */
+	int dropped; /* 1: ben was dropped meanwhile (his "left" came) */
+};
+
+/* ana talks in rounds while ben reads nothing, until what the kernel
+ * holds for ben stops growing: the room's writer for ben is then blocked
+ * in write, and what ben is sent from now on waits in his outbox (or the
+ * kernel grows its buffers, which only makes the outbox smaller). ben's
+ * receive buffer is fixed (one the kernel may grow would take megabytes),
+ * and a pause that is only a pause (the kernel's window probes come every
+ * 200 ms) is told apart by waiting longer. cleo must get every line; ben
+ * may be dropped meanwhile once 1 MiB was sent. 0, or -1 after a
+ * failure. */
+static int fill_until_blocked(struct hx_check *c, struct member *list,
+			      struct filled *out)
+{
+	long max = sysctl_last("/proc/sys/net/ipv4/tcp_wmem", 4 << 20);
+	int max_rounds =
+	    (int)((max + 2 * OUTBOX_MAX) / (ROUND_LINES * ROUND_LINE));
+	int rcvbuf = BEN_RCVBUF;
+	long last = -1;
+
+	out->rounds = out->dropped = 0;
+	if (setsockopt(list[BEN].conn.fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf,
+		       sizeof(rcvbuf)) < 0)
+		return hx_fail(c, HX_ERROR, "setsockopt SO_RCVBUF: %s",
+			       strerror(errno));
+	hx_recordf(c, 0,
+		   "ben stops reading; ana talks until the room's "
+		   "writes to ben block");
+	while (out->rounds < max_rounds) {
+		int r = out->rounds++;
+		long now;
+
+		if (send_round(c, &list[ANA], r) < 0 ||
+		    expect_round(c, &list[CLEO], &list[ANA], r, "ben",
+				 &out->dropped) < 0)
+			return -1;
+		if (out->dropped &&
+		    out->rounds * ROUND_LINES * ROUND_LINE <= OUTBOX_MAX)
+			return hx_fail(c, HX_FAIL,
+				       "ben was dropped after %d KB were sent "
+				       "to him in all: a member is dropped "
+				       "only once more than 1 MiB waits for "
+				       "it",
+				       out->rounds * ROUND_LINES * ROUND_LINE /
+					   1000);
+		if (out->dropped)
+			return 0;
+		hx_proc_wait_idle(room_under_test, IO_MS);
+		now = queued_for(&list[BEN]);
+		if (now >= 0 && now == last) {
+			hx_pause(STILL_MS);
+			now = queued_for(&list[BEN]);
+		}
+		if (now >= 0 && now == last) {
+			hx_recordf(c, 0,
+				   "the kernel holds %ld bytes for ben "
+				   "and takes no more",
+				   now);
+			return 0;
+		}
+		last = now;
+	}
+	hx_recordf(c, 0,
+		   "after %d rounds: the room's writes to ben must "
+		   "have blocked",
+		   max_rounds);
+	return 0;
+}
+
+/* ana sends count more rounds (or until ben is dropped, with
+ * until_dropped); cleo must get them all. ben, whose writer is blocked,
+ * may be dropped only once more than 1 MiB waits for him: *dropped says
+ * whether he was. */
+static int talk_past_blocked(struct hx_check *c, struct member *list,
+			     const struct filled *filled, int count,
+			     int until_dropped, int *dropped)
+{
+	int before = *dropped;
+
+	for (int i = 0; i < count && !(until_dropped && *dropped); i++) {
+		int r = filled->rounds + i;
+
+		if (send_round(c, &list[ANA], r) < 0 ||
+		    expect_round(c, &list[CLEO], &list[ANA], r, "ben",
+				 dropped) < 0) {
+			hx_note(c, "ben reads nothing, and the room's writes "
+				   "to him were blocked");
+			return -1;
+		}
+		/* What waits for ben: at most the rounds since his writer
+		 * blocked, and the one it blocked in. */
+		if (*dropped && !before && i + 2 < EARLY_DROP_ROUNDS)
+			return hx_fail(c, HX_FAIL,
+				       "ben was dropped when at most %d KB "
+				       "waited in his outbox: a member is "
+				       "dropped only past 1 MiB",
+				       (i + 2) * ROUND_LINES * ROUND_LINE /
+					   1000);
+	}
+	return 0;
+}
+
+ROOM_CHECK(check_slow_member)
+{
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
+	struct filled filled;
+	int more;
+
+	if (!start_room(c, NULL) || join_all(c, list, 3) < 0 ||
+	    fill_until_blocked(c, list, &filled) < 0)
+		return;
+	/* Now every line for ben waits in his outbox (or he was dropped):
+	 * cleo must get each round at once, past 1 MiB in all, and ben
+	 * stays, his outbox far from 1 MiB (the kernel holds more than
+	 * what his receive buffer takes). */
+	more = (READER_TOTAL + ROUND_LINES * ROUND_LINE - 1) /
+		   (ROUND_LINES * ROUND_LINE) -
+	       filled.rounds;
+	talk_past_blocked(c, list, &filled,
+			  more > AFTER_BLOCKED ? more : AFTER_BLOCKED, 0,
+			  &filled.dropped);
+}
+
+ROOM_CHECK(check_outbox_limit)
+{
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
+	struct filled filled;
+	int dropped = 0, rounds;
+
+	if (!start_room(c, NULL) || join_all(c, list, 3) < 0 ||
+	    fill_until_blocked(c, list, &filled) < 0)
+		return;
+	/* From here on, every round waits in ben's outbox, unless the
+	 * kernel grows its buffers (up to tcp_wmem's maximum): past 1 MiB
+	 * the room must drop him. */
+	dropped = filled.dropped;
+	rounds = (int)((sysctl_last("/proc/sys/net/ipv4/tcp_wmem", 4 << 20) +
+			2 * OUTBOX_MAX) /
+		       (ROUND_LINES * ROUND_LINE));
+	if (talk_past_blocked(c, list, &filled, rounds, 1, &dropped) < 0)
+		return;
+	if (!dropped) {
+		hx_fail(c, HX_FAIL,
+			"ben read nothing while %d KB more than the kernel "
+			"took were sent to him, and is still in the room: "
+			"once more than 1 MiB waits for a member, drop it",
+			rounds * ROUND_LINES * ROUND_LINE / 1000);
+		return;
+	}
+	/* ana hears it too, ben's connection ends after what the kernel
+	 * held for him, and the room goes on. */
+	if (expect_line(c, &list[ANA], "* ben left\n") < 0 ||
+	    hx_recv_all(c, &list[BEN].conn, 64 << 20, IO_MS) < 0) {
+		hx_note(c, "the room drops a member by shutting its connection "
+			   "down: it reads the end once it has read the rest");
+		return;
+	}
+	hx_close(c, &list[BEN].conn);
+	say(c, list, 3, &list[CLEO], "is ben gone?\n", NULL, IO_MS);
+}
+
+/* ---- members at once, long lines, many members --------------------- */
 
 /* Waits until the room has been given every byte sent on m (acked) and
  * has handled them. */
@@ -651,9 +1341,10 @@ static size_t burst_text(char *buf, size_t size, const char *nick)
 	return used;
 }
 
-static void check_concurrent(struct hx_check *c)
+ROOM_CHECK(check_concurrent)
 {
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}, {"cleo", {0}}};
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
 	static char text_a[BURST_LINES * 32], text_b[BURST_LINES * 32];
 	size_t len_a, len_b;
 	struct hx_proc *room = start_room(c, NULL);
@@ -700,58 +1391,64 @@ static void check_concurrent(struct hx_check *c)
 	}
 }
 
-/* A line of len bytes of 'x' and its "\n", in a buffer of size bytes. */
-static const char *long_line(char *buf, size_t size, size_t len)
+/* ana sends a line of len bytes; ben must get it whole, "ana: " first. */
+static int expect_relayed_whole(struct hx_check *c, struct member *list,
+				size_t len)
 {
-	if (len + 2 > size)
-		len = size - 2;
-	memset(buf, 'x', len);
-	buf[len] = '\n';
-	buf[len + 1] = '\0';
-	return buf;
+	static char line[MESSAGE_MAX + 8], want[MESSAGE_MAX + 16];
+	char what[64];
+	long n;
+
+	/* The line first, read by the room before its "\n" comes. */
+	long_line(line, sizeof(line), NULL, 'x', len);
+	if (hx_send(c, &list[0].conn, line, len, NULL) < 0)
+		return -1;
+	wait_taken(c, &list[0].conn, room_under_test);
+	if (hx_send_str(c, &list[0].conn, "\n", NULL) < 0)
+		return -1;
+	n = hx_recv_until(c, &list[1].conn, "\n", IO_MS);
+	if (n < 0) {
+		hx_note(c, "ben was waiting for ana's line of %zu bytes", len);
+		return -1;
+	}
+	long_line(want, sizeof(want), "ana: ", 'x', len);
+	snprintf(what, sizeof(what), "ana's line of %zu bytes, as ben got it",
+		 len);
+	if (hx_expect_bytes(c, what, want, strlen(want), list[1].conn.in.data,
+			    (size_t)n) < 0)
+		return -1;
+	hx_consume(&list[1].conn, (size_t)n);
+	return 0;
 }
 
-static void check_long_line(struct hx_check *c)
+ROOM_CHECK(check_long_line)
 {
-	static char line[300002], want[MESSAGE_MAX + 8];
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}};
-	long n;
+	static char line[300002];
+	struct member list[] = {{.nick = "ana"}, {.nick = "ben"}};
 
 	if (!start_room(c, NULL) || join_all(c, list, 2) < 0)
 		return;
-	/* Exactly the limit: one line, relayed whole. */
-	long_line(line, sizeof(line), MESSAGE_MAX);
-	if (hx_send_str(c, &list[0].conn, line, NULL) < 0)
+	/* One byte short of the limit, and exactly the limit: relayed. */
+	if (expect_relayed_whole(c, list, MESSAGE_MAX - 1) < 0 ||
+	    expect_relayed_whole(c, list, MESSAGE_MAX) < 0)
 		return;
-	n = hx_recv_until(c, &list[1].conn, "\n", IO_MS);
-	if (n < 0) {
-		hx_note(c, "ben was waiting for ana's line of %d bytes",
-			MESSAGE_MAX);
-		return;
-	}
-	memcpy(want, "ana: ", 5);
-	memcpy(want + 5, line, MESSAGE_MAX + 1);
-	if (hx_expect_bytes(c, "ana's 64 KiB line, as ben got it", want,
-			    MESSAGE_MAX + 6, list[1].conn.in.data,
-			    (size_t)n) < 0)
-		return;
-	hx_consume(&list[1].conn, (size_t)n);
-
 	/* One byte over, then far over: dropped, and only ana is told. */
-	if (hx_send_str(c, &list[0].conn,
-			long_line(line, sizeof(line), MESSAGE_MAX + 1),
-			NULL) < 0 ||
+	if (hx_send_str(
+		c, &list[0].conn,
+		long_line(line, sizeof(line), NULL, 'x', MESSAGE_MAX + 1),
+		NULL) < 0 ||
 	    expect_line(c, &list[0], "* error: line too long\n") < 0 ||
-	    hx_send_str(c, &list[0].conn,
-			long_line(line, sizeof(line), sizeof(line) - 2),
-			NULL) < 0 ||
+	    hx_send_str(
+		c, &list[0].conn,
+		long_line(line, sizeof(line), NULL, 'x', sizeof(line) - 2),
+		NULL) < 0 ||
 	    expect_line(c, &list[0], "* error: line too long\n") < 0)
 		return;
 	/* The room goes on: the next line is an ordinary one. */
 	say(c, list, 2, &list[0], "after the long ones\n", NULL, IO_MS);
 }
 
-static void check_many_members(struct hx_check *c)
+ROOM_CHECK(check_many_members)
 {
 	static char nicks[MANY_MEMBERS][16];
 	struct member list[MANY_MEMBERS];
@@ -777,10 +1474,12 @@ static void check_many_members(struct hx_check *c)
 	    IO_MS);
 }
 
-static void check_race(struct hx_check *c)
+ROOM_CHECK(check_race)
 {
-	struct member list[] = {
-	    {"ana", {0}}, {"ben", {0}}, {"cleo", {0}}, {"dan", {0}}};
+	struct member list[] = {{.nick = "ana"},
+				{.nick = "ben"},
+				{.nick = "cleo"},
+				{.nick = "dan"}};
 	struct hx_proc *room = start_room(c, "helgrind");
 
 	if (!room)
@@ -794,19 +1493,24 @@ static void check_race(struct hx_check *c)
 	    leave(c, list, 3, &list[1], TOOL_IO_MS) < 0 ||
 	    join_within(c, list, 3, TOOL_IO_MS) < 0 ||
 	    say(c, list, 4, &list[3], "hi from dan\n", NULL, TOOL_IO_MS) < 0 ||
-	    say(c, list, 4, &list[0], "bye from ana\n", NULL, TOOL_IO_MS) < 0)
+	    say(c, list, 4, &list[0], "bye from ana\n", NULL, TOOL_IO_MS) < 0 ||
+	    leave_by(c, list, 4, &list[2], 1, TOOL_IO_MS) < 0 ||
+	    leave(c, list, 4, &list[3], TOOL_IO_MS) < 0)
 		return;
-	/* Stopped with three members connected: every thread ends. */
+	/* Stopped with ana still there: main walks the list while her
+	 * reader takes her off it. */
 	hx_proc_wait_idle(room, TOOL_IO_MS);
-	if (hx_proc_signal_exit(c, room, SIGTERM, TOOL_STOP_MS) == 0)
+	if (stop_room(c, room, SIGTERM, TOOL_STOP_MS) == 0)
 		hx_proc_expect_tool_clean(c, room);
 }
 
-static void check_room_pieces(struct hx_check *c)
+ROOM_CHECK(check_room_pieces)
 {
 	/* A pause between bytes, so no single recv can get them all. */
-	static const struct hx_plan byte_by_byte = {HX_BYTES, 0, 2};
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}};
+	static const struct hx_plan byte_by_byte = {
+	    .split = HX_BYTES, .max_piece = 0, .delay_ms = 2};
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "ben"}, {.nick = "cleo"}};
 
 	if (!start_room(c, NULL) ||
 	    connect_member(c, &list[0], &byte_by_byte, IO_MS) < 0 ||
@@ -815,347 +1519,639 @@ static void check_room_pieces(struct hx_check *c)
 		IO_MS) < 0)
 		return;
 	/* Two lines in one segment are two lines. */
-	say(c, list, 2, &list[1], "one\ntwo\n", NULL, IO_MS);
+	if (say(c, list, 2, &list[1], "one\ntwo\n", NULL, IO_MS) < 0)
+		return;
+	/* A nick ending in "\r\n", a byte at a time: the "\r" is not in
+	 * the nick. */
+	if (connect_member_eol(c, &list[2], "\r\n", &byte_by_byte, IO_MS) == 0)
+		expect_all_but(c, list, 2, NULL, "* cleo joined\n", IO_MS);
 }
 
-/* Connects, sends first (a nick line), and requires the reply want and
- * then the room's close. */
-static int expect_refused(struct hx_check *c, const char *first,
-			  const char *want)
-{
-	struct hx_conn conn;
-	int rc = -1;
-
-	if (hx_tcp_connect(c, &conn, "127.0.0.1", hx_port(c, 0), IO_MS) < 0)
-		return -1;
-	if (hx_send_str(c, &conn, first, NULL) == 0 &&
-	    hx_recv_all(c, &conn, 4096, IO_MS) == 0)
-		rc = hx_expect_bytes(c, "the room's answer, then its close",
-				     want, strlen(want), conn.in.data,
-				     conn.in.len);
-	hx_close(c, &conn);
-	return rc;
-}
-
-static void check_bad_input(struct hx_check *c)
+ROOM_CHECK(check_bad_input)
 {
 	static const char *const bad_nicks[] = {
-	    "\n",
-	    "two words\n",
-	    "ana:\n",
-	    "no/slash\n",
-	    "a_nick_of_thirty-three_bytes_xxxx\n",
+	    "\n",	  "two words\n", "ana:\n",
+	    "no/slash\n", "tab\there\n", "a_nick_of_thirty-three_bytes_xxxx\n",
 	};
 	static char huge[70002];
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}};
+	/* Good nicks that look like bad ones: at the limit of 32 bytes,
+	 * one byte, '-' and '_', and "Ana" beside "ana" (nicks are compared
+	 * exactly). */
+	struct member list[] = {
+	    {.nick = "ana"}, {.nick = "Ana"},
+	    {.nick = "x"},   {.nick = "a_nick_of_thirty-two_bytes_xxxxx"},
+	    {.nick = "x-y"}, {.nick = "Ben_2"},
+	};
 
 	if (!start_room(c, NULL) || join_all(c, list, 1) < 0)
 		return;
 	for (int i = 0; i < SL_COUNT(bad_nicks); i++)
 		if (expect_refused(c, bad_nicks[i], "* error: bad nick\n") < 0)
 			return;
-	if (expect_refused(c, long_line(huge, sizeof(huge), sizeof(huge) - 2),
-			   "* error: bad nick\n") < 0 ||
+	if (expect_refused(
+		c, long_line(huge, sizeof(huge), NULL, 'n', sizeof(huge) - 2),
+		"* error: bad nick\n") < 0 ||
 	    expect_refused(c, "ana\n", "* error: nick in use\n") < 0)
 		return;
-	/* ana heard of none of them; an empty line is not relayed. */
-	if (join_within(c, list, 1, IO_MS) < 0 ||
-	    hx_send_str(c, &list[0].conn, "\n\r\n", NULL) < 0)
+	/* ana heard of none of them; the good ones come in. */
+	for (int i = 1; i < SL_COUNT(list); i++)
+		if (join_within(c, list, i, IO_MS) < 0)
+			return;
+	if (expect_refused(c, "Ana\n", "* error: nick in use\n") < 0)
 		return;
-	say(c, list, 2, &list[0], "that was nothing\n", NULL, IO_MS);
+	/* An empty line is not relayed, nor "\r\n" alone. */
+	if (hx_send_str(c, &list[0].conn, "\n\r\n", NULL) < 0)
+		return;
+	say(c, list, SL_COUNT(list), &list[0], "that was nothing\n", NULL,
+	    IO_MS);
 }
+
+/* ---- clients that leave early, descriptors, memory ------------------ */
+
+ROOM_CHECK(check_leave_early)
+{
+	static const char *const refused[] = {"bad nick!\n", "ana\n"};
+	struct member list[] = {{.nick = "ana"}, {.nick = "ben"}};
+	struct hx_proc *room = start_room(c, NULL);
+
+	if (!room || join_all(c, list, 1) < 0)
+		return;
+	/* The room's refusal is written to a connection that is gone. */
+	for (int i = 0; i < SL_COUNT(refused); i++)
+		if (hx_probe_leave_early(c, room, hx_port(c, 0), refused[i],
+					 strlen(refused[i]), IO_MS) < 0)
+			return;
+	/* A good nick that leaves at once: it joined, then left. */
+	if (hx_probe_leave_early(c, room, hx_port(c, 0), "early\n", 6, IO_MS) <
+		0 ||
+	    expect_line(c, &list[0], "* early joined\n") < 0 ||
+	    expect_line(c, &list[0], "* early left\n") < 0)
+		return;
+	/* The room goes on as if nothing happened. */
+	if (join_within(c, list, 1, IO_MS) == 0)
+		say(c, list, 2, &list[0], "anyone else?\n", NULL, IO_MS);
+}
+
+/* Connects and leaves before a nick: after sending what (may be empty),
+ * with a close, or with a reset when reset is set. */
+static int leave_unnamed(struct hx_check *c, const char *what, int reset)
+{
+	struct hx_conn conn;
+
+	if (hx_tcp_connect(c, &conn, "127.0.0.1", hx_port(c, 0), IO_MS) < 0)
+		return -1;
+	if (*what && hx_send_str(c, &conn, what, NULL) < 0)
+		return -1;
+	if (reset)
+		hx_reset(c, &conn);
+	else
+		hx_close(c, &conn);
+	return 0;
+}
+
+/* One round of every way a client comes and goes, with ana in the room:
+ * three refused nicks, two that leave before a nick, a member that
+ * leaves and one that resets. */
+static int churn(struct hx_check *c, struct member *list, int round)
+{
+	static char too_long[NICK_MAX + 3];
+	char nick_a[24], nick_b[24];
+
+	long_line(too_long, sizeof(too_long), NULL, 'n', NICK_MAX + 1);
+	snprintf(nick_a, sizeof(nick_a), "churn%da", round);
+	snprintf(nick_b, sizeof(nick_b), "churn%db", round);
+	if (expect_refused(c, "two words\n", "* error: bad nick\n") < 0 ||
+	    expect_refused(c, too_long, "* error: bad nick\n") < 0 ||
+	    expect_refused(c, "ana\n", "* error: nick in use\n") < 0 ||
+	    leave_unnamed(c, "", 0) < 0 || leave_unnamed(c, "hal", 1) < 0)
+		return -1;
+	list[1].nick = nick_a;
+	if (join_within(c, list, 1, IO_MS) < 0 ||
+	    say(c, list, 2, &list[1], "in and out\n", NULL, IO_MS) < 0 ||
+	    leave(c, list, 2, &list[1], IO_MS) < 0)
+		return -1;
+	list[1].nick = nick_b;
+	if (join_within(c, list, 1, IO_MS) < 0 ||
+	    leave_by(c, list, 2, &list[1], 1, IO_MS) < 0)
+		return -1;
+	list[1].nick = "";
+	return 0;
+}
+
+/* Descriptors the room holds once idle, waited for: its threads may
+ * still be closing the last connections. The last count is judged. */
+static int expect_fds_settle(struct hx_check *c, struct hx_proc *room,
+			     int before, const char *what)
+{
+	int64_t deadline = hx_deadline(IO_MS);
+	int attempt = 0;
+
+	for (;;) {
+		hx_proc_wait_idle(room, IO_MS);
+		if (hx_proc_count_fds(room) <= before ||
+		    hx_remaining_ms(deadline) <= 0)
+			return hx_expect_fds_steady(c, room, before, what,
+						    IO_MS);
+		hx_backoff(&attempt, deadline);
+	}
+}
+
+ROOM_CHECK(check_descriptors)
+{
+	struct member list[] = {{.nick = "ana"}, {.nick = ""}};
+	struct hx_proc *room = start_room(c, NULL);
+	char what[160];
+	int before;
+
+	if (!room || join_all(c, list, 1) < 0)
+		return;
+	hx_proc_wait_idle(room, IO_MS);
+	before = hx_proc_count_fds(room);
+	if (before < 0) {
+		hx_skip(c, "the room's descriptors cannot be counted here");
+		return;
+	}
+	hx_recordf(c, 0, "the room holds %d descriptors, its limit is %d",
+		   before, room->max_files);
+	for (int round = 1; round <= CHURN_ROUNDS; round++) {
+		if (churn(c, list, round) < 0) {
+			hx_note(c, "in round %d of %d", round, CHURN_ROUNDS);
+			return;
+		}
+		snprintf(what, sizeof(what),
+			 "%d rounds of 7 clients (3 refused nicks, 2 that "
+			 "left before a nick, a member that left and one "
+			 "that reset)",
+			 round);
+		if (round % 2 == 0 &&
+		    expect_fds_settle(c, room, before, what) < 0)
+			return;
+	}
+}
+
+ROOM_CHECK(check_memory)
+{
+	static char overlong[MESSAGE_MAX + 8];
+	struct member list[] = {{.nick = "ana"}, {.nick = ""}};
+	struct hx_proc *room = start_room(c, NULL);
+
+	if (!room || join_all(c, list, 1) < 0)
+		return;
+	for (int round = 1; round <= CHURN_ROUNDS / 2; round++)
+		if (churn(c, list, round) < 0)
+			return;
+	/* A line over the limit: its error goes to ana alone. */
+	long_line(overlong, sizeof(overlong), NULL, 'o', MESSAGE_MAX + 1);
+	if (hx_send_str(c, &list[0].conn, overlong, NULL) < 0 ||
+	    expect_line(c, &list[0], "* error: line too long\n") < 0)
+		return;
+	/* LeakSanitizer looks when main returns, ana still there: every
+	 * member's memory must have been freed by then. */
+	if (stop_room(c, room, SIGTERM, STOP_MS) < 0)
+		hx_note(c, "LeakSanitizer reports only when main returns: a "
+			   "room that does not stop cannot be looked at");
+}
+
+/* ---- arguments and stopping ----------------------------------------- */
 
 static void check_room_usage(struct hx_check *c)
 {
 	static const char *const cases[][HX_MAX_USAGE_ARGS] = {
-	    {NULL},	     {"abc", NULL},	      {"0", NULL},
-	    {"65536", NULL}, {"9000", "extra", NULL},
+	    {NULL},	     {"abc", NULL},   {"0", NULL},
+	    {"65536", NULL}, {"-1", NULL},    {"+9000", NULL},
+	    {" 9000", NULL}, {"9000x", NULL}, {"9000", "extra", NULL},
 	};
+	char port_arg[16];
+	const char *busy[] = {port_arg, NULL};
+	struct hx_conn taken;
 
-	hx_expect_usage(c, "room", cases, SL_COUNT(cases), EXIT_MS);
+	if (hx_expect_usage(c, "room", cases, SL_COUNT(cases), EXIT_MS) < 0 ||
+	    expect_port_valid(c, "room", 1) < 0 ||
+	    expect_port_valid(c, "room", 65535) < 0)
+		return;
+	/* A port someone listens on already: bind fails. */
+	snprintf(port_arg, sizeof(port_arg), "%d", hx_port(c, 1));
+	if (hx_tcp_listen(c, &taken, "0.0.0.0", hx_port(c, 1)) < 0)
+		return;
+	expect_runtime_error(c, "room on a busy port", "room", busy, "bind");
+	hx_close(c, &taken);
 }
 
-static void check_stop_signal(struct hx_check *c)
+/* Stops a one-to-one program in the middle of a chat with sig. */
+static void stop_chatting(struct hx_check *c, struct chat *chat, int sig)
 {
-	struct member list[] = {{"ana", {0}}, {"ben", {0}}};
+	if (hx_send_str(c, &chat->conn, "still there?\n", NULL) == 0 &&
+	    expect_printed(c, chat, "peer: still there?\n") == 0 &&
+	    hx_proc_signal_exit(c, chat->proc, sig, STOP_MS) < 0)
+		hx_note(c, "%s was in the middle of a chat", chat->proc->label);
+	close_chat(c, chat);
+}
+
+ROOM_CHECK(check_stop_signal)
+{
+	struct member list[] = {{.nick = "ana"}};
 	struct hx_proc *room = start_room(c, NULL);
 	struct hx_proc *waiting;
+	struct chat chat;
 
 	/* SIGTERM with no one there. */
-	if (!room)
+	if (!room || stop_room(c, room, SIGTERM, STOP_MS) < 0)
 		return;
-	hx_proc_wait_idle(room, READY_MS);
-	if (hx_proc_signal_exit(c, room, SIGTERM, STOP_MS) < 0)
-		return;
-	/* SIGINT with two members, one of them halfway through a line. */
+	/* SIGINT with a member halfway through a line: its connection is
+	 * shut down (it reads the end). */
 	room = start_room(c, NULL);
-	if (!room || join_all(c, list, 2) < 0 ||
-	    hx_send_str(c, &list[1].conn, "half a li", NULL) < 0)
+	if (!room || join_all(c, list, 1) < 0 ||
+	    hx_send_str(c, &list[0].conn, "half a li", NULL) < 0)
 		return;
-	wait_delivered(room, &list[1]);
-	if (hx_proc_signal_exit(c, room, SIGINT, STOP_MS) < 0)
+	wait_delivered(room, &list[0]);
+	if (stop_room(c, room, SIGINT, STOP_MS) < 0 ||
+	    hx_recv_all(c, &list[0].conn, 1 << 16, IO_MS) < 0)
 		return;
-	for (int i = 0; i < 2; i++)
-		if (hx_recv_all(c, &list[i].conn, 1 << 16, IO_MS) < 0)
-			return;
-	/* chat-server: SIGTERM while it waits for its peer. */
+	hx_close(c, &list[0].conn);
+	/* chat-server while it waits for its peer, and both programs in
+	 * the middle of a chat. */
 	waiting = hx_start_server_on(c, "chat-server", "chat-server", HX_TCP,
 				     hx_port(c, 1), NULL, READY_MS);
-	if (!waiting)
+	if (!waiting || hx_proc_signal_exit(c, waiting, SIGTERM, STOP_MS) < 0)
 		return;
-	hx_proc_wait_idle(waiting, READY_MS);
-	hx_proc_signal_exit(c, waiting, SIGTERM, STOP_MS);
+	if (open_server_chat(c, &chat) < 0)
+		return;
+	stop_chatting(c, &chat, SIGTERM);
+	if (hx_ok(c) && open_client_chat(c, &chat) == 0)
+		stop_chatting(c, &chat, SIGINT);
 }
 
+/* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-	{
-		.id = "build",
-		.title = "chat-server, chat-client and room build without warnings",
-		.points = 6,
-		.timeout_ms = 60000,
-		.programs = "chat-server chat-client room",
-		.hint = "Read the compiler's messages from the first one down; fix every "
-			"warning too (an unused variable, a missing return, a signed and "
-			"unsigned comparison).",
-		.run = NULL,
-	},
-	{
-		.id = "peer-message",
-		.title = "A line from the peer is printed while nothing is typed",
-		.points = 7,
-		.timeout_ms = 6000,
-		.programs = "chat-server chat-client",
-		.hint = "Do not block in fgets or read on the keyboard: poll both stdin "
-			"(fd 0) and the socket with POLLIN, and read only the one that is "
-			"ready. Print \"peer: TEXT\\n\" and fflush(stdout): when stdout is a "
-			"pipe, stdio keeps the line in memory until it is flushed.",
-		.run = check_peer_message,
-	},
-	{
-		.id = "typed-line",
-		.title = "Lines typed are sent, each with its \"\\n\"",
-		.points = 5,
-		.timeout_ms = 6000,
-		.programs = "chat-server chat-client",
-		.hint = "When poll says stdin is readable, read it into the keyboard's line "
-			"reader and send every whole line with its \"\\n\" using writen. Do "
-			"not mix stdio (fgets) with poll: fgets may read two lines and "
-			"return one, and poll will not tell you about the other.",
-		.run = check_typed_line,
-	},
-	{
-		.id = "exit-typed",
-		.title = "Typing \"exit\" or closing stdin sends \"exit\", closes and exits 0",
-		.points = 5,
-		.timeout_ms = 8000,
-		.programs = "chat-server chat-client",
-		.hint = "A typed line \"exit\" is sent like any other, then close the socket "
-			"and return 0. read on stdin returning 0 (Ctrl-D, or the end of a "
-			"pipe) means the same: send \"exit\\n\", close, return 0.",
-		.run = check_exit_typed,
-	},
-	{
-		.id = "exit-peer",
-		.title = "\"exit\" from the peer, or its close, ends the program with status 0",
-		.points = 5,
-		.timeout_ms = 8000,
-		.programs = "chat-server chat-client",
-		.hint = "A received line \"exit\" is not printed: it ends the chat. So does "
-			"recv (read) returning 0 on the socket. Close the socket and return "
-			"0 from main in both cases.",
-		.run = check_exit_peer,
-	},
-	{
-		.id = "chat-pieces",
-		.title = "Lines arriving byte by byte, or two at once, are printed whole",
-		.points = 4,
-		.timeout_ms = 6000,
-		.programs = "chat-server chat-client",
-		.hint = "One read is not one line. Keep the bytes of each input in its own "
-			"line_reader; after each fill, take every whole line out with "
-			"line_reader_next, and keep the rest for the next read.",
-		.run = check_chat_pieces,
-	},
-	{
-		.id = "chat-usage",
-		.title = "chat-server and chat-client reject bad arguments; a refused connect "
-			"exits 2",
-		.points = 2,
-		.timeout_ms = 10000,
-		.programs = "chat-server chat-client",
-		.hint = "chat-server takes exactly PORT, chat-client exactly HOST PORT, PORT "
-			"a whole number from 1 to 65535 (parse_port); otherwise print a "
-			"\"usage:\" line on stderr and return 1. When connect fails, print "
-			"\"chat-client: connect to HOST port PORT: reason\" and return 2.",
-		.run = check_chat_usage,
-	},
-	{
-		.id = "relay-order",
-		.title = "Each line goes to every other member as \"NICK: TEXT\", in order",
-		.points = 6,
-		.timeout_ms = 6000,
-		.programs = "room",
-		.hint = "After the nick line, read the member's lines one by one and queue "
-			"\"NICK: TEXT\\n\" for every other member, holding the room's mutex "
-			"while you walk the list. Lines of one member must leave in the "
-			"order they came.",
-		.run = check_relay_order,
-	},
-	{
-		.id = "no-echo",
-		.title = "A member is never sent its own lines",
-		.points = 5,
-		.timeout_ms = 6000,
-		.programs = "room",
-		.hint = "When you walk the member list to relay a line, skip the member who "
-			"sent it (compare the pointers).",
-		.run = check_no_echo,
-	},
-	{
-		.id = "notices",
-		.title = "\"* welcome NICK\", \"* NICK joined\" and \"* NICK left\" are sent",
-		.points = 6,
-		.timeout_ms = 6000,
-		.programs = "room",
-		.hint = "After a good nick: \"* welcome NICK\\n\" to the newcomer first, then "
-			"\"* NICK joined\\n\" to the others, both while holding the room's "
-			"mutex. When a member's recv returns 0, take it off the list and "
-			"send \"* NICK left\\n\" to those left.",
-		.run = check_notices,
-	},
-	{
-		.id = "vanish",
-		.title = "A member that resets is removed and the others told it left",
-		.points = 6,
-		.timeout_ms = 6000,
-		.programs = "room",
-		.hint = "recv fails with ECONNRESET when a client resets: that member has "
-			"left, exactly as when recv returns 0. Take it off the list and "
-			"send \"* NICK left\\n\" in both cases; never exit the room.",
-		.run = check_vanish,
-	},
-	{
-		.id = "slow-member",
-		.title = "A member that never reads does not stall the others",
-		.points = 7,
-		.timeout_ms = 15000,
-		.programs = "room",
-		.hint = "Never write to a member's socket from another member's thread: a "
-			"write to a client that does not read blocks for ever. Append the "
-			"line to the member's outbox and let its own writer thread send it. "
-			"When an outbox would pass 1 MiB, shutdown that member's socket: it "
-			"leaves like any other.",
-		.run = check_slow_member,
-	},
-	{
-		.id = "concurrent",
-		.title = "Two members writing at once: every line relayed, none mixed or lost",
-		.points = 6,
-		.timeout_ms = 8000,
-		.programs = "room",
-		.hint = "Each member needs its own line reader and its own line and message "
-			"buffers (in its struct member, not static or global): two threads "
-			"read at the same time. Queue each whole line with the room's mutex "
-			"held.",
-		.run = check_concurrent,
-	},
-	{
-		.id = "long-line",
-		.title = "A 64 KiB line arrives whole; a longer one gets an error",
-		.points = 5,
-		.timeout_ms = 8000,
-		.flags = SL_SANITIZE,
-		.programs = "room",
-		.hint = "A line may be 65536 bytes before its \"\\n\": the reader's buffer "
-			"holds MESSAGE_MAX + 1 bytes and the message buffer the nick, \": \", "
-			"the line and \"\\n\". On LINE_TOO_LONG send only the sender "
-			"\"* error: line too long\\n\" and go on with its next line.",
-		.run = check_long_line,
-	},
-	{
-		.id = "many-members",
-		.title = "A room of 20 members: every line and notice reaches all",
-		.points = 5,
-		.timeout_ms = 15000,
-		.programs = "room",
-		.hint = "Start a thread for every client that connects and keep every member "
-			"in the list; do not limit the room to a few clients, and take "
-			"members off the list when they leave.",
-		.run = check_many_members,
-	},
-	{
-		.id = "race",
-		.title = "No data race: joins, lines and leaves under the thread checker",
-		.points = 6,
-		.timeout_ms = 90000,
-		.programs = "room",
-		.hint = "Every read and write of the member list (adding, removing, "
-			"walking it) and of each outbox must hold the mutex that guards it, "
-			"in every thread, main included. The first report names the two "
-			"places that raced; V=1 shows the whole report.",
-		.run = check_race,
-	},
-	{
-		.id = "room-pieces",
-		.title = "A nick and lines arriving byte by byte are read whole",
-		.points = 4,
-		.timeout_ms = 8000,
-		.programs = "room",
-		.hint = "One recv is not one line, not even for the nick: read into the "
-			"member's line reader until line_reader_next gives a whole line, "
-			"and keep what follows it. Drop a \"\\r\" before the \"\\n\".",
-		.run = check_room_pieces,
-	},
-	{
-		.id = "bad-input",
-		.title = "Bad or taken nicks are refused; empty lines are not relayed",
-		.points = 3,
-		.timeout_ms = 10000,
-		.programs = "room",
-		.hint = "A nick is 1 to 32 letters, digits, '-' or '_'. Anything else gets "
-			"\"* error: bad nick\\n\", a nick in use \"* error: nick in use\\n\", "
-			"then close that connection without telling anyone. Skip empty "
-			"lines.",
-		.run = check_bad_input,
-	},
-	{
-		.id = "room-usage",
-		.title = "room rejects bad arguments with a usage line and status 1",
-		.points = 2,
-		.timeout_ms = 8000,
-		.programs = "room",
-		.hint = "Accept exactly one argument and check it with parse_port; otherwise "
-			"print \"usage: room PORT\" on stderr and return 1.",
-		.run = check_room_usage,
-	},
-	{
-		.id = "stop-signal",
-		.title = "room and chat-server exit 0 promptly on SIGTERM and SIGINT",
-		.points = 5,
-		.timeout_ms = 10000,
-		.programs = "room chat-server",
-		.hint = "Install the handler with sigaction and sa_flags 0, so accept or "
-			"poll fails with EINTR. In the room block the signals in every "
-			"thread but main (pthread_sigmask before pthread_create), and on "
-			"stop shutdown every member's socket, wait for their threads and "
-			"return 0.",
-		.run = check_stop_signal,
-	},
+    {
+	.id = "build",
+	.title = "chat-server, chat-client and room build without warnings",
+	.points = 4,
+	.timeout_ms = BUILD_MS,
+	.programs = "chat-server chat-client room",
+	.hint =
+	    "Read the compiler's messages from the first one down; fix every "
+	    "warning too (an unused variable, a missing return, a signed and "
+	    "unsigned comparison).",
+	.run = NULL,
+    },
+    {
+	.id = "peer-message",
+	.title =
+	    "A line from the peer is printed at once while nothing is typed",
+	.points = 6,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "Do not block in fgets or read on the keyboard: poll both stdin "
+	    "(fd 0) and the socket with POLLIN, and read only the one that is "
+	    "ready. Print \"peer: TEXT\\n\" and fflush(stdout): when stdout "
+	    "is a pipe, stdio keeps the line in memory until it is flushed.",
+	.run = check_peer_message,
+    },
+    {
+	.id = "typed-line",
+	.title = "Lines typed are sent, each with its \"\\n\"",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "When poll says stdin is readable, read it into the keyboard's "
+	    "line reader and send every whole line with its \"\\n\" using "
+	    "writen. Do not mix stdio (fgets) with poll: fgets may read two "
+	    "lines and return one, and poll will not tell you about the other.",
+	.run = check_typed_line,
+    },
+    {
+	.id = "exit-typed",
+	.title = "Typing \"exit\" or closing stdin sends \"exit\", closes and "
+		 "exits 0",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "A typed line \"exit\" is sent like any other, then close the "
+	    "socket and return 0. read on stdin returning 0 (Ctrl-D, or the "
+	    "end of a pipe) means the same: send \"exit\\n\", close, return 0.",
+	.run = check_exit_typed,
+    },
+    {
+	.id = "exit-peer",
+	.title = "\"exit\" from the peer, or its close, ends the program with "
+		 "status 0",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "A received line \"exit\" is not printed: it ends the chat. So "
+	    "does recv (read) returning 0 on the socket. Close the socket and "
+	    "return 0 from main in both cases.",
+	.run = check_exit_peer,
+    },
+    {
+	.id = "chat-pieces",
+	.title =
+	    "Lines arriving byte by byte, or two at once, are printed whole",
+	.points = 3,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "One read is not one line. Keep the bytes of each input in its "
+	    "own line_reader; after each fill, take every whole line out with "
+	    "line_reader_next, and keep the rest for the next read.",
+	.run = check_chat_pieces,
+    },
+    {
+	.id = "chat-long",
+	.title = "A 64 KiB line passes whole each way; a longer one is dropped",
+	.points = 3,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "A line may hold 65536 bytes before its \"\\n\", typed or "
+	    "received: the line buffer holds MESSAGE_MAX + 2 bytes (the line, "
+	    "its \"\\n\", the '\\0'). On LINE_TOO_LONG print a line on "
+	    "stderr, send or print nothing, and go on with the next line.",
+	.run = check_chat_long,
+    },
+    {
+	.id = "chat-connect",
+	.title =
+	    "chat-client tries every address of a name, and IPv6; chat-server "
+	    "takes one peer",
+	.points = 3,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "connect_to: getaddrinfo with AF_UNSPEC, then socket and connect "
+	    "on each address in turn until one connects (\"localhost\" is ::1 "
+	    "first, then 127.0.0.1). chat-server binds INADDR_ANY and closes "
+	    "its listening socket once its peer is accepted.",
+	.run = check_chat_connect,
+    },
+    {
+	.id = "chat-usage",
+	.title =
+	    "chat-server and chat-client reject bad arguments; runtime errors "
+	    "exit 2",
+	.points = 2,
+	.timeout_ms = CHECK_MS,
+	.programs = "chat-server chat-client",
+	.hint =
+	    "chat-server takes exactly PORT, chat-client exactly HOST PORT, "
+	    "PORT digits only from 1 to 65535 (parse_port); otherwise print a "
+	    "\"usage:\" line on stderr and return 1. Exit 2 with one line on "
+	    "stderr naming the host (gai_strerror), the call (\"connect to "
+	    "HOST port PORT: ...\") or bind (a busy port).",
+	.run = check_chat_usage,
+    },
+    {
+	.id = "relay-order",
+	.title =
+	    "Each line goes to every other member as \"NICK: TEXT\", in order",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "After the nick line, read the member's lines one by one and "
+	    "queue \"NICK: TEXT\\n\" for every other member, holding the "
+	    "room's mutex while you walk the list. Lines of one member must "
+	    "leave in the order they came.",
+	.run = check_relay_order,
+    },
+    {
+	.id = "no-echo",
+	.title = "A member is never sent its own lines",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "When you walk the member list to relay a line, skip the member "
+	    "who sent it (compare the pointers).",
+	.run = check_no_echo,
+    },
+    {
+	.id = "notices",
+	.title =
+	    "Welcome, joined and left notices are sent; stdout stays empty",
+	.points = 5,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "After a good nick: \"* welcome NICK\\n\" to the newcomer first, "
+	    "then \"* NICK joined\\n\" to the others, both while holding the "
+	    "room's mutex. When a member's recv returns 0, take it off the "
+	    "list and send \"* NICK left\\n\" to those left. Log on stderr "
+	    "only.",
+	.run = check_notices,
+    },
+    {
+	.id = "vanish",
+	.title = "A member that resets is removed and the others told it left",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "recv fails with ECONNRESET when a client resets: that member has "
+	    "left, exactly as when recv returns 0. Take it off the list and "
+	    "send \"* NICK left\\n\" in both cases; never exit the room.",
+	.run = check_vanish,
+    },
+    {
+	.id = "slow-member",
+	.title = "A member that never reads does not stall the others",
+	.points = 5,
+	.timeout_ms = LONG_CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "Never write to a member's socket from another member's thread: a "
+	    "write to a client that does not read blocks for ever. Append the "
+	    "line to the member's outbox and let its own writer thread send "
+	    "it; the member stays while its outbox holds 1 MiB or less.",
+	.run = check_slow_member,
+    },
+    {
+	.id = "outbox-limit",
+	.title =
+	    "A member more than 1 MiB behind is dropped and the others told",
+	.points = 4,
+	.timeout_ms = LONG_CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "Before appending to an outbox, compare: when out_len + len would "
+	    "pass OUTBOX_MAX, do not append; shutdown(fd, SHUT_RDWR) that "
+	    "member instead. Its reader then sees the end and it leaves like "
+	    "any other (\"* NICK left\").",
+	.run = check_outbox_limit,
+    },
+    {
+	.id = "concurrent",
+	.title =
+	    "Two members writing at once: every line relayed, none mixed or "
+	    "lost",
+	.points = 5,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint = "Each member needs its own line reader and its own line and "
+		"message buffers (in its struct member, not static or global): "
+		"two threads read at the same time. Queue each whole line with "
+		"the room's mutex held.",
+	.run = check_concurrent,
+    },
+    {
+	.id = "long-line",
+	.title = "A 64 KiB line arrives whole; a longer one gets an error",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.flags = SL_SANITIZE,
+	.programs = "room",
+	.hint =
+	    "A line may be 65536 bytes before its \"\\n\": the reader's "
+	    "buffer holds MESSAGE_MAX + 1 bytes and the message buffer the "
+	    "nick, \": \", the line and \"\\n\". On LINE_TOO_LONG send only "
+	    "the sender \"* error: line too long\\n\" and go on with its next "
+	    "line.",
+	.run = check_long_line,
+    },
+    {
+	.id = "many-members",
+	.title = "A room of 20 members: every line and notice reaches all",
+	.points = 4,
+	.timeout_ms = LONG_CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "Start a thread for every client that connects and keep every "
+	    "member in the list; do not limit the room to a few clients, and "
+	    "take members off the list when they leave.",
+	.run = check_many_members,
+    },
+    {
+	.id = "race",
+	.title =
+	    "No data race: joins, lines and leaves under the thread checker",
+	.points = 4,
+	.timeout_ms = RACE_CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "Every read and write of the member list (adding, removing, "
+	    "walking it) and of each outbox must hold the mutex that guards "
+	    "it, in every thread, main included. The first report names the "
+	    "two places that raced; V=1 shows the whole report.",
+	.run = check_race,
+    },
+    {
+	.id = "room-pieces",
+	.title = "A nick and lines arriving byte by byte are read whole",
+	.points = 3,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "One recv is not one line, not even for the nick: read into the "
+	    "member's line reader until line_reader_next gives a whole line, "
+	    "and keep what follows it. Drop a \"\\r\" before the \"\\n\".",
+	.run = check_room_pieces,
+    },
+    {
+	.id = "bad-input",
+	.title =
+	    "Bad or taken nicks are refused, good ones at the limit taken; "
+	    "empty lines dropped",
+	.points = 3,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "A nick is 1 to 32 letters, digits, '-' or '_', compared exactly "
+	    "(\"Ana\" is not \"ana\"). Anything else gets \"* error: bad "
+	    "nick\\n\", a nick in use \"* error: nick in use\\n\", then close "
+	    "that connection without telling anyone. Skip empty lines.",
+	.run = check_bad_input,
+    },
+    {
+	.id = "leave-early",
+	.title = "Clients that leave before the room answers do not stop it",
+	.points = 4,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "A client may be gone when the room writes to it (its refusal, "
+	    "its welcome): the write fails with EPIPE. Ignore SIGPIPE in main "
+	    "(sigaction with SIG_IGN) so the room lives on, and treat the "
+	    "failed write as that client leaving.",
+	.run = check_leave_early,
+    },
+    {
+	.id = "descriptors",
+	.title =
+	    "Refused, unnamed and departed clients leave no descriptor open",
+	.points = 4,
+	.timeout_ms = LONG_CHECK_MS,
+	.programs = "room",
+	.hint =
+	    "Every connection accepted is closed once: after a refused nick, "
+	    "after a client that left before its nick, and when a member "
+	    "leaves or resets. Follow each path of the reader thread to its "
+	    "close.",
+	.run = check_descriptors,
+    },
+    {
+	.id = "memory",
+	.title = "Every member's memory is freed (LeakSanitizer after SIGTERM)",
+	.points = 4,
+	.timeout_ms = LONG_CHECK_MS,
+	.flags = SL_SANITIZE | SL_LEAKS,
+	.programs = "room",
+	.hint =
+	    "What a member owns is freed when it leaves, on every path: its "
+	    "struct member, its outbox, a chunk its writer took, also for a "
+	    "refused nick. At stop, wait for every reader thread before "
+	    "returning from main.",
+	.run = check_memory,
+    },
+    {
+	.id = "room-usage",
+	.title =
+	    "room rejects bad arguments (status 1) and a busy port (status 2)",
+	.points = 2,
+	.timeout_ms = CHECK_MS,
+	.programs = "room",
+	.hint = "Accept exactly one argument and check it with parse_port; "
+		"otherwise print \"usage: room PORT\" on stderr and return 1. "
+		"When bind fails, print \"room: bind: reason\" and return 2.",
+	.run = check_room_usage,
+    },
+    {
+	.id = "stop-signal",
+	.title =
+	    "room, chat-server and chat-client exit 0 promptly on SIGTERM and "
+	    "SIGINT",
+	.points = 4,
+	.timeout_ms = LONG_CHECK_MS,
+	.programs = "room chat-server chat-client",
+	.hint =
+	    "Install the handler with sigaction and sa_flags 0, so accept or "
+	    "poll fails with EINTR. In the room block the signals in every "
+	    "thread but main (pthread_sigmask before pthread_create), and on "
+	    "stop shutdown every member's socket (a writer blocked in write "
+	    "wakes), wait for their threads and return 0.",
+	.run = check_stop_signal,
+    },
 };
 
 static const struct sl_lab lab07 = {
-	.number = "07",
-	.name = "chat",
-	.title = "A chat: one-to-one with poll, then a room with threads",
-	.files = { "chat.c", "chat-server.c", "chat-client.c", "room.c" },
-	.given = { "chat.h" },
-	.programs = {
-		{ .name = "chat-server", .sources = { "chat-server.c", "chat.c" } },
-		{ .name = "chat-client", .sources = { "chat-client.c", "chat.c" } },
-		{ .name = "room", .sources = { "room.c", "chat.c" } },
+    .number = "07",
+    .name = "chat",
+    .title = "A chat: one-to-one with poll, then a room with threads",
+    .files = {"chat.c", "chat-server.c", "chat-client.c", "room.c"},
+    .given = {"chat.h"},
+    .programs =
+	{
+	    {.name = "chat-server", .sources = {"chat-server.c", "chat.c"}},
+	    {.name = "chat-client", .sources = {"chat-client.c", "chat.c"}},
+	    {.name = "room", .sources = {"room.c", "chat.c"}},
 	},
-	.checks = checks,
-	.nchecks = SL_COUNT(checks),
+    .max_files = FEW_FILES,
+    .checks = checks,
+    .nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab07);

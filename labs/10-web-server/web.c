@@ -62,7 +62,10 @@ int main(int argc, char **argv)
 	 *    else the head "HTTP/1.0 200 OK\r\nContent-Type: ...\r\n"
 	 *    "Content-Length: SIZE\r\nConnection: close\r\n\r\n" and the
 	 *    file with read and writen. Log "web: ADDRESS METHOD PATH
-	 *    STATUS" on stderr; close the file and the socket; free.
+	 *    STATUS" on stderr; close the file (a folder too) and the
+	 *    socket on every path; free the struct. After an error answer,
+	 *    the handout's "After an error answer" says how to close
+	 *    without losing the answer.
 	 *
 	 * 6. After the loop: close the listening socket, return EXIT_OK. */
 	(void)argc;

@@ -75,10 +75,12 @@ static int hex_value(int c)
 
 /* Decodes the len bytes of target ("%2e" is '.') into out, as a C string
  * of at most TARGET_MAX bytes. Returns 0, or -1 for a bad escape, an
- * escaped NUL, or a path too long. */
+ * escaped NUL, or a path too long; out is a C string either way (what
+ * was decoded so far), since the caller logs it. */
 static int decode_path(const char *target, size_t len, char *out)
 {
 	size_t used = 0;
+	int rc = 0;
 
 	for (size_t i = 0; i < len; i++) {
 		int c = (unsigned char)target[i];
@@ -86,21 +88,27 @@ static int decode_path(const char *target, size_t len, char *out)
 		if (c == '%') {
 			int high, low;
 
-			if (i + 2 >= len)
-				return -1; /* "%" or "%2" at the end */
+			if (i + 2 >= len) {
+				rc = -1; /* "%" or "%2" at the end */
+				break;
+			}
 			high = hex_value(target[i + 1]);
 			low = hex_value(target[i + 2]);
-			if (high < 0 || low < 0 || (high == 0 && low == 0))
-				return -1;
+			if (high < 0 || low < 0 || (high == 0 && low == 0)) {
+				rc = -1;
+				break;
+			}
 			c = high * 16 + low;
 			i += 2;
 		}
-		if (used + 1 >= TARGET_MAX)
-			return -1;
+		if (used + 1 >= TARGET_MAX) {
+			rc = -1;
+			break;
+		}
 		out[used++] = (char)c;
 	}
 	out[used] = '\0';
-	return 0;
+	return rc;
 }
 
 /* 1 if one of the path's segments (between slashes) is "..". */

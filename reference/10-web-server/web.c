@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -31,6 +32,8 @@
  * clients may connect at once. */
 #define BACKLOG 128
 #define COPY_CHUNK 16384 /* bytes of a file read and sent at a time */
+#define LINGER_SECONDS 2 /* wait for the client's close after an error */
+#define LINGER_READS   64 /* and read at most 64 x 4 KiB meanwhile */
 
 /* Set to 1 by the signal handler; the accept loop tests it. */
 static volatile sig_atomic_t stop_requested = 0;
@@ -134,30 +137,62 @@ static ssize_t read_head(int fd, char *buf)
 	}
 }
 
+/* Writes the head of a response into buf (size bytes, enough for any
+ * head here); returns its length. */
+static int format_head(char *buf, size_t size, int status, const char *type,
+		       long long length)
+{
+	return snprintf(buf, size,
+			"HTTP/1.0 %d %s\r\n"
+			"Content-Type: %s\r\n"
+			"Content-Length: %lld\r\n"
+			"Connection: close\r\n"
+			"\r\n",
+			status, status_reason(status), type, length);
+}
+
 /* Sends the head of a response; returns 0 or -1. */
 static int send_head(int fd, int status, const char *type, long long length)
 {
 	char head[256];
-	int n = snprintf(head, sizeof(head),
-			 "HTTP/1.0 %d %s\r\n"
-			 "Content-Type: %s\r\n"
-			 "Content-Length: %lld\r\n"
-			 "Connection: close\r\n"
-			 "\r\n",
-			 status, status_reason(status), type, length);
+	int n = format_head(head, sizeof(head), status, type, length);
 
 	return writen(fd, head, (size_t)n) < 0 ? -1 : 0;
 }
 
-/* Answers with an error status and a one-line text body. */
+/* Answers with an error status and a one-line text body. Head and body
+ * go in one write: the client gets the whole answer at once, even if
+ * the connection ends right after it. */
 static void send_error(int fd, int status)
 {
-	char body[64];
-	int n = snprintf(body, sizeof(body), "%d %s\n", status,
-			 status_reason(status));
+	char body[64], answer[256 + sizeof(body)];
+	int body_len = snprintf(body, sizeof(body), "%d %s\n", status,
+				status_reason(status));
+	int head_len = format_head(answer, sizeof(answer) - sizeof(body),
+				   status, "text/plain", body_len);
 
-	if (send_head(fd, status, "text/plain", n) == 0)
-		writen(fd, body, (size_t)n);
+	memcpy(answer + head_len, body, (size_t)body_len);
+	writen(fd, answer, (size_t)(head_len + body_len));
+}
+
+/* Ends a connection after an error answer. The server may have answered
+ * before reading all the client sent (a head over HEAD_MAX, a body after
+ * the head), and closing a socket with bytes unread makes the kernel
+ * reset the connection: a reset may destroy the answer at the client
+ * before it is read. So: half-close (the answer goes out, then the end
+ * of the stream), read and drop what the client still sends until it
+ * closes, a few seconds at most, then close. */
+static void close_after_error(int fd)
+{
+	struct timeval wait = {.tv_sec = LINGER_SECONDS, .tv_usec = 0};
+	char drop[4096]; /* what the client still sends, unread */
+	int reads = 0;
+
+	shutdown(fd, SHUT_WR);
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof(wait));
+	while (reads++ < LINGER_READS && recv(fd, drop, sizeof(drop), 0) > 0)
+		;
+	close(fd);
 }
 
 /* Sends the file for path (decoded, no ".."), or a 404 or 403. Returns
@@ -207,8 +242,10 @@ static void *serve_client(void *arg)
 	ssize_t head_len = read_head(client->fd, head);
 	int status;
 
-	if (head_len == 0)
-		goto out_close; /* closed before a whole request: no reply */
+	if (head_len == 0) {
+		close(client->fd); /* closed before a whole request */
+		goto out_free;
+	}
 	if (head_len < 0) {
 		req.method[0] = '\0';
 		strcpy(req.path, "(head too long)");
@@ -223,8 +260,11 @@ static void *serve_client(void *arg)
 		status = serve_file(client->fd, req.path);
 	fprintf(stderr, "web: %s %s %s %d\n", client->address, req.method,
 		req.path, status);
-out_close:
-	close(client->fd);
+	if (status == 200)
+		close(client->fd);
+	else
+		close_after_error(client->fd);
+out_free:
 	free(client);
 	return NULL;
 }
