@@ -45,6 +45,7 @@
 
 #define OUT_FILE    "download.out" /* FILE, in the program's cwd */
 #define MAX_ANSWERS 8		   /* connections of one download */
+#define MAX_SERVERS 2		   /* servers (ports) of one download */
 #define MAX_HOPS    5		   /* redirects get follows (the handout) */
 #define HTTP_PORT   80		   /* the default port of http */
 #define LEAK_EXIT                                                              \
@@ -169,6 +170,8 @@ struct answer {
 	size_t first_piece;   /* > 0: raw's first bytes go alone; the rest
 				 in one send once get waits for more */
 	int keep_open;	      /* 1: no close after raw */
+	int server;	      /* who answers: 0 the server of the URL's
+				 port, 1 another on hx_port(c, 1) */
 };
 
 /* One run of get against the check's server. */
@@ -182,6 +185,8 @@ struct download {
 	const struct answer *answers; /* one per connection, in order */
 	int nanswers;		      /* connections expected */
 	const char *no_more;	      /* why another connection is wrong */
+	int one_socket;		      /* 1: get holds one socket while the
+					 server reads its request */
 	int exit_code;		      /* 0: FILE must hold body; 2: no FILE; -1:
 					 the caller judges how get ended */
 	const void *body;	      /* the file expected with exit code 0 */
@@ -196,49 +201,105 @@ static int open_pidfd(const struct hx_proc *p)
 	return p->pid > 0 ? (int)syscall(SYS_pidfd_open, p->pid, 0) : -1;
 }
 
-/* Waits until the listener has a connection (1) or get has ended (0),
- * at most IO_MS (-1). */
-static int wait_listener_or_end(struct hx_conn *listener, struct hx_proc *p)
+/* Waits until one of the n listeners has a connection (its index) or
+ * get has ended (-1), at most IO_MS (-2). A listener with fd -1 is not
+ * watched. */
+static int wait_listeners_or_end(struct hx_conn *listeners, int n,
+				 struct hx_proc *p)
 {
 	int64_t deadline = hx_deadline(IO_MS);
-	int pidfd = open_pidfd(p);
-	struct pollfd pfd[2] = {
-	    {.fd = listener->fd, .events = POLLIN},
-	    {.fd = pidfd, .events = POLLIN},
-	};
+	struct pollfd pfd[MAX_SERVERS + 1];
 	int ready;
 
+	for (int k = 0; k < n; k++)
+		pfd[k] =
+		    (struct pollfd){.fd = listeners[k].fd, .events = POLLIN};
+	pfd[n] = (struct pollfd){.fd = open_pidfd(p), .events = POLLIN};
 	do
-		ready = poll(pfd, 2, hx_remaining_ms(deadline));
+		ready = poll(pfd, (nfds_t)n + 1, hx_remaining_ms(deadline));
 	while (ready < 0 && errno == EINTR);
-	if (pidfd >= 0)
-		close(pidfd);
-	if (pfd[0].revents & POLLIN)
-		return 1;
-	return ready > 0 ? 0 : -1;
+	if (pfd[n].fd >= 0)
+		close(pfd[n].fd);
+	for (int k = 0; k < n; k++)
+		if (pfd[k].revents & POLLIN)
+			return k;
+	return ready > 0 ? -1 : -2;
 }
 
-/* Waits until get connects for the n-th time; fails at once, rather than
- * at the deadline, when get exits without connecting. */
-static int wait_for_connection(struct hx_check *c, struct hx_conn *listener,
-			       struct hx_proc *client, int n)
+/* Waits until get makes connection i (from 0) of d, to the server its
+ * answer names; fails at once, rather than at the deadline, when get
+ * exits without connecting or connects to the other server. */
+static int wait_for_connection(struct hx_check *c, struct download *d,
+			       struct hx_conn *listeners, const int *ports,
+			       int i)
 {
+	int want = d->answers[i].server;
+	int got = wait_listeners_or_end(listeners, MAX_SERVERS, d->client);
 	struct hx_buf how;
-	int got = wait_listener_or_end(listener, client);
 
-	if (got == 1)
+	if (got == want)
 		return 0;
-	if (got < 0)
+	if (got >= 0)
+		return hx_fail(c, HX_FAIL,
+			       "get made connection %d to port %d; the "
+			       "Location it follows names port %d",
+			       i + 1, ports[got], ports[want]);
+	if (got == -2)
 		return hx_fail(c, HX_TIMEOUT,
 			       "get did not make connection %d within %.1f s",
-			       n, IO_MS / 1000.0);
-	hx_proc_wait(c, client, IO_MS);
+			       i + 1, IO_MS / 1000.0);
+	hx_proc_wait(c, d->client, IO_MS);
 	hx_buf_init(&how);
-	hx_proc_describe_end(client, &how);
+	hx_proc_describe_end(d->client, &how);
 	hx_fail(c, HX_FAIL, "get ended (%s) without making connection %d",
-		how.data, n);
+		how.data, i + 1);
 	hx_buf_free(&how);
 	return -1;
+}
+
+/* Sockets the process holds now (from /proc/PID/fd), or -1. */
+static int count_sockets(const struct hx_proc *p)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *e;
+	DIR *fds;
+	int count = 0;
+
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)p->pid);
+	fds = p->pid > 0 ? opendir(dir) : NULL;
+	if (!fds)
+		return -1;
+	while ((e = readdir(fds))) {
+		ssize_t len;
+
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (e->d_name[0] == '.' || len < 0)
+			continue;
+		link[len] = '\0';
+		count += strncmp(link, "socket:", 7) == 0;
+	}
+	closedir(fds);
+	return count;
+}
+
+/* get, connected and waiting for the response, holds one socket: the
+ * sockets of the addresses that refused it, and of the connections
+ * before a redirect, are closed. */
+static int expect_one_socket(struct hx_check *c, struct download *d, int i)
+{
+	int n = count_sockets(d->client);
+
+	if (n <= 1)
+		return 0;
+	hx_set_cause(c, HX_CAUSE_DESCRIPTORS,
+		     "get: %d sockets open while connected once", n);
+	return hx_fail(c, HX_FAIL,
+		       "get holds %d sockets while it waits for the response "
+		       "on connection %d: close the socket of an address "
+		       "that refused before trying the next, and the "
+		       "connection of a redirect before following it",
+		       n, i + 1);
 }
 
 /* Accepts connection i of d, reads its request and answers it. */
@@ -249,13 +310,14 @@ static int serve(struct hx_check *c, struct download *d,
 	size_t len, first;
 
 	hx_http_message_free(&d->requests[i]);
-	if (a->plan)
-		return hx_http_serve(c, listener, conn, &d->requests[i],
-				     a->plan, IO_MS);
 	hx_http_message_init(&d->requests[i]);
 	if (hx_tcp_accept(c, listener, conn, IO_MS) < 0 ||
 	    hx_http_read_request(c, conn, &d->requests[i], IO_MS) < 0)
 		return -1;
+	if (d->one_socket && expect_one_socket(c, d, i) < 0)
+		return -1;
+	if (a->plan)
+		return hx_http_send_reply(c, conn, a->plan);
 	len = a->raw_len ? a->raw_len : strlen(a->raw);
 	first = a->first_piece < len ? a->first_piece : 0;
 	if (first) {
@@ -281,13 +343,14 @@ static int serve(struct hx_check *c, struct download *d,
 
 /* Once every answer is given, get must end without connecting again. */
 static int expect_no_more(struct hx_check *c, struct download *d,
-			  struct hx_conn *listener)
+			  struct hx_conn *listeners)
 {
 	struct hx_conn extra;
+	int got = wait_listeners_or_end(listeners, MAX_SERVERS, d->client);
 
-	if (listener->fd < 0 || wait_listener_or_end(listener, d->client) != 1)
+	if (got < 0)
 		return 0;
-	if (hx_tcp_accept(c, listener, &extra, IO_MS) == 0)
+	if (hx_tcp_accept(c, &listeners[got], &extra, IO_MS) == 0)
 		hx_close(c, &extra);
 	return hx_fail(c, HX_FAIL, "get made connection %d; %s",
 		       d->nanswers + 1,
@@ -299,9 +362,9 @@ static int expect_no_more(struct hx_check *c, struct download *d,
 /* After the last answer: no more connections, the exit status, FILE
  * (at path) holding the body or absent. */
 static void judge_end(struct hx_check *c, struct download *d,
-		      struct hx_conn *listener, const char *path)
+		      struct hx_conn *listeners, const char *path)
 {
-	if (expect_no_more(c, d, listener) < 0)
+	if (expect_no_more(c, d, listeners) < 0)
 		return;
 	if (d->exit_code < 0) {
 		hx_proc_wait(c, d->client, IO_MS);
@@ -319,37 +382,49 @@ static void judge_end(struct hx_check *c, struct download *d,
  * requests in d->requests, then checks the exit status and the file. */
 static void run_download(struct hx_check *c, struct download *d)
 {
-	int port = d->port ? d->port : hx_port(c, 0);
+	int ports[MAX_SERVERS] = {d->port ? d->port : hx_port(c, 0),
+				  hx_port(c, 1)};
 	char url[512], path[1024];
 	const char *args[] = {url, OUT_FILE, NULL};
-	struct hx_conn listener, conns[MAX_ANSWERS];
+	struct hx_conn listeners[MAX_SERVERS], conns[MAX_ANSWERS];
+	int second = 0; /* 1: an answer comes from the second server */
 
 	for (int i = 0; i < MAX_ANSWERS; i++) {
 		hx_http_message_init(&d->requests[i]);
 		conns[i].fd = -1;
 	}
+	for (int i = 0; i < d->nanswers; i++)
+		second |= d->answers[i].server == 1;
 	if (d->url)
-		snprintf(url, sizeof(url), d->url, port);
+		snprintf(url, sizeof(url), d->url, ports[0]);
 	else
-		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port,
+		snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", ports[0],
 			 d->target);
 	snprintf(path, sizeof(path), "%s/%s", c->work_dir, OUT_FILE);
 	unlink(path);
-	listener.fd = -1;
-	if (!d->no_listener &&
-	    hx_tcp_listen(c, &listener, d->listen ? d->listen : "127.0.0.1",
-			  port) < 0)
-		return;
+	listeners[0].fd = listeners[1].fd = -1;
+	if ((!d->no_listener &&
+	     hx_tcp_listen(c, &listeners[0],
+			   d->listen ? d->listen : "127.0.0.1",
+			   ports[0]) < 0) ||
+	    (second &&
+	     hx_tcp_listen(c, &listeners[1], "127.0.0.1", ports[1]) < 0))
+		goto out_close;
 	d->client = hx_start(c, "get", args);
-	for (int i = 0; d->client && i < d->nanswers; i++)
-		if (wait_for_connection(c, &listener, d->client, i + 1) < 0 ||
-		    serve(c, d, &listener, &conns[i], i) < 0)
+	for (int i = 0; d->client && i < d->nanswers; i++) {
+		struct hx_conn *listener = &listeners[d->answers[i].server];
+
+		if (wait_for_connection(c, d, listeners, ports, i) < 0 ||
+		    serve(c, d, listener, &conns[i], i) < 0)
 			break;
+	}
 	if (d->client && hx_ok(c))
-		judge_end(c, d, &listener, path);
+		judge_end(c, d, listeners, path);
+out_close:
 	for (int i = 0; i < MAX_ANSWERS; i++)
 		hx_close(c, &conns[i]);
-	hx_close(c, &listener);
+	for (int k = 0; k < MAX_SERVERS; k++)
+		hx_close(c, &listeners[k]);
 }
 
 static void free_download(struct download *d)
@@ -472,7 +547,8 @@ out_free:
 /* One download of a small page from url (with "%d" for the port) on a
  * server at listen:port; the Host field must be host ("%d": the port). */
 static int expect_host_field(struct hx_check *c, const char *url,
-			     const char *listen, int port, const char *host)
+			     const char *listen, int port, const char *host,
+			     int one_socket)
 {
 	static const char body[] = "served to the right address\n";
 	const struct hx_http_reply_plan reply = {
@@ -481,6 +557,7 @@ static int expect_host_field(struct hx_check *c, const char *url,
 	struct download d = {.url = url,
 			     .listen = listen,
 			     .port = port,
+			     .one_socket = one_socket,
 			     .answers = &answer,
 			     .nanswers = 1,
 			     .body = body,
@@ -507,22 +584,22 @@ static void check_get_localhost(struct hx_check *c)
 {
 	/* localhost is ::1 first, where nothing listens, then 127.0.0.1. */
 	expect_host_field(c, "http://" HX_DUAL_HOST ":%d/index.html",
-			  "127.0.0.1", hx_port(c, 0), HX_DUAL_HOST ":%d");
+			  "127.0.0.1", hx_port(c, 0), HX_DUAL_HOST ":%d", 1);
 }
 
 static void check_get_ipv6(struct hx_check *c)
 {
 	expect_host_field(c, "http://[::1]:%d/v6.txt", "::1", hx_port(c, 0),
-			  "[::1]:%d");
+			  "[::1]:%d", 0);
 }
 
 static void check_get_default_port(struct hx_check *c)
 {
 	/* Port 80 is the default: it is not written in the Host field. */
 	if (expect_host_field(c, "http://127.0.0.1/page.html", "127.0.0.1",
-			      HTTP_PORT, "127.0.0.1") == 0)
+			      HTTP_PORT, "127.0.0.1", 0) == 0)
 		expect_host_field(c, "http://127.0.0.1:80/page.html",
-				  "127.0.0.1", HTTP_PORT, "127.0.0.1");
+				  "127.0.0.1", HTTP_PORT, "127.0.0.1", 0);
 }
 
 /* ---- how the body's end is known -------------------------------------- */
@@ -788,6 +865,17 @@ static void check_get_output(struct hx_check *c)
 
 /* ---- redirects and statuses ------------------------------------------- */
 
+/* stdout holds the line "download.out: N bytes" and nothing else. */
+static int expect_only_summary(struct hx_check *c, const struct hx_proc *p,
+			       size_t n)
+{
+	char line[96];
+
+	snprintf(line, sizeof(line), OUT_FILE ": %zu bytes\n", n);
+	return hx_expect_str(c, "get's stdout (notes go to stderr)", line,
+			     p->out.data);
+}
+
 static void check_get_redirect(struct hx_check *c)
 {
 	static const char moved_body[] = "<a href=\"/moved/here\">moved</a>\n";
@@ -799,7 +887,9 @@ static void check_get_redirect(struct hx_check *c)
 	char first[128], fifth[128];
 	/* Every redirect status, five of them (the most get follows), with
 	 * a whole URL or a path, Location in any case, and bodies framed
-	 * every way; one server keeps its connection open. */
+	 * every way; one server keeps its connection open. The first
+	 * Location names another port: the paths after it are on that
+	 * server, until the last whole URL comes back. */
 	const struct hx_http_reply_plan replies[] = {
 	    {.status = 301,
 	     .headers = first,
@@ -821,6 +911,7 @@ static void check_get_redirect(struct hx_check *c)
 	    {.status = 308, .reason = "Permanent Redirect", .headers = fifth},
 	    {.status = 200, .body = body, .body_len = strlen(body)},
 	};
+	static const int servers[] = {0, 1, 1, 1, 1, 0};
 	struct answer answers[SL_COUNT(replies)];
 	struct download d = {.target = "/start",
 			     .answers = answers,
@@ -829,20 +920,29 @@ static void check_get_redirect(struct hx_check *c)
 			     .body_len = strlen(body)};
 
 	for (int i = 0; i < SL_COUNT(replies); i++)
-		answers[i] = (struct answer){.plan = &replies[i]};
+		answers[i] =
+		    (struct answer){.plan = &replies[i], .server = servers[i]};
 	snprintf(first, sizeof(first),
-		 "Location: http://127.0.0.1:%d/moved/here\r\n", hx_port(c, 0));
+		 "Location: http://127.0.0.1:%d/moved/here\r\n", hx_port(c, 1));
 	snprintf(fifth, sizeof(fifth),
 		 "Location: HTTP://127.0.0.1:%d/final.txt\r\n", hx_port(c, 0));
 	run_download(c, &d);
 	for (int i = 1; i < SL_COUNT(targets) && hx_ok(c); i++) {
-		char what[96];
+		char what[96], host[64];
 
 		snprintf(what, sizeof(what),
 			 "the target after the redirect with status %d",
 			 replies[i - 1].status);
-		hx_expect_str(c, what, targets[i], d.requests[i].start[1]);
+		snprintf(host, sizeof(host), "127.0.0.1:%d",
+			 hx_port(c, servers[i]));
+		if (hx_expect_str(c, what, targets[i], d.requests[i].start[1]) <
+			0 ||
+		    expect_header(c, &d.requests[i], "Host", host, 1) < 0)
+			hx_note(c, "after the redirect with status %d, to %s",
+				replies[i - 1].status, targets[i]);
 	}
+	if (hx_ok(c))
+		expect_only_summary(c, d.client, strlen(body));
 	free_download(&d);
 }
 
@@ -874,7 +974,7 @@ static void check_get_status(struct hx_check *c)
 		const char *reason;  /* its reason phrase */
 		const char *headers; /* extra fields, or NULL */
 		int ok;		     /* 1: a 2xx, the body is saved */
-		int named;	     /* 1: the code must be on stderr */
+		int named;	     /* 1: "CODE REASON" must be on stderr */
 	} cases[] = {
 	    {.status = 404, .reason = "Not Found", .named = 1},
 	    {.status = 500, .reason = "Internal Server Error", .named = 1},
@@ -902,14 +1002,16 @@ static void check_get_status(struct hx_check *c)
 		    .exit_code = cases[i].ok ? 0 : 2,
 		    .body = page,
 		    .body_len = strlen(page)};
-		char what[128], code[8];
+		char what[128], code[128];
 
 		snprintf(what, sizeof(what), "a final status %d %s%s",
 			 cases[i].status, cases[i].reason,
 			 cases[i].headers ? " with a Location" : "");
 		if (run_case(c, &d, what) < 0)
 			return;
-		snprintf(code, sizeof(code), "%d", cases[i].status);
+		/* "get: URL: 404 Not Found": the code and the reason. */
+		snprintf(code, sizeof(code), "%d %s", cases[i].status,
+			 cases[i].reason);
 		if (cases[i].named &&
 		    hx_expect_contains(c, "get's stderr", code,
 				       d.client->err.data) < 0)
@@ -1117,6 +1219,15 @@ static void check_get_cut(struct hx_check *c)
 	free(body);
 }
 
+/* 1 if text holds one of the (up to 3) words, in any case. */
+static int mentions_any(const char *text, const char *const words[3])
+{
+	for (int i = 0; i < 3 && words[i]; i++)
+		if (strcasestr(text, words[i]))
+			return 1;
+	return 0;
+}
+
 static void check_get_errors(struct hx_check *c)
 {
 	const struct answer not_http = {.raw = "SSH-2.0-OpenSSH_9.2p1\r\n"};
@@ -1127,12 +1238,15 @@ static void check_get_errors(struct hx_check *c)
 		const char *url;	     /* "%d": the port */
 		const struct answer *answer; /* NULL: no connection */
 		int no_listener;	     /* 1: nothing listens */
+		const char *names[3];	     /* stderr holds one of these
+						(any case); NULL: any text */
 	} cases[] = {
 	    {.what = "a host name that does not resolve",
 	     .url = "http://no-such-host.invalid:%d/x"},
 	    {.what = "a port where nothing listens",
 	     .url = "http://127.0.0.1:%d/x",
-	     .no_listener = 1},
+	     .no_listener = 1,
+	     .names = {"connect", "refused", "127.0.0.1"}},
 	    {.what = "an https URL (no TLS in this lab)",
 	     .url = "https://127.0.0.1:%d/x"},
 	    {.what = "a server that answers with something that is not HTTP",
@@ -1158,6 +1272,16 @@ static void check_get_errors(struct hx_check *c)
 				"get exited 2 for %s without a word on stderr; "
 				"say what failed",
 				cases[i].what);
+			return;
+		}
+		if (cases[i].names[0] &&
+		    !mentions_any(d.client->err.data, cases[i].names)) {
+			hx_fail(c, HX_FAIL,
+				"get's message for %s names neither the call "
+				"that failed nor the host: \"%.*s\"",
+				cases[i].what,
+				(int)strcspn(d.client->err.data, "\n"),
+				d.client->err.data);
 			return;
 		}
 	}
@@ -1264,6 +1388,7 @@ static void check_get_memory(struct hx_check *c)
 	struct download once = {.target = "/page",
 				.answers = &answers[MAX_HOPS],
 				.nanswers = 1,
+				.one_socket = 1,
 				.body = body,
 				.body_len = strlen(body)};
 	struct download hops = once;
@@ -1559,10 +1684,11 @@ static const struct sl_check checks[] = {
 	.programs = "get",
 	.hint =
 	    "On 301, 302, 303, 307 or 308 with a Location (any case), close "
-	    "and fetch the Location: a whole URL (parse it with url_parse) or "
-	    "a "
-	    "path on the same server (keep host and port; drop a '#'). Do not "
-	    "read the redirect's body to the close. Follow up to 5 redirects.",
+	    "and fetch the Location: a whole URL (parse it with url_parse: its "
+	    "host and port may differ) or a path on the server just asked "
+	    "(keep its host and port, take the new query, drop a '#'). Do not "
+	    "read the redirect's body to the close. Follow up to 5 redirects; "
+	    "notes go to stderr, stdout holds only \"FILE: N bytes\".",
 	.run = check_get_redirect,
     },
     {
@@ -1647,7 +1773,7 @@ static const struct sl_check checks[] = {
     },
     {
 	.id = "get-memory",
-	.title = "get's memory does not grow with each redirect",
+	.title = "get gives back memory and sockets at each redirect",
 	.points = 2,
 	.timeout_ms = GET_LONG_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
