@@ -958,11 +958,12 @@ static void check_get_redirect(struct hx_check *c)
 
 static void check_get_redirect_limit(struct hx_check *c)
 {
-	/* A redirect to itself, for ever: the sixth is not followed. */
-	const struct hx_http_reply_plan loop = {
-	    .status = 301, .headers = "Location: /loop\r\n"};
+	/* The root redirects to itself, for ever: the sixth is not
+	 * followed. */
+	const struct hx_http_reply_plan loop = {.status = 301,
+						.headers = "Location: /\r\n"};
 	struct answer answers[MAX_HOPS + 1];
-	struct download d = {.target = "/loop",
+	struct download d = {.target = "/",
 			     .answers = answers,
 			     .nanswers = MAX_HOPS + 1,
 			     .no_more = "it followed a sixth redirect: after "
@@ -1644,6 +1645,7 @@ static const struct sl_check checks[] = {
 	.title = "get reads every spelling of a head HTTP allows",
 	.points = 4,
 	.timeout_ms = GET_LONG_MS,
+	.flags = SL_SANITIZE,
 	.programs = "get",
 	.hint =
 	    "Compare field names with strcasecmp, and compare the whole name "
@@ -1658,6 +1660,7 @@ static const struct sl_check checks[] = {
 	.title = "get decodes a chunked body",
 	.points = 5,
 	.timeout_ms = GET_MS,
+	.flags = SL_SANITIZE,
 	.programs = "get",
 	.hint =
 	    "With \"Transfer-Encoding: chunked\" the body is chunks: a line "
