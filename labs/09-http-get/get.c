@@ -73,7 +73,9 @@ int main(int argc, char **argv)
 	 *      stderr, return EXIT_RUNTIME;
 	 *    - connect: getaddrinfo(url.host, port as text) with AF_UNSPEC
 	 *      and SOCK_STREAM, then socket and connect on each address
-	 *      until one works (errors: EXIT_RUNTIME with a message);
+	 *      until one works (localhost may be ::1 first, where nothing
+	 *      listens: close that socket and go on), then freeaddrinfo
+	 *      (errors: EXIT_RUNTIME with a message);
 	 *    - send "GET TARGET HTTP/1.1\r\nHost: HOST[:PORT]\r\n"
 	 *      "Connection: close\r\n\r\n" with a writen loop: TARGET from
 	 *      url_target, HOST in brackets when it holds a ':', ":PORT"
@@ -82,11 +84,13 @@ int main(int argc, char **argv)
 	 *      as lab 06's): the status line "HTTP/1.x CODE REASON", then
 	 *      "Name: value" lines up to an empty one; keep
 	 *      Content-Length, Transfer-Encoding: chunked and Location
-	 *      (names in any case: strcasecmp);
+	 *      (names in any case: strcasecmp); a close before the empty
+	 *      line is an error;
 	 *    - a 301, 302, 303, 307 or 308 with a Location: close, point
 	 *      url at the Location (a path starting with '/' keeps host
-	 *      and port; else url_parse it) and go round again. Otherwise
-	 *      leave the loop.
+	 *      and port; else url_parse it) and go round again; a sixth
+	 *      redirect is not followed (EXIT_RUNTIME). Otherwise leave
+	 *      the loop.
 	 *
 	 * 3. A status outside 200..299: "get: URL: CODE REASON" on stderr,
 	 *    close, return EXIT_RUNTIME, without creating FILE.

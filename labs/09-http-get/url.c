@@ -1,6 +1,6 @@
 /* url.c - lab 09: splitting a URL into scheme, host, port, path and query.
  *
- * Python: urllib.parse.urlsplit. Write each function as url.h describes
+ * Python: urllib.parse.urlparse. Write each function as url.h describes
  * it. None of them prints or exits. You may add static helper functions
  * (a copy_lower that copies n bytes in lower case and says whether they
  * fit is a good one; a parse_port_part for the digits of the port).

@@ -14,8 +14,9 @@
  *   query     what follows "?" up to "#", without the "?"; "" if none
  *   fragment  what follows "#": dropped, it is never sent to a server
  *
- * Python: urllib.parse.urlsplit(text) gives the same parts (.scheme,
- * .hostname, .port, .path, .query, .fragment).
+ * Python (the lecture's urlparse): urllib.parse.urlparse(text) gives the
+ * same parts (.scheme, .hostname, .port, .path, .query, .fragment), but
+ * cuts ";params" off the path, which this lab keeps in it.
  */
 #ifndef URL_H
 #define URL_H

@@ -1,6 +1,6 @@
 /* url.c - lab 09: splitting a URL into scheme, host, port, path and query.
  *
- * Python: urllib.parse.urlsplit. Here every part is copied into the
+ * Python: urllib.parse.urlparse. Here every part is copied into the
  * arrays of a struct url, and every rule of url.h is checked on the way.
  */
 #include <ctype.h>
