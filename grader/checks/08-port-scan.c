@@ -95,6 +95,7 @@
 #define TEXT_EAI_AGAIN	"Temporary failure in name resolution"
 #define MAX_OPEN	16  /* open ports of one target */
 #define MAX_SILENT	300 /* silent ports of one target */
+#define MAX_MACHINE	256 /* ports the machine listens on, read */
 
 /* What the checks open on the scanned host. */
 struct target {
@@ -278,19 +279,119 @@ static void add_silent_run(struct target *t, int first, int count)
 
 /* The report a correct scanner prints before its summary line: open and
  * filtered ports of t between first and last, in ascending order. */
-static void expected_report(const struct target *t, int first, int last,
+/* 1 when a listening socket of /proc/net/tcp or tcp6 (local address
+ * hex as the kernel writes it) takes connections to host: bound to host
+ * itself or to any address of its family (a dual-stack :: takes IPv4
+ * too). */
+static int listens_for(const char *local, int v6_table, const char *host)
+{
+	int v6_host = strchr(host, ':') != NULL;
+	char want[40] = "";
+
+	if (v6_table) {
+		if (strcmp(local, "00000000000000000000000000000000") == 0)
+			return 1;
+		if (v6_host && strcmp(host, "::1") == 0)
+			snprintf(want, sizeof(want), "%s",
+				 "00000000000000000000000001000000");
+	} else if (!v6_host) {
+		struct in_addr a;
+
+		if (strcmp(local, "00000000") == 0)
+			return 1;
+		if (inet_pton(AF_INET, host, &a) == 1)
+			snprintf(want, sizeof(want), "%08X", a.s_addr);
+	}
+	return want[0] && strcmp(local, want) == 0;
+}
+
+/* 1 when port is one of t's own, open or silent. */
+static int targets(int port, const struct target *t)
+{
+	for (int i = 0; i < t->nopen; i++)
+		if (t->open[i] == port)
+			return 1;
+	for (int i = 0; i < t->nfiltered; i++)
+		if (t->filtered[i] == port)
+			return 1;
+	return 0;
+}
+
+/* Sorts ports[0..n) ascending and drops repeats; how many are left
+ * (insertion sort: a machine listens on few ports). */
+static int sort_unique(int *ports, int n)
+{
+	int kept = 0;
+
+	for (int i = 1; i < n; i++)
+		for (int j = i; j > 0 && ports[j - 1] > ports[j]; j--) {
+			int swap = ports[j];
+
+			ports[j] = ports[j - 1];
+			ports[j - 1] = swap;
+		}
+	for (int i = 0; i < n; i++)
+		if (kept == 0 || ports[kept - 1] != ports[i])
+			ports[kept++] = ports[i];
+	return kept;
+}
+
+/* Without a network namespace of its own the check scans the machine's
+ * loopback: a port some program of the machine listens on (sshd's 22)
+ * answers too, and is expected open. Reads the listening sockets that
+ * take connections to t's host, other than t's own, into open[]
+ * (ascending, at most max); their count. */
+static int machine_listeners(const struct target *t, int *open, int max)
+{
+	static const char *const tables[] = {"/proc/net/tcp", "/proc/net/tcp6"};
+	int n = 0;
+
+	for (int i = 0; i < 2; i++) {
+		FILE *f = fopen(tables[i], "re");
+		char line[512], local[40];
+		unsigned port, state;
+
+		if (!f)
+			continue;
+		while (fgets(line, sizeof(line), f))
+			if (sscanf(line, " %*d: %39[0-9A-F]:%x %*[0-9A-F]:%*x %x",
+				   local, &port, &state) == 3 &&
+			    state == 0x0A && listens_for(local, i, t->host) &&
+			    !targets((int)port, t) && n < max)
+				open[n++] = (int)port;
+		fclose(f);
+	}
+	return sort_unique(open, n);
+}
+
+/* The report a correct scanner prints for t from first to last, with
+ * the ports in machine[] (nmachine of them, ascending) open too. */
+static void expected_report(const struct target *t, const int *machine,
+			    int nmachine, int first, int last,
 			    struct hx_buf *out)
 {
-	int o = 0, f = 0;
+	int o = 0, f = 0, m = 0;
 
-	while (o < t->nopen || f < t->nfiltered) {
-		int take_open = f == t->nfiltered ||
-				(o < t->nopen && t->open[o] < t->filtered[f]);
-		int port = take_open ? t->open[o++] : t->filtered[f++];
+	while (o < t->nopen || f < t->nfiltered || m < nmachine) {
+		int next_open = o < t->nopen ? t->open[o] : 65536;
+		int next_filtered = f < t->nfiltered ? t->filtered[f] : 65536;
+		int next_machine = m < nmachine ? machine[m] : 65536;
+		int port = next_open < next_filtered ? next_open : next_filtered;
+		const char *word = port == next_open ? "open" : "filtered";
 
+		if (next_machine <= port) {
+			/* the check's own listener there would have failed */
+			port = next_machine;
+			word = "open";
+			m++;
+			o += port == next_open;
+		} else if (port == next_open) {
+			o++;
+		} else {
+			f++;
+		}
 		if (port >= first && port <= last)
-			hx_buf_addf(out, "%s %d\n",
-				    take_open ? "open" : "filtered", port);
+			hx_buf_addf(out, "%s %d\n", word, port);
 	}
 }
 
@@ -540,10 +641,20 @@ static int run_scan(struct hx_check *c, const struct target *t,
 		    const struct scan_run *run)
 {
 	struct hx_buf want;
+	int machine[MAX_MACHINE];
+	int nmachine = 0;
 	int rc;
 
+	if (!c->isolated) {
+		nmachine = machine_listeners(t, machine, MAX_MACHINE);
+		if (nmachine > 0)
+			hx_recordf(c, 0,
+				   "%d port(s) this machine listens on answer "
+				   "at %s too: expected open",
+				   nmachine, t->host);
+	}
 	hx_buf_init(&want);
-	expected_report(t, run->first, run->last, &want);
+	expected_report(t, machine, nmachine, run->first, run->last, &want);
 	rc = run_scan_for(c, run, want.data ? want.data : "");
 	hx_buf_free(&want);
 	return rc;
@@ -1057,7 +1168,7 @@ static const struct sl_check checks[] = {
 		 "ones",
 	.points = 11,
 	.timeout_ms = 20000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "A writable socket only says the connect has ended, "
 		"well or badly: ask getsockopt(fd, SOL_SOCKET, "
@@ -1072,7 +1183,7 @@ static const struct sl_check checks[] = {
 	.title = "Ports 1 and 65535 are scanned, alone and in ranges",
 	.points = 10,
 	.timeout_ms = 30000,
-	.flags = SL_NAMESPACE | SL_SANITIZE,
+	.flags = SL_NETWORK | SL_SANITIZE,
 	.programs = "scan",
 	.hint = "FIRST and LAST are both scanned: loop while port <= "
 		"last. Keep the port in an int: a uint16_t goes from "
@@ -1086,7 +1197,7 @@ static const struct sl_check checks[] = {
 	.title = "A port that accepts and closes at once is open",
 	.points = 4,
 	.timeout_ms = 6000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "The port is open when the connect succeeds (SO_ERROR "
 		"is 0), whatever the server does next: decide there, "
@@ -1098,7 +1209,7 @@ static const struct sl_check checks[] = {
 	.title = "Refused ports are not reported; memory is freed",
 	.points = 6,
 	.timeout_ms = 10000,
-	.flags = SL_NAMESPACE | SL_SANITIZE | SL_LEAKS,
+	.flags = SL_NETWORK | SL_SANITIZE | SL_LEAKS,
 	.programs = "scan",
 	.hint = "poll reports a refused connect as writable too "
 		"(POLLOUT with POLLERR and POLLHUP): only getsockopt "
@@ -1114,7 +1225,7 @@ static const struct sl_check checks[] = {
 		 "1500 and the default",
 	.points = 11,
 	.timeout_ms = 16000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Give each connect a deadline (start time + "
 		"TIMEOUT_MS, 1000 when it is left out); pass poll the "
@@ -1146,7 +1257,7 @@ static const struct sl_check checks[] = {
 		 "found",
 	.points = 8,
 	.timeout_ms = 35000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Each socket is a descriptor and socket() fails with "
 		"EMFILE past the limit. Read it with "
@@ -1162,7 +1273,7 @@ static const struct sl_check checks[] = {
 		 "flight",
 	.points = 6,
 	.timeout_ms = 16000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "MAX_SOCKETS is the most connects in flight at once: "
 		"start a new one only while fewer than that many are "
@@ -1176,7 +1287,7 @@ static const struct sl_check checks[] = {
 	.title = "65534 ports, 32 of them silent, in 10 seconds",
 	.points = 9,
 	.timeout_ms = 18000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Keep up to MAX_SOCKETS connects in flight at once and "
 		"start a new one as soon as one ends: silent ports then "
@@ -1189,7 +1300,7 @@ static const struct sl_check checks[] = {
 		 "scanned over IPv6",
 	.points = 8,
 	.timeout_ms = 10000,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Ask getaddrinfo for AF_UNSPEC and scan its first "
 		"address in its own family: socket(ai_family, ...), "
