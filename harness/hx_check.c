@@ -165,6 +165,21 @@ int hx_fail_values(struct hx_check *c, enum hx_status status,
 	return -1;
 }
 
+void hx_fail_show(struct hx_check *c, const void *expected,
+		  size_t expected_len, const void *actual, size_t actual_len)
+{
+	pthread_mutex_lock(&record_lock);
+	if (c->status != HX_PASS && expected) {
+		hx_buf_clear(&c->expected);
+		hx_buf_add(&c->expected, expected, expected_len);
+	}
+	if (c->status != HX_PASS && actual) {
+		hx_buf_clear(&c->actual);
+		hx_buf_add(&c->actual, actual, actual_len);
+	}
+	pthread_mutex_unlock(&record_lock);
+}
+
 void hx_fail_reword(struct hx_check *c, const char *fmt, ...)
 {
 	va_list ap;

@@ -110,6 +110,11 @@ int hx_fail_values(struct hx_check *c, enum hx_status status,
  * meant, once it is known); nothing when the check still passes. */
 void hx_fail_reword(struct hx_check *c, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Shows values beside the failure already recorded (what a client was
+ * waiting for when its deadline passed); a value given NULL stays as it
+ * was; nothing when the check still passes. */
+void hx_fail_show(struct hx_check *c, const void *expected,
+		  size_t expected_len, const void *actual, size_t actual_len);
 /* A failure found at the end that explains the one recorded (a sanitizer
  * report): it becomes the verdict, and the earlier message a note. */
 void hx_fail_over(struct hx_check *c, enum hx_status status, const char *fmt,

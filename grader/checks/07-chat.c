@@ -797,8 +797,7 @@ static int expect_line_within(struct hx_check *c, struct member *m,
 
 	snprintf(what, sizeof(what), "next line to %s", m->nick);
 	if (n < 0) {
-		hx_buf_clear(&c->expected);
-		hx_buf_add(&c->expected, want, strlen(want));
+		hx_fail_show(c, want, strlen(want), NULL, 0);
 		hx_note(c, "%s was waiting for \"%.*s\"", m->nick,
 			(int)strcspn(want, "\n"), want);
 		return -1;

@@ -282,10 +282,9 @@ static int expect_status(struct hx_check *c, const char *request,
 		return 0;
 	first_line(line, sizeof(line), request);
 	snprintf(what, sizeof(what), "status of the answer to \"%s\"", line);
-	hx_buf_clear(&c->actual);
-	hx_buf_add(&c->actual, resp->head.data, resp->head.len);
-	return hx_fail(c, HX_FAIL, "%s: expected %d, got %d (\"%s\")", what,
-		       want, resp->status, resp->start[2]);
+	return hx_fail_values(c, HX_FAIL, NULL, 0, resp->head.data,
+			      resp->head.len, "%s: expected %d, got %d (\"%s\")",
+			      what, want, resp->status, resp->start[2]);
 }
 
 /* Sends request cut by plan on a connection of its own and requires the

@@ -184,9 +184,9 @@ static int expect_silence(struct hx_check *c, struct hx_proc *server,
 			       who, conn->reset ? "reset" : "closed", why);
 	}
 	if (conn->in.len > 0) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, conn->in.data, conn->in.len);
-		return hx_fail(c, HX_FAIL, "%s got an answer %s", who, why);
+		return hx_fail_values(c, HX_FAIL, NULL, 0, conn->in.data,
+				      conn->in.len, "%s got an answer %s", who,
+				      why);
 	}
 	return 0;
 }
@@ -369,11 +369,10 @@ static void check_echo(struct hx_check *c)
 		/* the client is done: the server closes its side too */
 		if (hx_recv_all(c, &conn, 1 << 16, IO_MS) == 0 &&
 		    conn.in.len > 0) {
-			hx_buf_clear(&c->actual);
-			hx_buf_add(&c->actual, conn.in.data, conn.in.len);
-			hx_fail(c, HX_FAIL,
-				"after its last line the client "
-				"got more than its echo");
+			hx_fail_values(c, HX_FAIL, NULL, 0, conn.in.data,
+				       conn.in.len,
+				       "after its last line the client "
+				       "got more than its echo");
 		}
 	}
 	if (!hx_ok(c))
@@ -1014,11 +1013,10 @@ static void check_memcheck(struct hx_check *c)
 	    hx_shutdown_write(c, &other) == 0 &&
 	    hx_recv_all(c, &other, 1 << 16, TOOL_IO_MS) == 0 &&
 	    other.in.len > 0) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, other.in.data, other.in.len);
-		hx_fail(c, HX_FAIL,
-			"client d sent half a line and closed: it got an "
-			"answer");
+		hx_fail_values(c, HX_FAIL, NULL, 0, other.in.data,
+			       other.in.len,
+			       "client d sent half a line and closed: it got "
+			       "an answer");
 	}
 	hx_close(c, &other);
 	if (!hx_ok(c))
@@ -1050,10 +1048,7 @@ static void check_memcheck(struct hx_check *c)
 				"(a thread never joined keeps its memory)",
 				findings.data);
 	}
-	if (!hx_ok(c)) {
-		hx_buf_clear(&c->actual);
-		hx_buf_add(&c->actual, server->log.data, server->log.len);
-	}
+	hx_fail_show(c, NULL, 0, server->log.data, server->log.len);
 out_close:
 	hx_close(c, &b);
 out_close_a:
