@@ -51,4 +51,51 @@ left=$(pgrep -f -- "$TMPDIR" | head -n 3)
 [ "$status" = 1 ] && grep -q "^score" <<<"$out" && [ -z "$left" ] &&
 	ok "a daemon without sandboxes: stopped, the report is there" ||
 	bad "a daemon without sandboxes: exit $status, left: $left"
+# the machine's lock (a check that needs the network to itself waits
+# for it): a program that takes it would stall every grading of this
+# user. Its folder is the grader's alone; the program says what it got
+# in a folder every user may write.
+drop=$scratch/drop
+mkdir -p "$drop" && chmod 1777 "$drop"
+submission 02 "$scratch/locker"
+cat >"$scratch/locker/server.c" <<C
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+int main(void)
+{
+	char dir[64], path[512];
+	FILE *out = fopen("$drop/said", "w");
+	DIR *d;
+	struct dirent *e;
+
+	snprintf(dir, sizeof(dir), "/tmp/socklab-locks-%d", $(id -u));
+	d = opendir(dir);
+	if (!d) {
+		fprintf(out, "refused: %s\n", strerror(errno));
+		return 0;
+	}
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.') {
+			int fd;
+
+			snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+			fd = open(path, O_RDONLY);
+			if (fd >= 0 && flock(fd, LOCK_EX | LOCK_NB) == 0)
+				fprintf(out, "held %s\n", path);
+		}
+	fprintf(out, "listed\n");
+	return 0;
+}
+C
+"$SOCKLAB" grade 02 --dir "$scratch/locker" --check stop-signal >/dev/null 2>&1
+said=$(cat "$drop/said" 2>/dev/null)
+grep -q "^refused" <<<"$said" &&
+	ok "the machine's lock: out of a student program's reach ($said)" ||
+	bad "the machine's lock: the program said: ${said:-nothing}"
 done_testing
