@@ -637,9 +637,14 @@ static void check_client_refused(struct hx_check *c)
 
 	/* Nothing listens on port 1 of this check: one address, then both
 	 * addresses of a name refuse. */
+	/* Without ::1 (a container) the name's IPv6 address fails with
+	 * EADDRNOTAVAIL, and either reason may be the one reported. */
+	static const char *const call_only[] = {"connect", NULL};
+
 	if (expect_client_error(c, "127.0.0.1", hx_port(c, 1), needles,
 				EXIT_MS) == 0)
-		expect_client_error(c, HX_DUAL_HOST, hx_port(c, 1), needles,
+		expect_client_error(c, HX_DUAL_HOST, hx_port(c, 1),
+				    have_ipv6_loopback() ? needles : call_only,
 				    EXIT_MS);
 }
 
