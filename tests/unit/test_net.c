@@ -92,6 +92,25 @@ static void test_net_connect_accept_round_trip(void **state)
 	pair_close(&f->c, &p);
 }
 
+/* An IPv6 address the machine does not have (a container has no ::1):
+ * the check is skipped with the reason, never an error or a pass; an
+ * IPv4 address it does not have is the harness's error. */
+static void test_net_listen_on_missing_ipv6_skips(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct hx_conn listener;
+	struct hx_check other;
+
+	assert_int_equal(hx_tcp_listen(&f->c, &listener, "fd00:5ee::99", 4000),
+			 -1);
+	assert_int_equal(f->c.status, HX_SKIPPED);
+	assert_non_null(strstr(f->c.message.data, "fd00:5ee::99"));
+	hx_check_init(&other, "other", UNIT_SEED);
+	assert_int_equal(hx_udp_open(&other, &listener, "192.0.2.99", 4000), -1);
+	assert_int_equal(other.status, HX_ERROR);
+	hx_check_free_verdict(&other);
+}
+
 /* Everything a peer does is in the transcript, by connection. */
 static void test_net_transcript_records_both_directions(void **state)
 {
@@ -609,6 +628,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		NET_TEST(test_net_connect_accept_round_trip),
+		NET_TEST(test_net_listen_on_missing_ipv6_skips),
 		NET_TEST(test_net_transcript_records_both_directions),
 		NET_TEST(test_net_send_bytes_one_event_per_byte),
 		NET_TEST(test_net_send_whole_one_event),
