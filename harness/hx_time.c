@@ -77,18 +77,14 @@ void hx_pause(int ms)
 		;
 }
 
-double hx_cpu_busy(void)
+/* Reads the first line of /proc/stat: ticks in all, and idle or waiting
+ * for I/O. 0, or -1. */
+static int hx_cpu_ticks(unsigned long long *total, unsigned long long *idle)
 {
-	static unsigned long long last_total, last_idle;
-	static int64_t last_ms;
-	static double last = -1;
-	unsigned long long v[8] = { 0 }, total = 0, idle;
+	unsigned long long v[8] = { 0 };
 	char line[256];
-	FILE *f;
+	FILE *f = fopen("/proc/stat", "re");
 
-	if (last_ms && hx_now_ms() - last_ms < 20)
-		return last;
-	f = fopen("/proc/stat", "re");
 	if (!f)
 		return -1;
 	if (!fgets(line, sizeof(line), f) ||
@@ -98,14 +94,41 @@ double hx_cpu_busy(void)
 		return -1;
 	}
 	fclose(f);
+	*total = 0;
 	for (int i = 0; i < 8; i++)
-		total += v[i];
-	idle = v[3] + v[4]; /* idle and waiting for I/O */
-	if (last_ms && total > last_total)
-		last = 1.0 - (double)(idle - last_idle) /
-				     (double)(total - last_total);
-	last_total = total;
-	last_idle = idle;
+		*total += v[i];
+	*idle = v[3] + v[4];
+	return 0;
+}
+
+double hx_cpu_busy(void)
+{
+	static struct hx_cpu_mark mark;
+	static int64_t last_ms;
+	static double last = -1;
+	double busy;
+
+	if (last_ms && hx_now_ms() - last_ms < 20)
+		return last;
+	busy = last_ms ? hx_cpu_busy_since(&mark) : -1;
+	if (busy >= 0 || !last_ms)
+		last = busy;
+	hx_cpu_mark(&mark);
 	last_ms = hx_now_ms();
 	return last;
+}
+
+void hx_cpu_mark(struct hx_cpu_mark *m)
+{
+	if (hx_cpu_ticks(&m->total, &m->idle) < 0)
+		m->total = m->idle = 0;
+}
+
+double hx_cpu_busy_since(const struct hx_cpu_mark *m)
+{
+	unsigned long long total, idle;
+
+	if (!m->total || hx_cpu_ticks(&total, &idle) < 0 || total <= m->total)
+		return -1;
+	return 1.0 - (double)(idle - m->idle) / (double)(total - m->total);
 }

@@ -32,4 +32,13 @@ void hx_pause(int ms);
  * /proc/stat; -1 where it cannot be read. */
 double hx_cpu_busy(void);
 
+/* The machine's CPU time so far, to measure how busy it was over a span:
+ * hx_cpu_mark, then hx_cpu_busy_since gives the busy share (0 to 1) of
+ * every CPU since the mark, -1 when unknown. */
+struct hx_cpu_mark {
+	unsigned long long total, idle; /* /proc/stat's clock ticks */
+};
+void hx_cpu_mark(struct hx_cpu_mark *m);
+double hx_cpu_busy_since(const struct hx_cpu_mark *m);
+
 #endif

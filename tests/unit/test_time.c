@@ -151,6 +151,34 @@ static void test_time_backoff_caps_at_32_ms(void **state)
 	assert_in_range(hx_now_ms() - start, 32, 500);
 }
 
+/* While this process spins, the machine's CPUs are busy some share of
+ * the span: more than nothing, at most all. */
+static void test_time_busy_since_sees_a_spinning_core(void **state)
+{
+	struct hx_cpu_mark mark;
+	int64_t until;
+	volatile unsigned long spins = 0;
+	double busy;
+
+	(void)state;
+	hx_cpu_mark(&mark);
+	until = hx_now_ms() + 200;
+	while (hx_now_ms() < until)
+		spins++;
+	busy = hx_cpu_busy_since(&mark);
+	assert_true(busy > 0.0);
+	assert_true(busy <= 1.0);
+}
+
+/* A mark never taken (or unreadable) gives "unknown", not 0. */
+static void test_time_busy_since_unknown_without_mark(void **state)
+{
+	struct hx_cpu_mark none = { 0, 0 };
+
+	(void)state;
+	assert_true(hx_cpu_busy_since(&none) < 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -178,6 +206,8 @@ int main(void)
 				       reset_scale),
 		cmocka_unit_test_setup(test_time_backoff_caps_at_32_ms,
 				       reset_scale),
+		cmocka_unit_test(test_time_busy_since_sees_a_spinning_core),
+		cmocka_unit_test(test_time_busy_since_unknown_without_mark),
 	};
 
 	unit_init();
