@@ -745,12 +745,11 @@ static void check_stop_signal(struct hx_check *c)
 
 		snprintf(label, sizeof(label), "server (for %s)",
 			 hx_signal_name(signals[i]));
+		/* a UNIX client only: no TCP connection waits in TIME_WAIT
+		 * on the port the next run takes (that is restart's test) */
 		server = start_server(c, label, SOCKET);
 		if (!server ||
-		    greet_tcp(c, server, "127.0.0.1", "127.0.0.1", 0,
-			      "a TCP client") < 0 ||
-		    greet_unix(c, server, SOCKET, NULL, 0, "a UNIX client") <
-			0 ||
+		    greet_unix(c, server, SOCKET, NULL, 0, "a client") < 0 ||
 		    hx_proc_signal_exit(c, server, signals[i], STOP_MS) < 0)
 			return;
 		finish(c, server);
