@@ -21,6 +21,7 @@
 
 #define HX_INET_NETLINK_MS 2000 /* the kernel acknowledges a request */
 #define HX_INET_MAX_INODES 64	/* sockets of one process looked at */
+#define HX_INET_USABLE_MS  3000 /* an address just added takes connections */
 #define HX_TCP_LISTEN	   0x0A /* TCP_LISTEN in /proc/net/tcp */
 
 int hx_ipv6_stack(char *why, size_t size)
@@ -190,6 +191,54 @@ static void hx_inet_attr(struct nlmsghdr *h, int type, const void *data,
 	h->nlmsg_len = NLMSG_ALIGN(h->nlmsg_len) + RTA_ALIGN(attr->rta_len);
 }
 
+/* The kernel makes an address just added fully usable a moment later,
+ * from a work queue: until then a connection to it may lose its SYN and
+ * fail a second later with ENETUNREACH, the more often the busier the
+ * machine. Waits until a TCP connect from the address to a port of its
+ * own that nobody listens on is refused, as it is once the address
+ * works. 0, or -1 after HX_INET_USABLE_MS. */
+static int hx_inet_wait_usable(int family, const unsigned char *bytes)
+{
+	struct sockaddr_storage addr;
+	socklen_t len;
+	int64_t deadline = hx_deadline(HX_INET_USABLE_MS);
+	int attempt = 0;
+
+	memset(&addr, 0, sizeof(addr));
+	addr.ss_family = (sa_family_t)family;
+	if (family == AF_INET6) {
+		memcpy(&((struct sockaddr_in6 *)&addr)->sin6_addr, bytes, 16);
+		len = sizeof(struct sockaddr_in6);
+	} else {
+		memcpy(&((struct sockaddr_in *)&addr)->sin_addr, bytes, 4);
+		len = sizeof(struct sockaddr_in);
+	}
+	for (;;) {
+		/* closed: bound to a port of the address, never listening */
+		int closed = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		int probe = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+		struct sockaddr_storage to = addr;
+		socklen_t to_len = len;
+		int refused = 0;
+
+		if (closed >= 0 && probe >= 0 &&
+		    bind(closed, (struct sockaddr *)&addr, len) == 0 &&
+		    getsockname(closed, (struct sockaddr *)&to, &to_len) == 0 &&
+		    bind(probe, (struct sockaddr *)&addr, len) == 0 &&
+		    connect(probe, (struct sockaddr *)&to, to_len) < 0)
+			refused = errno == ECONNREFUSED;
+		if (closed >= 0)
+			close(closed);
+		if (probe >= 0)
+			close(probe);
+		if (refused)
+			return 0;
+		if (hx_remaining_ms(deadline) <= 0)
+			return -1;
+		hx_backoff(&attempt, deadline);
+	}
+}
+
 int hx_loopback_add(struct hx_check *c, const char *address)
 {
 	union {
@@ -228,6 +277,11 @@ int hx_loopback_add(struct hx_check *c, const char *address)
 	if (rc != 0)
 		return hx_fail(c, HX_ERROR, "add %s to loopback: %s", address,
 			       strerror(rc));
+	if (hx_inet_wait_usable(family, bytes) < 0)
+		return hx_fail(c, HX_ERROR,
+			       "added %s to loopback, but it took no "
+			       "connection within %.1f s",
+			       address, HX_INET_USABLE_MS / 1000.0);
 	hx_recordf(c, 0, "added %s to loopback", address);
 	return 0;
 }

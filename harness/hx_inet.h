@@ -33,8 +33,10 @@ int hx_tcp_connect_from(struct hx_check *c, struct hx_conn *conn,
 			int timeout_ms);
 
 /* Adds address (numeric, IPv4 /32 or IPv6 /128, no duplicate address
- * detection) to loopback in the check's own network namespace. Without
- * one (c->isolated 0) the check is skipped: it would be the machine's.
+ * detection) to loopback in the check's own network namespace, and
+ * waits until a route leads to it (the kernel adds that a moment later):
+ * on return a connect to the address works. Without a namespace of its
+ * own (c->isolated 0) the check is skipped: it would be the machine's.
  * 0, or -1 once the check was skipped or failed. */
 int hx_loopback_add(struct hx_check *c, const char *address);
 

@@ -194,6 +194,13 @@ static int namespace_child(void)
 		return 77;
 	if (hx_loopback_add(&c, LONG_IPV6) < 0)
 		return 1;
+	/* at once, the address is one a client can connect to */
+	fd = listen_on(LONG_IPV6, &port);
+	if (fd < 0 || hx_tcp_connect_from(&c, &conn, LONG_IPV6, LONG_IPV6, port,
+					  2000) < 0)
+		return 6;
+	hx_close(&c, &conn);
+	close(fd);
 	fd = listen_on("::1", &port);
 	if (fd < 0 ||
 	    hx_tcp_connect_from(&c, &conn, LONG_IPV6, "::1", port, 2000) < 0)
