@@ -11,6 +11,7 @@
 #include "../harness/hx_check.h"
 #include "../harness/hx_finish.h"
 #include "../harness/hx_fixture.h"
+#include "../harness/hx_inet.h"
 #include "../harness/hx_net.h"
 #include "../harness/hx_probe.h"
 #include "../harness/hx_proc.h"

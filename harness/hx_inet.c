@@ -54,6 +54,16 @@ int hx_ipv6_loopback(char *why, size_t size)
 	return ok;
 }
 
+int hx_need_ipv6_loopback(struct hx_check *c)
+{
+	char why[160];
+
+	if (hx_ipv6_loopback(why, sizeof(why)))
+		return 1;
+	hx_skip(c, "this machine has no IPv6 loopback address (::1): %s", why);
+	return 0;
+}
+
 /* Fills addr from a numeric IPv4 or IPv6 address and port; its length,
  * or 0 when text is neither. */
 static socklen_t hx_inet_address(const char *text, int port,

@@ -25,6 +25,10 @@ int hx_ipv6_stack(char *why, size_t size);
 /* 1 when a TCP socket can be bound to ::1 here; 0 with the reason. */
 int hx_ipv6_loopback(char *why, size_t size);
 
+/* 1 when ::1 is there; else skips the check with the reason, 0. The one
+ * way a check that needs ::1 asks (a container has none). */
+int hx_need_ipv6_loopback(struct hx_check *c);
+
 /* hx_tcp_connect from a socket bound to source (a numeric address of
  * host's family, port 0) first: the program sees that address as its
  * peer's. */

@@ -572,28 +572,12 @@ static void check_client_localhost(struct hx_check *c)
 			HX_DUAL_HOST);
 }
 
-/* 1 if this network namespace has ::1 (IPv6 may be disabled). */
-static int have_ipv6_loopback(void)
-{
-	struct sockaddr_in6 addr = {.sin6_family = AF_INET6,
-				    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-	int fd = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	int ok =
-	    fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
 static void check_client_ipv6(struct hx_check *c)
 {
 	static const char reply[] = GREETING_START ", ::1 port 40312\n";
 
-	if (!have_ipv6_loopback()) {
-		hx_skip(c, "this machine has no IPv6 loopback address (::1)");
+	if (!hx_need_ipv6_loopback(c))
 		return;
-	}
 	serve_one_client(c, "::1", reply, strlen(reply), NULL, END_CLOSE, 0);
 }
 
@@ -640,11 +624,13 @@ static void check_client_refused(struct hx_check *c)
 	/* Without ::1 (a container) the name's IPv6 address fails with
 	 * EADDRNOTAVAIL, and either reason may be the one reported. */
 	static const char *const call_only[] = {"connect", NULL};
+	char why[160];
 
 	if (expect_client_error(c, "127.0.0.1", hx_port(c, 1), needles,
 				EXIT_MS) == 0)
 		expect_client_error(c, HX_DUAL_HOST, hx_port(c, 1),
-				    have_ipv6_loopback() ? needles : call_only,
+				    hx_ipv6_loopback(why, sizeof(why)) ? needles
+								      : call_only,
 				    EXIT_MS);
 }
 

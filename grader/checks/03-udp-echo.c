@@ -390,7 +390,7 @@ static void check_client_ipv6(struct hx_check *c)
 					.strays = SHORT_STRAYS,
 					.run_ms = IO_MS};
 
-	if (have_ipv6(c))
+	if (hx_need_ipv6_loopback(c))
 		serve_client(c, &plan);
 }
 

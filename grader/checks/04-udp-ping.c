@@ -243,28 +243,12 @@ static void check_bad_reply(struct hx_check *c)
 	run_ping(c, &run);
 }
 
-/* 1 if this sandbox has an IPv6 loopback address to bind; else skips. */
-static int have_ipv6(struct hx_check *c)
-{
-	struct sockaddr_in6 addr = {.sin6_family = AF_INET6,
-				    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ok =
-	    fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-
-	if (fd >= 0)
-		close(fd);
-	if (!ok)
-		hx_skip(c, "this machine has no IPv6 loopback address (::1)");
-	return ok;
-}
-
 static void check_ipv6(struct hx_check *c)
 {
 	const struct ping_run run = {
 	    .count = SL_COUNT(ipv6_plan), .steps = ipv6_plan, .host = "::1"};
 
-	if (have_ipv6(c))
+	if (hx_need_ipv6_loopback(c))
 		run_ping(c, &run);
 }
 

@@ -975,6 +975,8 @@ static void check_ipv6(struct hx_check *c)
 			       .timeout_ms = scaled_ms(FILTER_MS),
 			       .wait_ms = SHORT_MS + FILTER_MS};
 
+	if (!hx_need_ipv6_loopback(c))
+		return;
 	/* On ::1: two open ports and a silent one. On 127.0.0.1, other
 	 * ports of the same range: a scanner that asks getaddrinfo for
 	 * IPv4 only finds these instead. */

@@ -58,22 +58,6 @@ static int64_t arrival_ms(const struct hx_conn *peer)
 	return (int64_t)tv.tv_sec * 1000 + tv.tv_usec / 1000;
 }
 
-/* 1 if this sandbox has an IPv6 loopback address to bind; else skips. */
-static int have_ipv6(struct hx_check *c)
-{
-	struct sockaddr_in6 addr = {.sin6_family = AF_INET6,
-				    .sin6_addr = IN6ADDR_LOOPBACK_INIT};
-	int fd = socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-	int ok =
-	    fd >= 0 && bind(fd, (struct sockaddr *)&addr, sizeof(addr)) == 0;
-
-	if (fd >= 0)
-		close(fd);
-	if (!ok)
-		hx_skip(c, "this machine has no IPv6 loopback address (::1)");
-	return ok;
-}
-
 /* "ADDRESS port PORT" of an IPv4 or IPv6 socket address. */
 static void address_text(const struct sockaddr_storage *addr, char *out,
 			 size_t size)
