@@ -46,6 +46,9 @@
 #define MIDWAY_MS	320  /* total-time: a datagram into a ping's wait */
 #define LONG_TIMEOUT_MS 1200 /* a timeout of more than a second */
 #define UNKNOWN_HOST	"no-such-host.invalid" /* RFC 6761: never resolves */
+#define CLOCK_SLACK_MS	5    /* a <time> may round up past its arrival */
+#define SENT_WITHIN_MS	3000 /* a <time> this long before its arrival is
+				not the moment it was sent (scaled) */
 
 #include "support/04-udp-ping-runs.c"
 
@@ -302,6 +305,18 @@ static void check_requests(struct hx_check *c)
 		if (hx_expect_bytes(c, what, want, strlen(want), d->data,
 				    d->len) < 0)
 			break;
+		/* the same clock as the harness's: sent before it arrived,
+		 * and not long before (wall-clock or microseconds are far
+		 * off either way) */
+		if (ms > peer.seen[k - 1].received_ms + CLOCK_SLACK_MS ||
+		    ms < peer.seen[k - 1].received_ms - (int64_t)(SENT_WITHIN_MS * hx_timeout_scale())) {
+			hx_fail(c, HX_FAIL,
+				"ping %d says it was sent at %lld ms, but "
+				"CLOCK_MONOTONIC said %lld ms when it arrived: "
+				"<time> is not milliseconds of CLOCK_MONOTONIC",
+				k, ms, (long long)peer.seen[k - 1].received_ms);
+			break;
+		}
 		if (ms < last) {
 			hx_fail(c, HX_FAIL,
 				"ping %d says it was sent at %lld ms, before "
