@@ -32,6 +32,8 @@
 #define STOP_MS	   1000 /* a server exits after SIGTERM or SIGINT */
 #define EXIT_MS	   1500 /* a program exits after bad arguments */
 #define RESOLVE_MS 3000 /* the client gives up on a name that cannot exist */
+#define STEP_MS	   2000 /* writen-cases: the writer sleeps or returns */
+#define CASES_MS   8000 /* writen-cases: the whole run */
 
 /* Starts the server on port and waits until it listens. */
 #define start_server(c, label, port)                                           \
@@ -375,6 +377,38 @@ static void check_server_usage(struct hx_check *c)
 	/* Port 65535 is free only inside the check's own network. */
 	if (hx_ok(c) && c->isolated)
 		expect_port_accepted(c, "server", highest, "65535");
+}
+
+/* Calls the student's writen directly (support/writen_cases.c): short
+ * writes and EINTR are made on purpose there, since a fast loopback
+ * socket never shows them. */
+static void check_writen(struct hx_check *c)
+{
+	char step[16];
+	const char *args[] = {step, NULL};
+	struct hx_proc *p;
+	const char *out, *failed;
+
+	snprintf(step, sizeof(step), "%d", (int)(STEP_MS * hx_timeout_scale()));
+	p = hx_start(c, "writen-cases", args);
+	if (!p || hx_proc_wait(c, p, CASES_MS) < 0)
+		return;
+	out = p->out.data ? p->out.data : "";
+	failed = strstr(out, "case failed: ");
+	if (failed) {
+		p->accepted = 1; /* the case says what stderr would */
+		hx_fail(c, HX_FAIL, "%.*s", (int)strcspn(failed + 13, "\n"),
+			failed + 13);
+	} else if (!strstr(out, "cases: 1 run, 0 failed") ||
+		   !WIFEXITED(p->wait_status) ||
+		   WEXITSTATUS(p->wait_status) != 0) {
+		hx_fail(c, HX_ERROR,
+			"the writen test did not finish (exit status %d)",
+			WIFEXITED(p->wait_status) ? WEXITSTATUS(p->wait_status)
+						  : -1);
+	} else {
+		p->accepted = 1;
+	}
 }
 
 static void check_client_usage(struct hx_check *c)
@@ -772,7 +806,7 @@ static const struct sl_check checks[] = {
     {
 	.id = "busy-port",
 	.title = "server reports a port already in use, exit status 2",
-	.points = 4,
+	.points = 3,
 	.timeout_ms = 5000,
 	.programs = "server",
 	.hint =
@@ -786,7 +820,7 @@ static const struct sl_check checks[] = {
     {
 	.id = "server-usage",
 	.title = "server rejects bad arguments: usage line, status 1",
-	.points = 5,
+	.points = 4,
 	.timeout_ms = 10000,
 	.programs = "server",
 	.hint =
@@ -893,7 +927,7 @@ static const struct sl_check checks[] = {
     {
 	.id = "client-usage",
 	.title = "client rejects bad arguments: usage line, status 1",
-	.points = 4,
+	.points = 3,
 	.timeout_ms = 10000,
 	.programs = "client",
 	.hint =
@@ -902,6 +936,22 @@ static const struct sl_check checks[] = {
 	    "getaddrinfo; otherwise print \"usage: client HOST PORT\" on "
 	    "stderr and return 1.",
 	.run = check_client_usage,
+    },
+    {
+	.id = "writen",
+	.title = "writen writes every byte through short writes and EINTR",
+	.points = 3,
+	.timeout_ms = 12000,
+	.programs = "writen-cases",
+	.hint =
+	    "write may take only part of the buffer (a signal came after some "
+	    "bytes went, or the buffer filled) and returns how many it took; "
+	    "or it takes nothing and fails with EINTR. Loop until all n bytes "
+	    "are written: add what write returned to the pointer, subtract it "
+	    "from what is left, try again on EINTR, and return n. Your writen "
+	    "is called here on a socket whose reader is slow, with a signal "
+	    "handler installed without SA_RESTART.",
+	.run = check_writen,
     },
 };
 
@@ -915,6 +965,9 @@ static const struct sl_lab lab02 = {
 	{
 	    {.name = "server", .sources = {"server.c", "wrappers.c"}},
 	    {.name = "client", .sources = {"client.c", "wrappers.c"}},
+	    {.name = "writen-cases",
+	     .sources = {"wrappers.c"},
+	     .support = {"writen_cases.c"}},
 	},
     .max_files = FILES_MAX,
     .checks = checks,
