@@ -892,6 +892,9 @@ static void check_slow_reader(struct hx_check *c)
 	server = start_evloop(c, NULL);
 	if (!server || connect_client(c, &b, IO_MS) < 0)
 		goto out;
+	/* b's echo says it was accepted: its descriptor is counted */
+	if (expect_echo_str(c, &b, "b is here\n", IO_MS, "client b") < 0)
+		goto out_close_b;
 	hx_proc_wait_idle(server, IO_MS);
 	before = hx_proc_count_fds(server);
 	if (connect_client(c, &a, IO_MS) < 0)
