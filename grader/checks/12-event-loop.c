@@ -540,7 +540,8 @@ static int expect_none_answered(struct hx_check *c, struct hx_proc *server,
 
 static void check_slow_senders(struct hx_check *c)
 {
-	static const struct hx_plan random_pieces = {HX_RANDOM, 6, 1};
+	static const struct hx_plan random_pieces = {
+	    .split = HX_RANDOM, .max_piece = 6, .delay_ms = 1};
 	static const char lines[] = "alpha\nbeta\ngamma gamma\n\ndelta\n"
 				    "epsilon, the last\n";
 	struct hx_proc *server = start_evloop(c, NULL);
