@@ -123,10 +123,19 @@ int hx_proc_count_fds(struct hx_proc *p)
 int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server,
 			 int before, const char *what, int timeout_ms)
 {
-	int after;
+	int64_t deadline = hx_deadline(timeout_ms);
+	int after, attempt = 0;
 
-	hx_proc_wait_idle(server, timeout_ms);
-	after = hx_proc_count_fds(server);
+	/* A server that wakes now and then may look idle before it has
+	 * closed: give the count until the deadline to come back. */
+	for (;;) {
+		hx_proc_wait_idle(server, timeout_ms);
+		after = hx_proc_count_fds(server);
+		if (after < 0 || after <= before ||
+		    hx_remaining_ms(deadline) <= 0)
+			break;
+		hx_backoff(&attempt, deadline);
+	}
 	if (after < 0) {
 		hx_note_end(c, server);
 		return hx_fail(c, HX_FAIL, "%s ended during %s", server->label,
