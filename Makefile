@@ -25,7 +25,7 @@ GRADE_ARGS := $(if $(CHECK),--check $(CHECK)) $(if $(V),-v) \
 	      --dir $(or $(DIR),labs)
 
 .PHONY: all help grade test unit meta memcheck coverage bench handouts platform-test \
-	deps deps-build deps-test clean build-references format batch-test \
+	deps deps-build deps-test clean build-references format format-check deps-format batch-test \
 	hostile stubs interop student-release gradescope mutate
 
 all: $(SOCKLAB) build-references
@@ -86,7 +86,7 @@ deps-test: deps-build
 # tests and the batch tests. Without it (the student release): unit tests
 # and the stubs scoring zero.
 ifneq ($(LABS),)
-test: deps-test unit meta interop batch-test hostile platform-test
+test: deps-test format-check unit meta interop batch-test hostile platform-test
 else
 test: deps-test unit stubs
 endif
@@ -205,8 +205,24 @@ mutate: $(SOCKLAB)
 handouts: $(SOCKLAB)
 	@scripts/handouts.sh $(SOCKLAB) $(BIN)/handouts
 
+# The project's own C: harness, grader, checks and their support files,
+# unit tests (labs/ and reference/ are the students' style, not checked)
+FORMAT_SRC = $(HARNESS_SRC) $(GRADER_SRC) grader/main.c $(CHECKS_SRC) \
+	$(wildcard grader/checks/support/*.c) harness/*.h grader/*.h \
+	$(wildcard tests/unit/*.c tests/unit/*.h)
+
 format:
-	clang-format -i $(HARNESS_SRC) $(GRADER_SRC) $(CHECKS_SRC) harness/*.h grader/*.h
+	clang-format -i $(FORMAT_SRC)
+
+# fails, naming the files, when one is not as `make format` writes it
+format-check: deps-format
+	@bad=""; for f in $(FORMAT_SRC); do \
+	  clang-format --dry-run -Werror "$$f" >/dev/null 2>&1 || bad="$$bad $$f"; done; \
+	  if [ -n "$$bad" ]; then echo "not formatted (run make format):$$bad"; exit 1; fi; \
+	  echo "format: every file as make format writes it"
+
+deps-format:
+	@scripts/install-deps.sh format
 
 clean-build:
 	rm -rf $(BIN)/obj $(BIN)/tests $(SOCKLAB)

@@ -17,7 +17,7 @@
 #include "sl_grade.h"
 #include "sl_html.h"
 
-#define SL_DEFAULT_SEED 1
+#define SL_DEFAULT_SEED	   1
 #define SL_CHECKS_PER_CORE 4 /* checks at once, at most, per core */
 
 #ifndef SL_VERSION
@@ -29,61 +29,61 @@ static const struct {
 	const char *name; /* the command */
 	const char *text; /* its synopsis and options */
 } sl_help[] = {
-	{ "list", "socklab list\n"
-		  "  The labs: name, checks, points, title.\n" },
-	{ "grade",
-	  "socklab grade LAB... [options]\n"
-	  "  Grades a submission of each LAB (a number, 02, or a name,\n"
-	  "  tcp-hello; `all`: every lab found in DIR) and prints a report\n"
-	  "  whose table fills as checks finish; several labs end with the\n"
-	  "  course's total.\n"
-	  "  --dir DIR        the submission: a folder of labs (default labs)\n"
-	  "                   or one lab's folder, or any folder holding its\n"
-	  "                   files up to three folders down\n"
-	  "  --check ID       only this check (socklab rubric LAB lists them)\n"
-	  "  -v, --verbose    the transcript of each failing check\n"
-	  "  --seed N|random  the seed of fault injection (default 1)\n"
-	  "  -j N             exactly N checks at once (default: one per\n"
-	  "                   core, and up to 4 per core while the CPUs are\n"
-	  "                   not busy: most checks wait on timers)\n"
-	  "  --format FORMAT  text (default), tsv, html (a page), or an\n"
-	  "                   export: gradescope, autolab, junit, github\n"
-	  "                   (these run the hidden checks too)\n"
-	  "  --json FILE      the results as grader/RESULTS.md describes them\n"
-	  "  --pcap DIR       every packet of each check, a pcap file per check\n"
-	  "                   in DIR (wireshark FILE, or tshark -r FILE)\n"
-	  "  --html DIR       an HTML page per lab in DIR, next to the report\n"
-	  "  --valgrind       the programs under Valgrind's memcheck\n"
-	  "  --hidden         the hidden checks too\n"
-	  "  --keep           keep the build folder\n"
-	  "  --unconfined     run an export without a sealed sandbox\n"
-	  "  Exit status: 0 every check passed, 1 one did not (a check that\n"
-	  "  could not run here did not pass), 2 socklab could not run.\n" },
-	{ "batch",
-	  "socklab batch LAB SUBMISSIONS [options]\n"
-	  "  Grades a class: one folder or archive per student in\n"
-	  "  SUBMISSIONS, each in sealed sandboxes, into a gradebook, a\n"
-	  "  summary and a results and feedback file per student.\n"
-	  "  --out DIR        where the results go (default grades-LAB)\n"
-	  "  -j N             students at once (default: the cores)\n"
-	  "  --seed N         the seed, as for grade\n"
-	  "  --format EXPORT  an export per student too (gradescope, autolab,\n"
-	  "                   junit, github; html: a page), in DIR/EXPORT/\n"
-	  "  --shard K/N      grade shard K of N of the class (socklab merge\n"
-	  "                   joins the shards' outputs)\n"
-	  "  --unconfined     run without a sealed sandbox (DEGRADED)\n" },
-	{ "merge",
-	  "socklab merge --out DIR SHARD_OUT...\n"
-	  "  Joins the outputs of batch --shard runs into what one batch of\n"
-	  "  the whole class would have written.\n" },
-	{ "rubric", "socklab rubric LAB\n"
-		    "  The lab's check table as Markdown.\n" },
-	{ "build", "socklab build LAB [--dir DIR] --out DIR\n"
-		   "  Builds the lab's programs into DIR/bin and shows what the\n"
-		   "  compiler said.\n" },
-	{ "bench", "socklab bench [LAB...] [--rounds N] [-j N]\n"
-		   "  Grading time of each reference, next to the floor (an empty\n"
-		   "  sandbox that starts one process).\n" },
+    {"list", "socklab list\n"
+	     "  The labs: name, checks, points, title.\n"},
+    {"grade",
+     "socklab grade LAB... [options]\n"
+     "  Grades a submission of each LAB (a number, 02, or a name,\n"
+     "  tcp-hello; `all`: every lab found in DIR) and prints a report\n"
+     "  whose table fills as checks finish; several labs end with the\n"
+     "  course's total.\n"
+     "  --dir DIR        the submission: a folder of labs (default labs)\n"
+     "                   or one lab's folder, or any folder holding its\n"
+     "                   files up to three folders down\n"
+     "  --check ID       only this check (socklab rubric LAB lists them)\n"
+     "  -v, --verbose    the transcript of each failing check\n"
+     "  --seed N|random  the seed of fault injection (default 1)\n"
+     "  -j N             exactly N checks at once (default: one per\n"
+     "                   core, and up to 4 per core while the CPUs are\n"
+     "                   not busy: most checks wait on timers)\n"
+     "  --format FORMAT  text (default), tsv, html (a page), or an\n"
+     "                   export: gradescope, autolab, junit, github\n"
+     "                   (these run the hidden checks too)\n"
+     "  --json FILE      the results as grader/RESULTS.md describes them\n"
+     "  --pcap DIR       every packet of each check, a pcap file per check\n"
+     "                   in DIR (wireshark FILE, or tshark -r FILE)\n"
+     "  --html DIR       an HTML page per lab in DIR, next to the report\n"
+     "  --valgrind       the programs under Valgrind's memcheck\n"
+     "  --hidden         the hidden checks too\n"
+     "  --keep           keep the build folder\n"
+     "  --unconfined     run an export without a sealed sandbox\n"
+     "  Exit status: 0 every check passed, 1 one did not (a check that\n"
+     "  could not run here did not pass), 2 socklab could not run.\n"},
+    {"batch",
+     "socklab batch LAB SUBMISSIONS [options]\n"
+     "  Grades a class: one folder or archive per student in\n"
+     "  SUBMISSIONS, each in sealed sandboxes, into a gradebook, a\n"
+     "  summary and a results and feedback file per student.\n"
+     "  --out DIR        where the results go (default grades-LAB)\n"
+     "  -j N             students at once (default: the cores)\n"
+     "  --seed N         the seed, as for grade\n"
+     "  --format EXPORT  an export per student too (gradescope, autolab,\n"
+     "                   junit, github; html: a page), in DIR/EXPORT/\n"
+     "  --shard K/N      grade shard K of N of the class (socklab merge\n"
+     "                   joins the shards' outputs)\n"
+     "  --unconfined     run without a sealed sandbox (DEGRADED)\n"},
+    {"merge",
+     "socklab merge --out DIR SHARD_OUT...\n"
+     "  Joins the outputs of batch --shard runs into what one batch of\n"
+     "  the whole class would have written.\n"},
+    {"rubric", "socklab rubric LAB\n"
+	       "  The lab's check table as Markdown.\n"},
+    {"build", "socklab build LAB [--dir DIR] --out DIR\n"
+	      "  Builds the lab's programs into DIR/bin and shows what the\n"
+	      "  compiler said.\n"},
+    {"bench", "socklab bench [LAB...] [--rounds N] [-j N]\n"
+	      "  Grading time of each reference, next to the floor (an empty\n"
+	      "  sandbox that starts one process).\n"},
 };
 
 static void usage(FILE *out)
@@ -145,9 +145,9 @@ static int parse_number(const char *text, long low, long high, long *value)
 
 	errno = 0;
 	*value = strtol(text, &end, 10);
-	return errno || end == text || *end || *value < low || *value > high ?
-		       -1 :
-		       0;
+	return errno || end == text || *end || *value < low || *value > high
+		   ? -1
+		   : 0;
 }
 
 /* --seed N or --seed random. */
@@ -174,9 +174,10 @@ static int refuse_unconfined(int unconfined)
 	if (hx_sandbox_probe())
 		return 0;
 	if (unconfined) {
-		fprintf(stderr, "socklab: DEGRADED: no sealed sandbox here (%s); "
-				"--unconfined: submissions run with your own "
-				"rights\n",
+		fprintf(stderr,
+			"socklab: DEGRADED: no sealed sandbox here (%s); "
+			"--unconfined: submissions run with your own "
+			"rights\n",
 			hx_sandbox_degraded_reason());
 		return 0;
 	}
@@ -201,8 +202,8 @@ static int report(struct sl_run *run)
 	} else if (strcmp(run->opt.format, "text") == 0) {
 		sl_report_text(run, stdout);
 		sl_report_hidden(run, stdout);
-	} else if (sl_export(run, run->opt.format, stdout, err,
-			     sizeof(err)) < 0) {
+	} else if (sl_export(run, run->opt.format, stdout, err, sizeof(err)) <
+		   0) {
 		return fail("%s", err);
 	}
 	if (run->opt.json &&
@@ -270,9 +271,9 @@ static int grade_lab(const struct sl_options *opt, const struct sl_lab *lab,
 		sl_report_hidden(&run, stdout);
 		report_files(&run);
 		rc = run.opt.json && sl_report_json(&run, run.opt.json, err,
-						     sizeof(err)) < 0 ?
-			     fail("%s", err) :
-			     0;
+						    sizeof(err)) < 0
+			 ? fail("%s", err)
+			 : 0;
 	} else {
 		rc = report(&run);
 	}
@@ -311,8 +312,7 @@ static int every_lab(const char *dir, const struct sl_lab **labs)
 
 /* The course's total: each lab's score and time (labs graded at once
  * overlap), the whole run's wall time. */
-static void course_summary(const struct sl_lab_total *t, int n,
-			   int64_t wall_ms)
+static void course_summary(const struct sl_lab_total *t, int n, int64_t wall_ms)
 {
 	int score = 0, max = 0;
 
@@ -334,21 +334,21 @@ static void course_summary(const struct sl_lab_total *t, int n,
 static int grade(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "dir", required_argument, NULL, 'd' },
-		{ "check", required_argument, NULL, 'c' },
-		{ "json", required_argument, NULL, 'J' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "valgrind", no_argument, NULL, 'V' },
-		{ "hidden", no_argument, NULL, 'H' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "unconfined", no_argument, NULL, 'U' },
-		{ "pcap", required_argument, NULL, 'P' },
-		{ "html", required_argument, NULL, 'T' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	    {"dir", required_argument, NULL, 'd'},
+	    {"check", required_argument, NULL, 'c'},
+	    {"json", required_argument, NULL, 'J'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"valgrind", no_argument, NULL, 'V'},
+	    {"hidden", no_argument, NULL, 'H'},
+	    {"keep", no_argument, NULL, 'k'},
+	    {"verbose", no_argument, NULL, 'v'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"unconfined", no_argument, NULL, 'U'},
+	    {"pcap", required_argument, NULL, 'P'},
+	    {"html", required_argument, NULL, 'T'},
+	    {"help", no_argument, NULL, 'h'},
+	    {NULL, 0, NULL, 0},
 	};
 	static const struct sl_lab *labs[SL_MAX_LABS];
 	static struct sl_lab_total totals[SL_MAX_LABS];
@@ -371,23 +371,47 @@ static int grade(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "d:c:J:f:s:j:vVHkh", options,
 				NULL)) != -1) {
 		switch (c) {
-		case 'd': opt.dir = optarg; break;
-		case 'c': opt.check = optarg; break;
-		case 'J': opt.json = optarg; break;
-		case 'f': opt.format = optarg; break;
-		case 'v': opt.verbose = 1; break;
-		case 'V': opt.valgrind = 1; break;
-		case 'H': opt.hidden = 1; break;
-		case 'k': opt.keep = 1; break;
-		case 'U': unconfined = 1; break;
-		case 'P': opt.pcap = optarg; break;
-		case 'T': opt.html = optarg; break;
-		case 'h': return help("grade", stdout);
+		case 'd':
+			opt.dir = optarg;
+			break;
+		case 'c':
+			opt.check = optarg;
+			break;
+		case 'J':
+			opt.json = optarg;
+			break;
+		case 'f':
+			opt.format = optarg;
+			break;
+		case 'v':
+			opt.verbose = 1;
+			break;
+		case 'V':
+			opt.valgrind = 1;
+			break;
+		case 'H':
+			opt.hidden = 1;
+			break;
+		case 'k':
+			opt.keep = 1;
+			break;
+		case 'U':
+			unconfined = 1;
+			break;
+		case 'P':
+			opt.pcap = optarg;
+			break;
+		case 'T':
+			opt.html = optarg;
+			break;
+		case 'h':
+			return help("grade", stdout);
 		case 'j':
 			if (parse_number(optarg, 1, SL_MAX_JOBS, &number) < 0)
-				return fail("-j needs a number from 1 to %d, not "
-					    "\"%s\"",
-					    SL_MAX_JOBS, optarg);
+				return fail(
+				    "-j needs a number from 1 to %d, not "
+				    "\"%s\"",
+				    SL_MAX_JOBS, optarg);
 			opt.jobs = (int)number;
 			opt.fixed_jobs = 1;
 			break;
@@ -395,7 +419,9 @@ static int grade(int argc, char **argv)
 			if (parse_seed(optarg, &opt.seed) != 0)
 				return 2;
 			break;
-		default: help("grade", stderr); return 2;
+		default:
+			help("grade", stderr);
+			return 2;
 		}
 	}
 	if (optind >= argc) {
@@ -431,7 +457,8 @@ static int grade(int argc, char **argv)
 		nlabs = argc - optind;
 	if (nlabs > 1 && (opt.json || strcmp(opt.format, "text") != 0))
 		return fail("%s grades one lab at a time",
-			    opt.json ? "--json" : "an export, tsv or html format");
+			    opt.json ? "--json"
+				     : "an export, tsv or html format");
 	if (nlabs == 1)
 		return grade_lab(&opt, labs[0], &totals[0]);
 	started = hx_now_ms();
@@ -456,7 +483,8 @@ static int build(int argc, char **argv)
 		else if (strcmp(argv[i], "--out") == 0 && i + 1 < argc)
 			run.opt.out = argv[++i];
 		else
-			return fail("build: unexpected argument \"%s\"", argv[i]);
+			return fail("build: unexpected argument \"%s\"",
+				    argv[i]);
 	}
 	if (argc < 2 || !run.opt.out) {
 		usage(stderr);
@@ -475,7 +503,8 @@ static int build(int argc, char **argv)
 		sl_put_bytes(stderr, sl_escape_text, run.build.log[i].data,
 			     run.build.log[i].len);
 		if (!run.build.built[i] || run.build.warnings[i]) {
-			fprintf(stderr, "socklab: %s-%s: %s did not build cleanly\n",
+			fprintf(stderr,
+				"socklab: %s-%s: %s did not build cleanly\n",
 				run.lab->number, run.lab->name,
 				run.lab->programs[i].name);
 			rc = 1;
@@ -490,15 +519,15 @@ static int build(int argc, char **argv)
 static int batch(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "format", required_argument, NULL, 'f' },
-		{ "unconfined", no_argument, NULL, 'U' },
-		{ "shard", required_argument, NULL, 'S' },
-		{ NULL, 0, NULL, 0 },
+	    {"out", required_argument, NULL, 'o'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {"seed", required_argument, NULL, 's'},
+	    {"format", required_argument, NULL, 'f'},
+	    {"unconfined", no_argument, NULL, 'U'},
+	    {"shard", required_argument, NULL, 'S'},
+	    {NULL, 0, NULL, 0},
 	};
-	struct sl_batch_options opt = { 0 };
+	struct sl_batch_options opt = {0};
 	int unconfined = 0;
 	const struct sl_lab *lab;
 	char err[1024] = "", out[256];
@@ -509,32 +538,41 @@ static int batch(int argc, char **argv)
 	opt.seed = SL_DEFAULT_SEED;
 	while ((c = getopt_long(argc, argv, "o:j:s:f:", options, NULL)) != -1) {
 		switch (c) {
-		case 'o': opt.out = optarg; break;
-		case 'U': unconfined = 1; break;
+		case 'o':
+			opt.out = optarg;
+			break;
+		case 'U':
+			unconfined = 1;
+			break;
 		case 'S':
 			if (sl_parse_shard(optarg, &opt.shard, &opt.shards) < 0)
-				return fail("--shard needs K/N with 1 <= K <= N, "
-					    "not \"%s\"",
-					    optarg);
+				return fail(
+				    "--shard needs K/N with 1 <= K <= N, "
+				    "not \"%s\"",
+				    optarg);
 			break;
 		case 'f':
 			if (!sl_export_known(optarg) && strcmp(optarg, "html"))
-				return fail("unknown --format \"%s\" (%s, html)",
-					    optarg, sl_export_names());
+				return fail(
+				    "unknown --format \"%s\" (%s, html)",
+				    optarg, sl_export_names());
 			opt.format = optarg;
 			break;
 		case 'j':
 			if (parse_number(optarg, 1, SL_MAX_JOBS, &number) < 0)
-				return fail("-j needs a number from 1 to %d, not "
-					    "\"%s\"",
-					    SL_MAX_JOBS, optarg);
+				return fail(
+				    "-j needs a number from 1 to %d, not "
+				    "\"%s\"",
+				    SL_MAX_JOBS, optarg);
 			opt.jobs = (int)number;
 			break;
 		case 's':
 			if (parse_seed(optarg, &opt.seed) != 0)
 				return 2;
 			break;
-		default: usage(stderr); return 2;
+		default:
+			usage(stderr);
+			return 2;
 		}
 	}
 	if (optind != argc - 2) {
@@ -559,8 +597,9 @@ static int batch(int argc, char **argv)
 	fputc('\n', stderr);
 	if (sl_batch(lab, &opt, stderr, err, sizeof(err)) < 0)
 		return fail("%s", err);
-	fprintf(stderr, "socklab batch: results in %s (gradebook.csv, "
-			"summary.md)\n",
+	fprintf(stderr,
+		"socklab batch: results in %s (gradebook.csv, "
+		"summary.md)\n",
 		opt.out);
 	return 0;
 }
@@ -569,8 +608,8 @@ static int batch(int argc, char **argv)
 static int merge(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "out", required_argument, NULL, 'o' },
-		{ NULL, 0, NULL, 0 },
+	    {"out", required_argument, NULL, 'o'},
+	    {NULL, 0, NULL, 0},
 	};
 	const struct sl_lab *lab;
 	const char *out = NULL;
@@ -605,9 +644,9 @@ static int merge(int argc, char **argv)
 static int bench(int argc, char **argv)
 {
 	static const struct option options[] = {
-		{ "rounds", required_argument, NULL, 'r' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ NULL, 0, NULL, 0 },
+	    {"rounds", required_argument, NULL, 'r'},
+	    {"jobs", required_argument, NULL, 'j'},
+	    {NULL, 0, NULL, 0},
 	};
 	long rounds = 5, jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	char err[1024] = "";
@@ -616,7 +655,8 @@ static int bench(int argc, char **argv)
 	while ((opt = getopt_long(argc, argv, "r:j:", options, NULL)) != -1) {
 		if (opt == 'r' && parse_number(optarg, 1, 1000, &rounds) == 0)
 			continue;
-		if (opt == 'j' && parse_number(optarg, 1, SL_MAX_JOBS, &jobs) == 0)
+		if (opt == 'j' &&
+		    parse_number(optarg, 1, SL_MAX_JOBS, &jobs) == 0)
 			continue;
 		usage(stderr);
 		return 2;
@@ -639,7 +679,7 @@ static void on_stop_signal(int sig)
 
 static void catch_stop_signals(void)
 {
-	static const int signals[] = { SIGINT, SIGTERM, SIGHUP };
+	static const int signals[] = {SIGINT, SIGTERM, SIGHUP};
 	struct sigaction sa;
 
 	memset(&sa, 0, sizeof(sa));
@@ -698,7 +738,8 @@ int main(int argc, char **argv)
 		return help(argc > 2 ? argv[2] : "", stdout);
 	/* socklab COMMAND --help, for every command */
 	for (int i = 2; i < argc; i++)
-		if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+		if (strcmp(argv[i], "--help") == 0 ||
+		    strcmp(argv[i], "-h") == 0)
 			return help(argv[1], stdout);
 	if (strcmp(argv[1], "list") == 0 && argc == 2) {
 		sl_report_list(stdout);

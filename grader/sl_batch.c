@@ -26,19 +26,19 @@
 #include "sl_unpack.h"
 #include "sl_html.h"
 
-#define SL_BUILD_MS 60000              /* compiling, on top of the checks */
-#define SL_SPIN_CORES 1.5              /* CPU/wall of a neighbour that spun */
+#define SL_BUILD_MS   60000 /* compiling, on top of the checks */
+#define SL_SPIN_CORES 1.5   /* CPU/wall of a neighbour that spun */
 
 /* The class as the pool grades it: student order[i] is job i, graded by
  * a worker process that sends its record back. */
 struct sl_class {
 	const struct sl_lab *lab;
 	const struct sl_batch_options *opt;
-	struct sl_student *s;          /* every student */
-	char (*roots)[1200];           /* where each one's files are */
-	int *order;                    /* job i grades student order[i] */
-	struct hx_buf *records;        /* what each student's worker sent */
-	FILE *progress;                /* the instructor's terminal, or NULL */
+	struct sl_student *s;	/* every student */
+	char (*roots)[1200];	/* where each one's files are */
+	int *order;		/* job i grades student order[i] */
+	struct hx_buf *records; /* what each student's worker sent */
+	FILE *progress;		/* the instructor's terminal, or NULL */
 };
 
 /* What a worker needs, copied into it by fork. */
@@ -56,9 +56,9 @@ struct sl_worker_arg {
 static int sl_entry_kind(const char *dir, const char *name, char *id,
 			 size_t size, char *why, size_t whylen)
 {
-	static const char *const exts[] = { ".zip", ".tar", ".tar.gz", ".tgz",
-					    ".tar.bz2", ".tbz2", ".tar.xz",
-					    ".txz", ".tar.zst" };
+	static const char *const exts[] = {".zip",    ".tar",	  ".tar.gz",
+					   ".tgz",    ".tar.bz2", ".tbz2",
+					   ".tar.xz", ".txz",	  ".tar.zst"};
 	char path[1200];
 	struct stat st;
 	size_t len = strlen(name);
@@ -84,8 +84,9 @@ static int sl_entry_kind(const char *dir, const char *name, char *id,
 			return 1;
 		}
 	}
-	snprintf(why, whylen, "refused: not a folder or an archive (.zip, "
-			      ".tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst)");
+	snprintf(why, whylen,
+		 "refused: not a folder or an archive (.zip, "
+		 ".tar, .tar.gz, .tar.bz2, .tar.xz, .tar.zst)");
 	return 0;
 }
 
@@ -145,13 +146,15 @@ static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
 	int count = scandir(dir, &names, NULL, alphasort), used = 0;
 
 	if (count < 0) {
-		snprintf(err, errlen, "cannot read %s: %s", dir, strerror(errno));
+		snprintf(err, errlen, "cannot read %s: %s", dir,
+			 strerror(errno));
 		return -1;
 	}
 	*out = calloc((size_t)count + 1, sizeof(**out));
 	*kinds = calloc((size_t)count + 1, sizeof(**kinds));
 	if (!*out || !*kinds) {
-		snprintf(err, errlen, "out of memory for %d submissions", count);
+		snprintf(err, errlen, "out of memory for %d submissions",
+			 count);
 		goto out_free;
 	}
 	for (int i = 0; i < count; i++) {
@@ -170,9 +173,10 @@ static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
 			for (char *p = shown; *p; p++)
 				if (!strchr("._@+-", *p) && !sl_is_alnum(*p))
 					*p = '?';
-			snprintf(s->problem, sizeof(s->problem),
-				 "refused: an odd name (use letters, digits and "
-				 "._@+- only)");
+			snprintf(
+			    s->problem, sizeof(s->problem),
+			    "refused: an odd name (use letters, digits and "
+			    "._@+- only)");
 			snprintf(s->id, sizeof(s->id), "%s", shown);
 			(*kinds)[used] = 0;
 		}
@@ -187,12 +191,15 @@ static int sl_scan_class(const char *dir, struct sl_student **out, int *n,
 	for (int i = 0; i < used; i++)
 		for (int k = i + 1; k < used; k++)
 			if (strcmp((*out)[i].id, (*out)[k].id) == 0) {
-				snprintf((*out)[i].problem, sizeof((*out)[i].problem),
-					 "refused: two submissions for one student "
-					 "(%s and %s); keep one",
-					 (*out)[i].source, (*out)[k].source);
-				snprintf((*out)[k].problem, sizeof((*out)[k].problem),
-					 "%s", (*out)[i].problem);
+				snprintf(
+				    (*out)[i].problem,
+				    sizeof((*out)[i].problem),
+				    "refused: two submissions for one student "
+				    "(%s and %s); keep one",
+				    (*out)[i].source, (*out)[k].source);
+				snprintf((*out)[k].problem,
+					 sizeof((*out)[k].problem), "%s",
+					 (*out)[i].problem);
 				(*kinds)[i] = (*kinds)[k] = 0;
 			}
 	*n = used;
@@ -286,9 +293,9 @@ static void sl_worker_main(int fd, void *arg)
 		 * export ("bob.gradescope" next to bob's Gradescope file) */
 		snprintf(path, sizeof(path), "%s/%s/%s%s", opt->out,
 			 opt->format, s->id,
-			 strcmp(opt->format, "html") == 0 ?
-				 ".html" :
-				 sl_export_extension(opt->format));
+			 strcmp(opt->format, "html") == 0
+			     ? ".html"
+			     : sl_export_extension(opt->format));
 		if ((out = fopen(path, "w"))) {
 			/* the page is the student's feedback, as STUDENT.txt */
 			if (strcmp(opt->format, "html") == 0)
@@ -310,7 +317,8 @@ static void sl_worker_main(int fd, void *arg)
 			continue;
 		fprintf(rec, "C\t%d\t%d\t%d\t", i, (int)r->verdict.status,
 			r->points);
-		for (; r->verdict.status != HX_PASS && m && *m && *m != '\n'; m++)
+		for (; r->verdict.status != HX_PASS && m && *m && *m != '\n';
+		     m++)
 			fputc(*m == '\t' ? ' ' : *m, rec);
 		fputc('\n', rec);
 	}
@@ -372,13 +380,13 @@ static void sl_worker_finish(const struct sl_lab *lab, struct sl_pool_job *job,
 		snprintf(st->problem, sizeof(st->problem),
 			 "grading did not finish within %.0f s",
 			 (double)sl_worker_budget(lab) * hx_timeout_scale() /
-				 1000);
+			     1000);
 	else if (!st->graded && !st->problem[0])
 		snprintf(st->problem, sizeof(st->problem),
 			 "grading ended without a result (%s %d)",
 			 WIFSIGNALED(status) ? "signal" : "status",
-			 WIFSIGNALED(status) ? WTERMSIG(status) :
-					       WEXITSTATUS(status));
+			 WIFSIGNALED(status) ? WTERMSIG(status)
+					     : WEXITSTATUS(status));
 	if (!st->graded)
 		st->score = st->hidden_score = 0;
 	hx_buf_free(record);
@@ -402,7 +410,8 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 			return;
 		snprintf(path, sizeof(path), "%s", dest);
 	} else {
-		strncat(s->source, "/", sizeof(s->source) - strlen(s->source) - 1);
+		strncat(s->source, "/",
+			sizeof(s->source) - strlen(s->source) - 1);
 	}
 	if (sl_find_lab_files(lab, path, root, size, &found) == 0)
 		return;
@@ -414,16 +423,14 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 }
 
 /* Starts the worker of job i, unless its student was refused. */
-static int sl_worker_start(void *ctx, int i, struct sl_pool_job *job,
-			   char *err, size_t errlen)
+static int sl_worker_start(void *ctx, int i, struct sl_pool_job *job, char *err,
+			   size_t errlen)
 {
 	struct sl_class *c = ctx;
 	int k = c->order[i];
 	struct sl_student *st = &c->s[k];
-	struct sl_worker_arg arg = { .lab = c->lab,
-				     .opt = c->opt,
-				     .s = st,
-				     .root = c->roots[k] };
+	struct sl_worker_arg arg = {
+	    .lab = c->lab, .opt = c->opt, .s = st, .root = c->roots[k]};
 
 	(void)err;
 	(void)errlen;
@@ -493,8 +500,8 @@ static int sl_has_status(const struct sl_student *s, int count,
 			 enum hx_status a, enum hx_status b)
 {
 	for (int c = 0; c < count; c++)
-		if (s->points[c] >= 0 && (s->status[c] == (int)a ||
-					  s->status[c] == (int)b))
+		if (s->points[c] >= 0 &&
+		    (s->status[c] == (int)a || s->status[c] == (int)b))
 			return 1;
 	return 0;
 }
@@ -525,8 +532,8 @@ static int sl_failed_any(const struct sl_lab *lab, const struct sl_student *s)
  *   fork bomb, a spinning server);
  * - without control groups (no equal CPU share per sandbox), any failure
  *   next to a neighbour that spun. */
-static int sl_needs_regrade(const struct sl_lab *lab, const struct sl_student *s,
-			    int n, int i)
+static int sl_needs_regrade(const struct sl_lab *lab,
+			    const struct sl_student *s, int n, int i)
 {
 	int slow = sl_has_status(&s[i], lab->nchecks, HX_TIMEOUT, HX_ERROR);
 	int unshared = hx_cgroup_kind() == 0;
@@ -534,10 +541,12 @@ static int sl_needs_regrade(const struct sl_lab *lab, const struct sl_student *s
 	if (!s[i].graded || s[i].regraded || !sl_failed_any(lab, &s[i]))
 		return 0;
 	for (int k = 0; k < n; k++) {
-		if (k == i || !s[k].graded || s[k].started_ms >= s[i].ended_ms ||
+		if (k == i || !s[k].graded ||
+		    s[k].started_ms >= s[i].ended_ms ||
 		    s[i].started_ms >= s[k].ended_ms)
 			continue;
-		if (slow && sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
+		if (slow &&
+		    sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
 			return 1;
 		if (unshared && sl_spun(&s[k]))
 			return 1;
@@ -575,8 +584,8 @@ static void sl_write_refusal(const struct sl_lab *lab, const char *out_dir,
 	out = fopen(path, "w");
 	if (!out)
 		return;
-	fprintf(out, "socklab %s-%s: %s\n  submission ", lab->number,
-		lab->name, lab->title);
+	fprintf(out, "socklab %s-%s: %s\n  submission ", lab->number, lab->name,
+		lab->title);
 	sl_put(out, sl_escape_line, s->source);
 	fputs(" was not graded: ", out);
 	sl_put(out, sl_escape_line, s->problem);
@@ -591,13 +600,15 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	char class_dir[1024], work[1024], path[1200];
 	const char *tmp = getenv("TMPDIR");
 	int *kinds = NULL, n = 0, again = 0, rc = -1;
-	int jobs = opt->jobs < 1 ? 1 : opt->jobs > SL_MAX_JOBS ? SL_MAX_JOBS : opt->jobs;
+	int jobs = opt->jobs < 1	     ? 1
+		   : opt->jobs > SL_MAX_JOBS ? SL_MAX_JOBS
+					     : opt->jobs;
 	struct sl_batch_options o = *opt;
-	struct sl_class c = { .lab = lab, .opt = &o, .progress = progress };
-	struct sl_pool pool = { .ctx = &c,
-				.start = sl_worker_start,
-				.ready = sl_worker_ready,
-				.kill = sl_worker_kill };
+	struct sl_class c = {.lab = lab, .opt = &o, .progress = progress};
+	struct sl_pool pool = {.ctx = &c,
+			       .start = sl_worker_start,
+			       .ready = sl_worker_ready,
+			       .kill = sl_worker_kill};
 
 	o.jobs = jobs;
 	if (!realpath(opt->submissions, class_dir)) {

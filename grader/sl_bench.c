@@ -55,7 +55,7 @@ static int64_t sl_floor_once(char *work, char *err, size_t errlen)
 	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0)
 		return -1;
 	while (!hx_sandbox_collect(&sb, &v)) {
-		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = sb.verdict_fd, .events = POLLIN};
 
 		poll(&pfd, 1, 100);
 	}
@@ -118,7 +118,8 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 		}
 		totals[round] = run.duration_ms;
 		for (int i = 0; i < lab->nchecks; i++)
-			per_check[i][round] = run.results[i].verdict.duration_ms;
+			per_check[i][round] =
+			    run.results[i].verdict.duration_ms;
 		sl_run_free(&run);
 	}
 	fprintf(out, "%-16s %-22s %10s %8s\n", name, "check", "median ms",
@@ -129,13 +130,15 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 		if (!lab->checks[i].run || (lab->checks[i].flags & SL_HIDDEN))
 			continue;
 		m = sl_median(per_check[i], rounds);
-		fprintf(out, "%-16s %-22s %10lld %8.1f\n", "", lab->checks[i].id,
-			(long long)m, floor_ms > 0 ? (double)m / (double)floor_ms : 0);
+		fprintf(out, "%-16s %-22s %10lld %8.1f\n", "",
+			lab->checks[i].id, (long long)m,
+			floor_ms > 0 ? (double)m / (double)floor_ms : 0);
 	}
 	fprintf(out, "%-16s %-22s %10lld %8.1f\n", "", "WHOLE LAB (-j)",
 		(long long)sl_median(totals, rounds),
-		floor_ms > 0 ? (double)sl_median(totals, rounds) / (double)floor_ms :
-			       0);
+		floor_ms > 0
+		    ? (double)sl_median(totals, rounds) / (double)floor_ms
+		    : 0);
 	return 0;
 }
 
@@ -149,18 +152,22 @@ int sl_bench(const char *const *labs, int nlabs, int rounds, int jobs,
 	floor_ms = sl_floor(rounds * 4, err, errlen);
 	if (floor_ms < 0)
 		return -1;
-	fprintf(out, "socklab bench: %d rounds, -j%d, references from %s/reference\n",
-		rounds, jobs, sl_root());
-	fprintf(out, "floor (empty sandbox + start and reap one process): "
-		     "%lld ms median\n\n",
+	fprintf(
+	    out,
+	    "socklab bench: %d rounds, -j%d, references from %s/reference\n",
+	    rounds, jobs, sl_root());
+	fprintf(out,
+		"floor (empty sandbox + start and reap one process): "
+		"%lld ms median\n\n",
 		(long long)floor_ms);
 	if (floor_ms == 0)
 		floor_ms = 1;
 	for (int i = 0; i < (nlabs ? nlabs : sl_lab_count()); i++) {
 		const struct sl_lab *lab =
-			nlabs ? sl_lab_find(labs[i]) : sl_lab_at(i);
+		    nlabs ? sl_lab_find(labs[i]) : sl_lab_at(i);
 
-		if (sl_bench_lab(lab, rounds, jobs, floor_ms, out, err, errlen) < 0)
+		if (sl_bench_lab(lab, rounds, jobs, floor_ms, out, err,
+				 errlen) < 0)
 			return -1;
 		fflush(out);
 	}

@@ -26,20 +26,20 @@
 
 /* Fixed compiler flags: every submission is built the same way. */
 #define SL_CC "gcc"
-#define SL_COMPILE_MS 60000 /* the whole build of a submission (scaled),
-				unless SOCKLAB_BUILD_TIMEOUT_MS says */
-#define SL_REPORT_MS 5000   /* after it, for the build to say what it did */
-#define SL_SOURCE_DIR "/src" /* the sources, inside the build sandbox */
-#define SL_BUILD_WORK_MB 256 /* its /work, where executables are written */
-#define SL_BUILD_MEMORY_MB 2048 /* memory of all its compilers together */
-#define SL_MAX_EXECUTABLE (64 << 20) /* largest executable kept */
-#define SL_SEARCH_DEPTH 3   /* folders a submission may nest its files in */
-static const char *const sl_cflags[] = { "-std=gnu11", "-Wall", "-Wextra",
-					 "-g", "-pthread", NULL };
+#define SL_COMPILE_MS                                                          \
+	60000			/* the whole build of a submission (scaled),   \
+				    unless SOCKLAB_BUILD_TIMEOUT_MS says */
+#define SL_REPORT_MS	   5000 /* after it, for the build to say what it did */
+#define SL_SOURCE_DIR	   "/src" /* the sources, inside the build sandbox */
+#define SL_BUILD_WORK_MB   256	  /* its /work, where executables are written */
+#define SL_BUILD_MEMORY_MB 2048	  /* memory of all its compilers together */
+#define SL_MAX_EXECUTABLE  (64 << 20) /* largest executable kept */
+#define SL_SEARCH_DEPTH	   3 /* folders a submission may nest its files in */
+static const char *const sl_cflags[] = {"-std=gnu11", "-Wall",	  "-Wextra",
+					"-g",	      "-pthread", NULL};
 static const char *const sl_asan_flags[] = {
-	"-fsanitize=address,undefined", "-fno-omit-frame-pointer",
-	"-fno-sanitize-recover=undefined", NULL
-};
+    "-fsanitize=address,undefined", "-fno-omit-frame-pointer",
+    "-fno-sanitize-recover=undefined", NULL};
 
 /* The build's deadline in milliseconds (before scaling). */
 static int sl_compile_ms(void)
@@ -131,7 +131,8 @@ int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 	if (stat(out, &st) == 0 && S_ISDIR(st.st_mode))
 		return 0;
 	if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		snprintf(err, errlen, "submission folder %s does not exist", dir);
+		snprintf(err, errlen, "submission folder %s does not exist",
+			 dir);
 		return -1;
 	}
 	/* or an upload, a repository: wherever its files are (3 folders
@@ -248,20 +249,22 @@ static void sl_take_given(struct sl_run *run)
 			 lab->given[i]);
 		snprintf(to, sizeof(to), "%s/%s", b->src, lab->given[i]);
 		if (sl_copy_file(from, to) < 0) {
-			hx_buf_addf(&b->files,
-				    "the lab's own %s could not be read from %s: "
-				    "%s (is socklab's folder complete?)\n",
-				    lab->given[i], from, strerror(errno));
+			hx_buf_addf(
+			    &b->files,
+			    "the lab's own %s could not be read from %s: "
+			    "%s (is socklab's folder complete?)\n",
+			    lab->given[i], from, strerror(errno));
 			continue;
 		}
 		snprintf(from, sizeof(from), "%s/%s", b->submission,
 			 lab->given[i]);
 		if (access(from, F_OK) == 0 && !sl_same_file(from, to))
-			hx_buf_addf(&b->files,
-				    "%s differs from the lab's: the lab gives it, "
-				    "so its own copy was used and yours "
-				    "ignored\n",
-				    lab->given[i]);
+			hx_buf_addf(
+			    &b->files,
+			    "%s differs from the lab's: the lab gives it, "
+			    "so its own copy was used and yours "
+			    "ignored\n",
+			    lab->given[i]);
 	}
 }
 
@@ -289,12 +292,14 @@ static void sl_take_files(struct sl_run *run)
 				    "file itself in %s\n",
 				    lab->files[i], b->submission);
 		else if (!S_ISREG(st.st_mode))
-			hx_buf_addf(&b->files, "%s is not a regular file: "
-					       "refused\n",
+			hx_buf_addf(&b->files,
+				    "%s is not a regular file: "
+				    "refused\n",
 				    lab->files[i]);
 		else if (st.st_size > (1 << 20))
-			hx_buf_addf(&b->files, "%s is larger than 1 MiB: "
-					       "refused\n",
+			hx_buf_addf(&b->files,
+				    "%s is larger than 1 MiB: "
+				    "refused\n",
 				    lab->files[i]);
 		else if (sl_copy_file(from, to) < 0)
 			hx_buf_addf(&b->files, "%s could not be copied: %s\n",
@@ -308,8 +313,8 @@ static void sl_take_files(struct sl_run *run)
 	while ((e = readdir(dir)))
 		if (e->d_name[0] != '.' && !sl_is_declared(lab, e->d_name) &&
 		    ++ignored <= SL_IGNORED_SHOWN)
-			hx_buf_addf(&b->ignored, "%s%s", b->ignored.len ? ", " : "",
-				    e->d_name);
+			hx_buf_addf(&b->ignored, "%s%s",
+				    b->ignored.len ? ", " : "", e->d_name);
 	closedir(dir);
 	if (ignored > SL_IGNORED_SHOWN)
 		hx_buf_addf(&b->ignored, " and %d more",
@@ -317,7 +322,8 @@ static void sl_take_files(struct sl_run *run)
 }
 
 static int sl_program_has_files(struct sl_run *run,
-				const struct sl_program *prog, struct hx_buf *log)
+				const struct sl_program *prog,
+				struct hx_buf *log)
 {
 	int ok = 1;
 
@@ -327,8 +333,9 @@ static int sl_program_has_files(struct sl_run *run,
 		snprintf(path, sizeof(path), "%s/%s", run->build.src,
 			 prog->sources[i]);
 		if (access(path, R_OK) < 0) {
-			hx_buf_addf(log, "%s: %s was not submitted (or was "
-					 "refused)\n",
+			hx_buf_addf(log,
+				    "%s: %s was not submitted (or was "
+				    "refused)\n",
 				    prog->name, prog->sources[i]);
 			ok = 0;
 		}
@@ -364,25 +371,25 @@ out_errno:
 
 /* One compilation: a program, plain or with the sanitizers. */
 struct sl_compile {
-	int program;          /* index in the lab's programs */
-	int asan;             /* 1: the sanitizer build */
-	char *argv[64];       /* gcc's arguments, from argv[1] */
-	char output[64];      /* the executable's name */
+	int program;	 /* index in the lab's programs */
+	int asan;	 /* 1: the sanitizer build */
+	char *argv[64];	 /* gcc's arguments, from argv[1] */
+	char output[64]; /* the executable's name */
 	char paths[2 * SL_MAX_SOURCES + 2][800]; /* room for arguments */
-	char libs[256];       /* the program's link flags, split in place */
-	char key[65];         /* its name in the build cache */
-	int built;            /* 1 once it built (from the sandbox) */
-	struct hx_buf log;    /* what the compiler said */
+	char libs[256];	   /* the program's link flags, split in place */
+	char key[65];	   /* its name in the build cache */
+	int built;	   /* 1 once it built (from the sandbox) */
+	struct hx_buf log; /* what the compiler said */
 };
 
 /* What the build sandbox needs; copied into it by fork. */
 struct sl_build_job {
 	struct sl_compile compiles[2 * SL_MAX_PROGRAMS]; /* what to run */
-	int ncompiles;           /* compilations in use */
-	char src[700];           /* the sources, as the body sees them */
-	char work[700];          /* where executables are written, likewise */
-	int isolated;            /* 1 in a sealed sandbox */
-	int compile_ms;          /* deadline of every compilation together */
+	int ncompiles;	/* compilations in use */
+	char src[700];	/* the sources, as the body sees them */
+	char work[700]; /* where executables are written, likewise */
+	int isolated;	/* 1 in a sealed sandbox */
+	int compile_ms; /* deadline of every compilation together */
 };
 
 /* Fills one compilation's arguments: fixed flags, sources relative to
@@ -458,7 +465,7 @@ static void sl_send_executable(const struct sl_build_job *job,
 static void sl_build_body(int fd, void *arg)
 {
 	const struct sl_build_job *job = arg;
-	struct hx_proc *procs[2 * SL_MAX_PROGRAMS] = { NULL };
+	struct hx_proc *procs[2 * SL_MAX_PROGRAMS] = {NULL};
 	int64_t deadline = hx_deadline(job->compile_ms);
 	struct hx_buf out;
 	struct hx_check c;
@@ -471,11 +478,11 @@ static void sl_build_body(int fd, void *arg)
 	for (int i = 0; i < job->ncompiles; i++) {
 		const struct sl_compile *k = &job->compiles[i];
 		struct hx_spawn spawn = {
-			.label = k->output,
-			.program = "/usr/bin/" SL_CC,
-			.args = (const char *const *)k->argv,
-			.cwd = job->src,
-			.cpu_seconds = job->compile_ms / 1000,
+		    .label = k->output,
+		    .program = "/usr/bin/" SL_CC,
+		    .args = (const char *const *)k->argv,
+		    .cwd = job->src,
+		    .cpu_seconds = job->compile_ms / 1000,
 		};
 
 		procs[i] = hx_start_with(&c, &spawn);
@@ -494,8 +501,9 @@ static void sl_build_body(int fd, void *arg)
 		} else if (hx_proc_wait(&c, p, hx_remaining_ms(deadline)) < 0 &&
 			   p->timed_out) {
 			hx_buf_add(&log, p->err.data, p->err.len);
-			hx_buf_addf(&log, "the compiler did not finish within %d s "
-					  "and was stopped\n",
+			hx_buf_addf(&log,
+				    "the compiler did not finish within %d s "
+				    "and was stopped\n",
 				    job->compile_ms / 1000);
 			built = 0;
 		} else {
@@ -506,7 +514,8 @@ static void sl_build_body(int fd, void *arg)
 
 				hx_buf_init(&how);
 				hx_proc_describe_end(p, &how);
-				hx_buf_addf(&log, "the compiler was %s\n", how.data);
+				hx_buf_addf(&log, "the compiler was %s\n",
+					    how.data);
 				hx_buf_free(&how);
 			}
 			built = p->exited && WIFEXITED(p->wait_status) &&
@@ -525,7 +534,6 @@ static void sl_build_body(int fd, void *arg)
 	hx_buf_free(&out);
 	hx_check_free(&c);
 }
-
 
 /* Writes an executable the build sent into the build's programs folder. */
 static int sl_write_executable(const char *dir, const char *name,
@@ -565,8 +573,8 @@ static void sl_read_build(struct sl_run *run, struct sl_build_job *job,
 			snprintf(number, sizeof(number), "%.*s",
 				 (int)(n < 15 ? n : 15), bytes);
 			i = strtol(number, NULL, 10);
-			k = i >= 0 && i < job->ncompiles ? &job->compiles[i] :
-							   NULL;
+			k = i >= 0 && i < job->ncompiles ? &job->compiles[i]
+							 : NULL;
 			break;
 		case 'R':
 			if (k)
@@ -585,15 +593,15 @@ static void sl_read_build(struct sl_run *run, struct sl_build_job *job,
 					    k->output, strerror(errno));
 			}
 			break;
-		default: break;
+		default:
+			break;
 		}
 	}
 }
 
 /* What one compilation gave goes to the run (the sanitizer build's words
  * are the plain build's again) and, with store, to the cache. */
-static void sl_take_result(struct sl_run *run, struct sl_compile *k,
-			   int store)
+static void sl_take_result(struct sl_run *run, struct sl_compile *k, int store)
 {
 	struct sl_build *b = &run->build;
 	char exe[1200];
@@ -627,7 +635,8 @@ static int sl_needed(const struct sl_run *run, const char *program, int asan)
 		while (*p) {
 			size_t len = strcspn(p, " ");
 
-			if (len == strlen(program) && strncmp(p, program, len) == 0)
+			if (len == strlen(program) &&
+			    strncmp(p, program, len) == 0)
 				return 1;
 			p += len;
 			p += strspn(p, " ");
@@ -638,7 +647,7 @@ static int sl_needed(const struct sl_run *run, const char *program, int asan)
 
 /* A pipe of tokens: a build takes one before it starts and gives it
  * back when done, so builds of labs graded at once share the cores. */
-static int sl_tokens[2] = { -1, -1 };
+static int sl_tokens[2] = {-1, -1};
 
 int sl_build_tokens_open(long n)
 {
@@ -663,7 +672,7 @@ void sl_build_tokens_close(void)
  * when there are no tokens (a single lab), -1 on the deadline. */
 static int sl_take_token(int timeout_ms)
 {
-	struct pollfd pfd = { .fd = sl_tokens[0], .events = POLLIN };
+	struct pollfd pfd = {.fd = sl_tokens[0], .events = POLLIN};
 	int64_t deadline = hx_deadline(timeout_ms);
 	char token;
 
@@ -723,7 +732,8 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 			return -1;
 		}
 	}
-	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++) {
+	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name;
+	     i++) {
 		const struct sl_program *prog = &run->lab->programs[i];
 
 		if (!sl_needed(run, prog->name, 0) ||
@@ -759,7 +769,8 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 			     sl_build_body, &job);
 	spec.work_host = isolated ? NULL : job.work;
 	spec.root.mounts[0] = (struct hx_mount){
-		.host = b->src, .inside = SL_SOURCE_DIR,
+	    .host = b->src,
+	    .inside = SL_SOURCE_DIR,
 	};
 	spec.root.nmounts = 1;
 	spec.root.work_mb = SL_BUILD_WORK_MB;
@@ -767,9 +778,9 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	/* several labs at once: one build per core */
 	taken = sl_take_token(job.compile_ms * 2);
 	if (taken < 0) {
-		snprintf(err, errlen, "%s", sl_stop_signal ?
-						  "stopped" :
-						  "no turn to build in time");
+		snprintf(err, errlen, "%s",
+			 sl_stop_signal ? "stopped"
+					: "no turn to build in time");
 		return -1;
 	}
 	if (hx_sandbox_start(&sb, &spec, err, errlen) < 0) {
@@ -777,7 +788,7 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 		return -1;
 	}
 	while (!hx_sandbox_poll(&sb)) {
-		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = sb.verdict_fd, .events = POLLIN};
 
 		if (sl_stopped(err, errlen)) {
 			hx_sandbox_kill(&sb);
@@ -798,8 +809,9 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 		struct sl_compile *k = &job.compiles[i];
 
 		if (sb.timed_out && !k->built)
-			hx_buf_addf(&k->log, "the build did not finish within "
-					     "%d s and was stopped\n",
+			hx_buf_addf(&k->log,
+				    "the build did not finish within "
+				    "%d s and was stopped\n",
 				    job.compile_ms / 1000);
 		/* a build cut short by the machine is not one to keep */
 		sl_take_result(run, k,
@@ -808,9 +820,9 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	hx_buf_free(&sb.data);
 out_judge:
 	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++)
-		b->warnings[i] = b->built[i] &&
-				 strstr(b->log[i].data ? b->log[i].data : "",
-					"warning:") != NULL;
+		b->warnings[i] =
+		    b->built[i] && strstr(b->log[i].data ? b->log[i].data : "",
+					  "warning:") != NULL;
 	return 0;
 }
 
@@ -838,14 +850,16 @@ int sl_build_lab(struct sl_run *run, char *err, size_t errlen)
 			return -1;
 		}
 	} else if (!mkdtemp(b->root)) {
-		snprintf(err, errlen, "mkdtemp %s: %s", b->root, strerror(errno));
+		snprintf(err, errlen, "mkdtemp %s: %s", b->root,
+			 strerror(errno));
 		return -1;
 	}
 	snprintf(b->src, sizeof(b->src), "%s/src", b->root);
 	snprintf(b->bin, sizeof(b->bin), "%s/bin", b->root);
 	if ((mkdir(b->src, 0755) < 0 && errno != EEXIST) ||
 	    (mkdir(b->bin, 0755) < 0 && errno != EEXIST)) {
-		snprintf(err, errlen, "mkdir in %s: %s", b->root, strerror(errno));
+		snprintf(err, errlen, "mkdir in %s: %s", b->root,
+			 strerror(errno));
 		return -1;
 	}
 	sl_take_files(run);

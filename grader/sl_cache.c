@@ -28,8 +28,7 @@
 
 /* Adds a file's name and bytes to the hash; a missing file counts as
  * absent, not as empty. */
-static void sl_hash_file(struct sl_sha256 *h, const char *dir,
-			 const char *name)
+static void sl_hash_file(struct sl_sha256 *h, const char *dir, const char *name)
 {
 	char path[1200], chunk[16384];
 	ssize_t n;
@@ -90,8 +89,8 @@ static int sl_read_to(const char *path, struct hx_buf *into)
 static int sl_write_to(const char *path, const void *data, size_t len,
 		       mode_t mode)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		      mode);
+	int fd = open(
+	    path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	int rc;
 
 	if (fd < 0)
@@ -122,7 +121,8 @@ int sl_cache_load(const char *dir, const char *key, const char *bin,
 		snprintf(path, sizeof(path), "%s/%s/exe", dir, key);
 		snprintf(to, sizeof(to), "%s/%s", bin, output);
 		if (sl_read_to(path, &exe) < 0 ||
-		    sl_write_to(to, exe.data ? exe.data : "", exe.len, 0755) < 0)
+		    sl_write_to(to, exe.data ? exe.data : "", exe.len, 0755) <
+			0)
 			goto out_free;
 	}
 	rc = 1;
@@ -151,7 +151,7 @@ void sl_cache_store(const char *dir, const char *key, int built,
 		snprintf(path, sizeof(path), "%s/exe", tmp);
 		if (sl_read_to(exe_path, &exe) < 0 ||
 		    sl_write_to(path, exe.data ? exe.data : "", exe.len, 0700) <
-			    0)
+			0)
 			goto out_remove;
 	}
 	/* "built" last: an entry without it is not one */

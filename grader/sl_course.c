@@ -23,9 +23,9 @@
 /* One lab's worker. */
 struct sl_lab_worker {
 	struct hx_buf out; /* its report, then '\0' and "rc score max ms" */
-	size_t shown;      /* bytes of out already printed */
-	int done;          /* 1 once it has ended */
-	int status;        /* its wait status */
+	size_t shown;	   /* bytes of out already printed */
+	int done;	   /* 1 once it has ended */
+	int status;	   /* its wait status */
 };
 
 /* The course as the pool grades it. */
@@ -51,7 +51,7 @@ struct sl_course_arg {
 static void sl_course_worker(int fd, void *arg)
 {
 	const struct sl_course_arg *a = arg;
-	struct sl_lab_total t = { .lab = a->lab };
+	struct sl_lab_total t = {.lab = a->lab};
 	int rc;
 
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
@@ -67,13 +67,12 @@ static void sl_course_worker(int fd, void *arg)
 	_exit(rc);
 }
 
-static int sl_course_start(void *ctx, int i, struct sl_pool_job *job,
-			   char *err, size_t errlen)
+static int sl_course_start(void *ctx, int i, struct sl_pool_job *job, char *err,
+			   size_t errlen)
 {
 	struct sl_course *c = ctx;
-	struct sl_course_arg arg = { .opt = c->opt,
-				     .lab = c->labs[i],
-				     .grade = c->grade };
+	struct sl_course_arg arg = {
+	    .opt = c->opt, .lab = c->labs[i], .grade = c->grade};
 
 	hx_buf_init(&c->w[i].out);
 	if (sl_pool_fork(job, sl_course_worker, &arg) < 0) {
@@ -89,13 +88,13 @@ static void sl_course_total(struct sl_course *c, int i)
 {
 	struct sl_lab_worker *w = &c->w[i];
 	struct sl_lab_total *t = &c->totals[i];
-	const char *nul = w->out.data ? memchr(w->out.data, '\0', w->out.len) :
-					NULL;
+	const char *nul =
+	    w->out.data ? memchr(w->out.data, '\0', w->out.len) : NULL;
 	int lab_rc = 2, score = 0, max = 0;
 	long long ms = 0;
 
-	if (!nul || sscanf(nul + 1, "%d %d %d %lld", &lab_rc, &score, &max,
-			   &ms) != 4)
+	if (!nul ||
+	    sscanf(nul + 1, "%d %d %d %lld", &lab_rc, &score, &max, &ms) != 4)
 		lab_rc = 2;
 	t->lab = c->labs[i];
 	t->score = score;
@@ -111,9 +110,8 @@ static void sl_course_show(struct sl_course *c)
 {
 	while (c->next_shown < c->n) {
 		struct sl_lab_worker *w = &c->w[c->next_shown];
-		const char *nul = w->out.data ? memchr(w->out.data, '\0',
-						       w->out.len) :
-						NULL;
+		const char *nul =
+		    w->out.data ? memchr(w->out.data, '\0', w->out.len) : NULL;
 		size_t report = nul ? (size_t)(nul - w->out.data) : w->out.len;
 
 		if (report > w->shown) {
@@ -131,8 +129,7 @@ static void sl_course_show(struct sl_course *c)
 	}
 }
 
-static int sl_course_ready(void *ctx, int i, struct sl_pool_job *job,
-			   int late)
+static int sl_course_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 {
 	struct sl_course *c = ctx;
 
@@ -161,18 +158,18 @@ int sl_grade_course(const struct sl_options *opt,
 		    FILE *out)
 {
 	struct sl_options own = *opt;
-	struct sl_course c = { .opt = &own,
-			       .labs = labs,
-			       .grade = grade,
-			       .totals = totals,
-			       .out = out,
-			       .n = n };
-	struct sl_pool pool = { .count = n,
-				.max_running = SL_COURSE_WORKERS,
-				.ctx = &c,
-				.start = sl_course_start,
-				.ready = sl_course_ready,
-				.kill = sl_course_kill };
+	struct sl_course c = {.opt = &own,
+			      .labs = labs,
+			      .grade = grade,
+			      .totals = totals,
+			      .out = out,
+			      .n = n};
+	struct sl_pool pool = {.count = n,
+			       .max_running = SL_COURSE_WORKERS,
+			       .ctx = &c,
+			       .start = sl_course_start,
+			       .ready = sl_course_ready,
+			       .kill = sl_course_kill};
 	char err[256];
 
 	c.w = calloc((size_t)n + 1, sizeof(*c.w));

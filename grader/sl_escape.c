@@ -19,8 +19,8 @@ struct sl_char {
  * and U+FFFE, U+FFFF, which XML cannot hold. */
 static int sl_acts_on_display(uint32_t code)
 {
-	return code < 0x20 || (code >= 0x7f && code <= 0x9f) ||
-	       code == 0x61c || code == 0x200e || code == 0x200f ||
+	return code < 0x20 || (code >= 0x7f && code <= 0x9f) || code == 0x61c ||
+	       code == 0x200e || code == 0x200f ||
 	       (code >= 0x2028 && code <= 0x202e) ||
 	       (code >= 0x2066 && code <= 0x2069) || code == 0xfffe ||
 	       code == 0xffff;
@@ -29,7 +29,7 @@ static int sl_acts_on_display(uint32_t code)
 /* Reads the character at p, which has left > 0 bytes. */
 static struct sl_char sl_next_char(const unsigned char *p, size_t left)
 {
-	struct sl_char ch = { 1, p[0], 0, 0 };
+	struct sl_char ch = {1, p[0], 0, 0};
 	uint32_t code, least;
 	size_t len;
 
@@ -164,8 +164,8 @@ int sl_escape_csv(struct hx_buf *out, const void *data, size_t len)
 	if (rc == 0 && line.len && strchr("=+-@", line.data[0]))
 		rc = hx_buf_add(out, "'", 1);
 	for (size_t i = 0; rc == 0 && i < line.len; i++)
-		rc = line.data[i] == '"' ? hx_buf_add(out, "\"\"", 2) :
-					   hx_buf_add(out, line.data + i, 1);
+		rc = line.data[i] == '"' ? hx_buf_add(out, "\"\"", 2)
+					 : hx_buf_add(out, line.data + i, 1);
 	if (rc == 0 && quote)
 		rc = hx_buf_add(out, "\"", 1);
 	hx_buf_free(&line);
@@ -207,13 +207,27 @@ int sl_escape_xml(struct hx_buf *out, const void *data, size_t len)
 		const char *entity = NULL;
 
 		switch (ch.code) { /* a byte that is not UTF-8 is >= 0x80 */
-		case '<': entity = "&lt;"; break;
-		case '>': entity = "&gt;"; break;
-		case '&': entity = "&amp;"; break;
-		case '"': entity = "&quot;"; break;
-		case '\'': entity = "&apos;"; break;
-		case '\n': entity = "&#10;"; break;
-		case '\t': entity = "&#9;"; break;
+		case '<':
+			entity = "&lt;";
+			break;
+		case '>':
+			entity = "&gt;";
+			break;
+		case '&':
+			entity = "&amp;";
+			break;
+		case '"':
+			entity = "&quot;";
+			break;
+		case '\'':
+			entity = "&apos;";
+			break;
+		case '\n':
+			entity = "&#10;";
+			break;
+		case '\t':
+			entity = "&#9;";
+			break;
 		}
 		if (entity)
 			rc = hx_buf_add(out, entity, strlen(entity));

@@ -21,10 +21,10 @@ static const struct sl_format {
 	const char *extension;
 	void (*write)(const struct sl_run *run, FILE *out);
 } sl_formats[] = {
-	{ "gradescope", ".json", sl_export_gradescope },
-	{ "autolab", ".txt", sl_export_autolab },
-	{ "junit", ".xml", sl_export_junit },
-	{ "github", ".md", sl_export_github },
+    {"gradescope", ".json", sl_export_gradescope},
+    {"autolab", ".txt", sl_export_autolab},
+    {"junit", ".xml", sl_export_junit},
+    {"github", ".md", sl_export_github},
 };
 
 static const struct sl_format *sl_format_find(const char *name)
@@ -45,8 +45,8 @@ const char *sl_export_names(void)
 	static char names[128];
 
 	if (!names[0])
-		for (size_t i = 0; i < sizeof(sl_formats) / sizeof(sl_formats[0]);
-		     i++)
+		for (size_t i = 0;
+		     i < sizeof(sl_formats) / sizeof(sl_formats[0]); i++)
 			snprintf(names + strlen(names),
 				 sizeof(names) - strlen(names), "%s%s",
 				 i ? ", " : "", sl_formats[i].name);
@@ -81,12 +81,14 @@ void sl_report_hidden(const struct sl_run *run, FILE *out)
 	int count = sl_lab_hidden_count(run->lab);
 
 	if (run->hidden_run)
-		fprintf(out, "hidden %d/%d in %d hidden check(s), not part of "
-			     "the public 100\n",
+		fprintf(out,
+			"hidden %d/%d in %d hidden check(s), not part of "
+			"the public 100\n",
 			run->hidden_score, run->hidden_max, run->hidden_run);
 	else if (count)
-		fprintf(out, "%d hidden check(s) not run here; they run when "
-			     "the course grades submissions\n",
+		fprintf(out,
+			"%d hidden check(s) not run here; they run when "
+			"the course grades submissions\n",
 			count);
 }
 
@@ -186,8 +188,8 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 			    "seed %llu",
 			    run->lab->number, run->lab->name, run->score,
 			    run->max_score, run->hidden_run,
-			    count_hidden ? " and counted" :
-					   ", not part of the score",
+			    count_hidden ? " and counted"
+					 : ", not part of the score",
 			    (unsigned long long)run->opt.seed);
 		sl_put(out, sl_escape_json, text.data);
 		hx_buf_free(&text);
@@ -208,17 +210,17 @@ static void sl_export_gradescope(const struct sl_run *run, FILE *out)
 		sl_put(out, sl_escape_json, r->check->title);
 		/* a hidden check not counted carries no points of its own,
 		 * or Gradescope would add them to the assignment's total */
-		int weight = (r->check->flags & SL_HIDDEN) && !count_hidden ?
-				     0 :
-				     1;
+		int weight =
+		    (r->check->flags & SL_HIDDEN) && !count_hidden ? 0 : 1;
 
-		fprintf(out, ", \"number\": \"%d\", \"score\": %d, "
-			     "\"max_score\": %d, \"status\": \"%s\",\n   "
-			     "\"visibility\": \"%s\", \"tags\": [",
+		fprintf(out,
+			", \"number\": \"%d\", \"score\": %d, "
+			"\"max_score\": %d, \"status\": \"%s\",\n   "
+			"\"visibility\": \"%s\", \"tags\": [",
 			i + 1, r->points * weight, r->check->points * weight,
 			sl_failed(r) ? "failed" : "passed",
-			(r->check->flags & SL_HIDDEN) ? "after_published" :
-							"visible");
+			(r->check->flags & SL_HIDDEN) ? "after_published"
+						      : "visible");
 		sl_put(out, sl_escape_json, r->check->id);
 		fputs("], \"output_format\": \"text\", \"output\": ", out);
 		sl_put(out, sl_escape_json, text);
@@ -267,14 +269,16 @@ static void sl_export_junit(const struct sl_run *run, FILE *out)
 		failures += r->selected && sl_failed(r) &&
 			    r->verdict.status != HX_SKIPPED;
 	}
-	fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-		     "<testsuites>\n"
-		     "<testsuite name=\"socklab.%s\" tests=\"%d\" failures=\"%d\" "
-		     "errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n",
+	fprintf(out,
+		"<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+		"<testsuites>\n"
+		"<testsuite name=\"socklab.%s\" tests=\"%d\" failures=\"%d\" "
+		"errors=\"%d\" skipped=\"0\" time=\"%.3f\">\n",
 		name, tests, failures, errors, (double)run->duration_ms / 1000);
-	fprintf(out, "  <properties><property name=\"score\" value=\"%d/%d\"/>"
-		     "<property name=\"hidden\" value=\"%d/%d in %d check(s)\"/>"
-		     "<property name=\"seed\" value=\"%llu\"/>",
+	fprintf(out,
+		"  <properties><property name=\"score\" value=\"%d/%d\"/>"
+		"<property name=\"hidden\" value=\"%d/%d in %d check(s)\"/>"
+		"<property name=\"seed\" value=\"%llu\"/>",
 		run->score, run->max_score, run->hidden_score, run->hidden_max,
 		run->hidden_run, (unsigned long long)run->opt.seed);
 	if (run->degraded[0]) {
@@ -337,9 +341,9 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 			continue;
 		fprintf(out, "| `%s`%s | %s %s | %d/%d | ", r->check->id,
 			(r->check->flags & SL_HIDDEN) ? " (hidden)" : "",
-			r->verdict.status == HX_SKIPPED ? ":warning:" :
-			sl_failed(r)			? ":x:" :
-							  ":white_check_mark:",
+			r->verdict.status == HX_SKIPPED ? ":warning:"
+			: sl_failed(r)			? ":x:"
+							: ":white_check_mark:",
 			hx_status_name(r->verdict.status), r->points,
 			r->check->points);
 		/* the project's own text, as in the rubric */
@@ -356,20 +360,23 @@ static void sl_export_github(const struct sl_run *run, FILE *out)
 		end = memchr(message->data, '\n', message->len);
 		fprintf(out, "- `%s`: ", r->check->id);
 		sl_put_bytes(out, sl_escape_markdown, message->data,
-			     end ? (size_t)(end - message->data) :
-				   message->len);
+			     end ? (size_t)(end - message->data)
+				 : message->len);
 		fputc('\n', out);
 	}
 	if (run->hidden_run)
-		fprintf(out, "\nHidden checks: %d, %d/%d points, on top of the "
-			     "public 100.\n",
+		fprintf(out,
+			"\nHidden checks: %d, %d/%d points, on top of the "
+			"public 100.\n",
 			run->hidden_run, run->hidden_score, run->hidden_max);
 	else if (count)
-		fprintf(out, "\nHidden checks: %d, not run here (the course "
-			     "runs them when it grades).\n",
+		fprintf(out,
+			"\nHidden checks: %d, not run here (the course "
+			"runs them when it grades).\n",
 			count);
-	fprintf(out, "\nRerun one check: `make grade LAB=%s CHECK=id V=1` "
-		     "(seed %llu)\n",
+	fprintf(out,
+		"\nRerun one check: `make grade LAB=%s CHECK=id V=1` "
+		"(seed %llu)\n",
 		run->lab->number, (unsigned long long)run->opt.seed);
 }
 
@@ -398,14 +405,16 @@ static FILE *sl_open_out(const char *path, char *err, size_t errlen)
 	FILE *out = fopen(path, "w");
 
 	if (!out)
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 	return out;
 }
 
 static int sl_close_out(FILE *out, const char *path, char *err, size_t errlen)
 {
 	if (ferror(out) | (fclose(out) != 0)) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -433,13 +442,15 @@ int sl_write_gradebook(const struct sl_lab *lab, const struct sl_student *s,
 		for (int c = 0; c < lab->nchecks; c++)
 			if (!(lab->checks[c].flags & SL_HIDDEN))
 				fprintf(out, ",%d",
-					s[i].points[c] > 0 ? s[i].points[c] : 0);
+					s[i].points[c] > 0 ? s[i].points[c]
+							   : 0);
 		fprintf(out, ",%d,%d", s[i].hidden_score,
 			sl_lab_hidden_points(lab));
 		for (int c = 0; c < lab->nchecks; c++)
 			if (lab->checks[c].flags & SL_HIDDEN)
 				fprintf(out, ",%d",
-					s[i].points[c] > 0 ? s[i].points[c] : 0);
+					s[i].points[c] > 0 ? s[i].points[c]
+							   : 0);
 		fputc(',', out);
 		sl_put(out, sl_escape_csv, s[i].problem);
 		fputc('\n', out);
@@ -478,7 +489,7 @@ static int sl_compare_int(const void *a, const void *b)
 static void sl_summary_histogram(FILE *out, const struct sl_student *s, int n,
 				 int total)
 {
-	int buckets[11] = { 0 }, graded = 0, sum = 0;
+	int buckets[11] = {0}, graded = 0, sum = 0;
 	int *scores = calloc((size_t)n + 1, sizeof(int));
 
 	for (int i = 0; i < n; i++) {
@@ -507,9 +518,11 @@ static void sl_summary_histogram(FILE *out, const struct sl_student *s, int n,
 	fputs("```\n\n", out);
 	if (graded && scores) {
 		qsort(scores, (size_t)graded, sizeof(int), sl_compare_int);
-		fprintf(out, "Mean %.1f, median %d of %d points, over %d graded "
-			     "submission(s).\n\n",
-			(double)sum / graded, scores[graded / 2], total, graded);
+		fprintf(out,
+			"Mean %.1f, median %d of %d points, over %d graded "
+			"submission(s).\n\n",
+			(double)sum / graded, scores[graded / 2], total,
+			graded);
 	}
 	free(scores);
 }
@@ -524,18 +537,20 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 		return -1;
 	for (int i = 0; i < n; i++)
 		graded += s[i].graded;
-	fprintf(out, "# socklab batch: %s-%s\n\n%d submission(s): %d graded, "
-		     "%d not graded.\n\n",
+	fprintf(out,
+		"# socklab batch: %s-%s\n\n%d submission(s): %d graded, "
+		"%d not graded.\n\n",
 		lab->number, lab->name, n, graded, n - graded);
 	sl_summary_histogram(out, s, n, sl_lab_total_points(lab));
 	for (int i = 0; i < n; i++)
 		if (s[i].regraded) {
 			fputs("- ", out);
 			sl_put(out, sl_escape_markdown, s[i].id);
-			fputs(" failed a check next to a submission whose "
-			      "programs timed out, crashed or spun; it was "
-			      "graded again, alone, and that result counts.\n\n",
-			      out);
+			fputs(
+			    " failed a check next to a submission whose "
+			    "programs timed out, crashed or spun; it was "
+			    "graded again, alone, and that result counts.\n\n",
+			    out);
 		}
 	fputs("## Checks: what to reteach\n\n"
 	      "| check | points | failed | most common failure |\n"
@@ -559,8 +574,9 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 		}
 		fputs(" |\n", out);
 	}
-	fprintf(out, "\nHidden checks: %d, worth %d points on top of the public "
-		     "%d; they run in batch and exported grading only.\n",
+	fprintf(out,
+		"\nHidden checks: %d, worth %d points on top of the public "
+		"%d; they run in batch and exported grading only.\n",
 		sl_lab_hidden_count(lab), sl_lab_hidden_points(lab),
 		sl_lab_total_points(lab));
 	if (graded < n) {

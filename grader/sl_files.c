@@ -35,7 +35,7 @@ static int sl_clear_folder(int fd)
 		if (errno == ENOTEMPTY || errno == EEXIST)
 			found = openat(fd, e->d_name,
 				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
-					       O_CLOEXEC);
+					   O_CLOEXEC);
 		else
 			found = -1;
 	}

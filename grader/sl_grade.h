@@ -12,73 +12,73 @@
 struct sl_run;
 
 struct sl_options {
-	const char *dir;        /* submission folder (default labs/) */
-	const char *check;      /* only this check id, or NULL */
-	const char *json;       /* write JSON results here, or NULL */
-	const char *format;     /* "text" (default) or "tsv" */
-	int jobs;               /* sandboxes at once, at most */
-	int fixed_jobs;         /* 1: exactly jobs (-j); 0: beyond
-				   min_running only while the CPUs are not
-				   busy */
-	int min_running;        /* checks that start whatever the CPUs do;
-				   0: one per core */
-	uint64_t seed;          /* run seed */
-	int verbose;            /* show transcripts of failing checks */
-	int valgrind;           /* run programs under memcheck */
-	int hidden;             /* include hidden checks */
-	int keep;               /* keep the build folder */
-	const char *out;        /* build here instead of a temporary folder */
-	int color;              /* colour terminal output */
-	int width;              /* columns of the text report; 0: 80 */
+	const char *dir;	 /* submission folder (default labs/) */
+	const char *check;	 /* only this check id, or NULL */
+	const char *json;	 /* write JSON results here, or NULL */
+	const char *format;	 /* "text" (default) or "tsv" */
+	int jobs;		 /* sandboxes at once, at most */
+	int fixed_jobs;		 /* 1: exactly jobs (-j); 0: beyond
+				    min_running only while the CPUs are not
+				    busy */
+	int min_running;	 /* checks that start whatever the CPUs do;
+				    0: one per core */
+	uint64_t seed;		 /* run seed */
+	int verbose;		 /* show transcripts of failing checks */
+	int valgrind;		 /* run programs under memcheck */
+	int hidden;		 /* include hidden checks */
+	int keep;		 /* keep the build folder */
+	const char *out;	 /* build here instead of a temporary folder */
+	int color;		 /* colour terminal output */
+	int width;		 /* columns of the text report; 0: 80 */
 	const char *build_cache; /* builds kept by what went into them
 				    (sl_cache.h), or NULL */
-	const char *pcap;       /* capture each check's packets into this
-				   folder (sl_capture.h), or NULL */
-	const char *html;       /* write the HTML report into this folder
-				   (sl_html.h), or NULL */
+	const char *pcap;	 /* capture each check's packets into this
+				    folder (sl_capture.h), or NULL */
+	const char *html;	 /* write the HTML report into this folder
+				    (sl_html.h), or NULL */
 	/* called when the build is done (index -1) and as each check's
 	 * verdict comes (its index), for a report that fills as it goes */
 	void (*progress)(struct sl_run *run, int index, void *ctx);
-	void *progress_ctx;     /* progress's argument */
+	void *progress_ctx; /* progress's argument */
 };
 
 /* What building a lab's programs gave. */
 struct sl_build {
-	char root[512];                       /* temporary folder of the run */
-	char src[600];                        /* copied student files */
-	char bin[600];                        /* built programs */
-	char submission[512];                 /* folder the files came from */
-	int built[SL_MAX_PROGRAMS];           /* 1 if the program built */
-	int warnings[SL_MAX_PROGRAMS];        /* 1 if it built with warnings */
-	struct hx_buf log[SL_MAX_PROGRAMS];   /* compiler output per program */
-	struct hx_buf files;                  /* refused or missing files */
-	struct hx_buf ignored;                /* files present but not taken */
+	char root[512];			    /* temporary folder of the run */
+	char src[600];			    /* copied student files */
+	char bin[600];			    /* built programs */
+	char submission[512];		    /* folder the files came from */
+	int built[SL_MAX_PROGRAMS];	    /* 1 if the program built */
+	int warnings[SL_MAX_PROGRAMS];	    /* 1 if it built with warnings */
+	struct hx_buf log[SL_MAX_PROGRAMS]; /* compiler output per program */
+	struct hx_buf files;		    /* refused or missing files */
+	struct hx_buf ignored;		    /* files present but not taken */
 };
 
 struct sl_result {
-	const struct sl_check *check;  /* the rubric row */
-	int selected;                  /* 1 if it ran in this run */
-	int done;                      /* 1 once its verdict is in */
-	uint64_t seed;                 /* its seed */
-	int points;                    /* points earned */
-	struct hx_verdict verdict;     /* what the sandbox said */
+	const struct sl_check *check; /* the rubric row */
+	int selected;		      /* 1 if it ran in this run */
+	int done;		      /* 1 once its verdict is in */
+	uint64_t seed;		      /* its seed */
+	int points;		      /* points earned */
+	struct hx_verdict verdict;    /* what the sandbox said */
 };
 
 struct sl_run {
-	const struct sl_lab *lab;      /* the lab graded */
-	struct sl_options opt;         /* how */
-	struct sl_build build;         /* its programs */
+	const struct sl_lab *lab;		 /* the lab graded */
+	struct sl_options opt;			 /* how */
+	struct sl_build build;			 /* its programs */
 	struct sl_result results[SL_MAX_CHECKS]; /* one per check of the lab */
-	int isolated;                  /* namespaces were available */
-	char degraded[700];            /* why the run is DEGRADED, "" if it
-					  is not (sl_describe_isolation) */
-	int score;                     /* points earned */
-	int max_score;                 /* points possible (selected checks) */
-	int64_t duration_ms;           /* wall time of the run */
-	int hidden_score;              /* points of hidden checks (see
-					  sl_split_hidden), not in score */
-	int hidden_max;                /* points possible in hidden checks run */
-	int hidden_run;                /* hidden checks that ran */
+	int isolated;				 /* namespaces were available */
+	char degraded[700];  /* why the run is DEGRADED, "" if it
+				is not (sl_describe_isolation) */
+	int score;	     /* points earned */
+	int max_score;	     /* points possible (selected checks) */
+	int64_t duration_ms; /* wall time of the run */
+	int hidden_score;    /* points of hidden checks (see
+				sl_split_hidden), not in score */
+	int hidden_max;	     /* points possible in hidden checks run */
+	int hidden_run;	     /* hidden checks that ran */
 };
 
 /* sl_build.c */
@@ -144,8 +144,8 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 /* What one lab of a grade run came to, for the course's summary. */
 struct sl_lab_total {
 	const struct sl_lab *lab; /* the lab */
-	int score, max_score;     /* public points earned and possible */
-	int64_t duration_ms;      /* its wall time */
+	int score, max_score;	  /* public points earned and possible */
+	int64_t duration_ms;	  /* its wall time */
 };
 /* Grades one lab and prints its report on stdout; 0, 1 or 2 as grade. */
 typedef int sl_grade_one_fn(const struct sl_options *opt,
@@ -171,14 +171,14 @@ int sl_bench(const char *const *labs, int nlabs, int rounds, int jobs,
  * which the student release leaves out. The registry appends them to the
  * lab numbered lab; they run only with opt.hidden (batch, exports). */
 struct sl_hidden_checks {
-	const char *lab;                 /* lab number, "02" */
-	const struct sl_check *checks;   /* rows, each flagged SL_HIDDEN */
-	int nchecks;                     /* rows in checks */
+	const char *lab;	       /* lab number, "02" */
+	const struct sl_check *checks; /* rows, each flagged SL_HIDDEN */
+	int nchecks;		       /* rows in checks */
 };
 
-#define SL_REGISTER_HIDDEN(var)                                              \
-	static const struct sl_hidden_checks *const sl_hidden_entry_##var    \
-		__attribute__((used, section("sl_hidden"))) = &var
+#define SL_REGISTER_HIDDEN(var)                                                \
+	static const struct sl_hidden_checks *const sl_hidden_entry_##var      \
+	    __attribute__((used, section("sl_hidden"))) = &var
 
 /* sl_registry.c: hidden checks of a lab in this build, and their points. */
 int sl_lab_hidden_count(const struct sl_lab *lab);
@@ -203,22 +203,23 @@ void sl_report_hidden(const struct sl_run *run, FILE *out);
 /* One student of a batch, as the gradebook and the summary see it. */
 #define SL_MESSAGE_MAX 160
 struct sl_student {
-	char id[128];                 /* folder or archive name, no extension */
-	char source[256];             /* what was found: "alice.zip", "bob/" */
-	char problem[512];            /* why it was not graded, "" if graded */
-	int graded;                   /* 1 when sl_grade ran */
-	int score;                    /* public points earned */
-	int max_score;                /* public points possible */
-	int hidden_score;             /* hidden points earned */
-	int hidden_max;               /* hidden points possible */
-	int64_t duration_ms;          /* wall time of its grading */
-	int points[SL_MAX_CHECKS];            /* per check of the lab, -1: did not run */
-	int status[SL_MAX_CHECKS];            /* enum hx_status per check */
-	char message[SL_MAX_CHECKS][SL_MESSAGE_MAX]; /* first line of each failure */
-	int64_t started_ms;           /* when its grading began (monotonic) */
-	int64_t ended_ms;             /* when it ended */
-	int regraded;                 /* 1 if graded again, alone */
-	int64_t cpu_ms;               /* CPU time its grading used */
+	char id[128];		   /* folder or archive name, no extension */
+	char source[256];	   /* what was found: "alice.zip", "bob/" */
+	char problem[512];	   /* why it was not graded, "" if graded */
+	int graded;		   /* 1 when sl_grade ran */
+	int score;		   /* public points earned */
+	int max_score;		   /* public points possible */
+	int hidden_score;	   /* hidden points earned */
+	int hidden_max;		   /* hidden points possible */
+	int64_t duration_ms;	   /* wall time of its grading */
+	int points[SL_MAX_CHECKS]; /* per check of the lab, -1: did not run */
+	int status[SL_MAX_CHECKS]; /* enum hx_status per check */
+	char message[SL_MAX_CHECKS]
+		    [SL_MESSAGE_MAX]; /* first line of each failure */
+	int64_t started_ms;	      /* when its grading began (monotonic) */
+	int64_t ended_ms;	      /* when it ended */
+	int regraded;		      /* 1 if graded again, alone */
+	int64_t cpu_ms;		      /* CPU time its grading used */
 };
 
 /* sl_export.c: the class views. */
@@ -230,13 +231,13 @@ int sl_write_summary(const struct sl_lab *lab, const struct sl_student *s,
 /* sl_batch.c - grading a class. */
 struct sl_batch_options {
 	const char *submissions; /* folder of student folders and archives */
-	const char *out;         /* results folder */
-	const char *format;      /* an export format per student, or NULL */
-	int jobs;                /* students graded at once */
-	uint64_t seed;           /* run seed, as for grade */
-	int check_jobs;          /* checks at once within one student (1) */
-	int shard;               /* grade only shard K of ... (1-based) */
-	int shards;              /* ... N shards; 0 or 1: the whole class */
+	const char *out;	 /* results folder */
+	const char *format;	 /* an export format per student, or NULL */
+	int jobs;		 /* students graded at once */
+	uint64_t seed;		 /* run seed, as for grade */
+	int check_jobs;		 /* checks at once within one student (1) */
+	int shard;		 /* grade only shard K of ... (1-based) */
+	int shards;		 /* ... N shards; 0 or 1: the whole class */
 };
 
 /* Grades every submission of lab; writes gradebook.csv, summary.md and

@@ -58,7 +58,8 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 	int first = 1;
 
 	if (!out) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	fputs("{\"schema\": \"socklab-results/1\", \"lab\": ", out);
@@ -70,8 +71,9 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 	}
 	fputs(", \"submission\": ", out);
 	sl_put(out, sl_escape_json, run->build.submission);
-	fprintf(out, ",\n \"score\": %d, \"max_score\": %d, \"seed\": %llu, "
-		     "\"isolated\": %s, \"sandbox\": ",
+	fprintf(out,
+		",\n \"score\": %d, \"max_score\": %d, \"seed\": %llu, "
+		"\"isolated\": %s, \"sandbox\": ",
 		run->score, run->max_score, (unsigned long long)run->opt.seed,
 		run->isolated ? "true" : "false");
 	sl_put(out, sl_escape_json, hx_sandbox_mode_name(hx_sandbox_mode()));
@@ -89,7 +91,8 @@ int sl_report_json(const struct sl_run *run, const char *path, char *err,
 	}
 	fputs("\n]}\n", out);
 	if (out != stdout && fclose(out) != 0) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;

@@ -70,8 +70,8 @@ int sl_lock_try(int exclusive, int *turnstile, char *err, size_t errlen)
 		if (gate < 0)
 			return gate;
 	}
-	fd = sl_lock_file("machine", exclusive ? LOCK_EX : LOCK_SH, err,
-			  errlen);
+	fd =
+	    sl_lock_file("machine", exclusive ? LOCK_EX : LOCK_SH, err, errlen);
 	if (fd == -1 && exclusive) {
 		*turnstile = gate;
 		return -1;

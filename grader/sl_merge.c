@@ -21,18 +21,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#define SL_RECORD_MAGIC "socklab-students"
+#define SL_RECORD_MAGIC	  "socklab-students"
 #define SL_RECORD_VERSION 1
-#define SL_RECORD_FILE "students.tsv"
+#define SL_RECORD_FILE	  "students.tsv"
 
 int sl_parse_shard(const char *text, int *k, int *n)
 {
 	char extra;
 
 	return sscanf(text, "%d/%d%c", k, n, &extra) == 2 && *n >= 1 &&
-			       *n <= 1000 && *k >= 1 && *k <= *n ?
-		       0 :
-		       -1;
+		       *n <= 1000 && *k >= 1 && *k <= *n
+		   ? 0
+		   : -1;
 }
 
 int sl_in_shard(const char *id, int k, int n)
@@ -51,11 +51,20 @@ static void sl_put_field(FILE *out, const char *text)
 {
 	for (const char *p = text ? text : ""; *p; p++) {
 		switch (*p) {
-		case '\t': fputs("\\t", out); break;
-		case '\n': fputs("\\n", out); break;
-		case '\r': fputs("\\r", out); break;
-		case '\\': fputs("\\\\", out); break;
-		default: fputc(*p, out);
+		case '\t':
+			fputs("\\t", out);
+			break;
+		case '\n':
+			fputs("\\n", out);
+			break;
+		case '\r':
+			fputs("\\r", out);
+			break;
+		case '\\':
+			fputs("\\\\", out);
+			break;
+		default:
+			fputc(*p, out);
 		}
 	}
 }
@@ -69,7 +78,8 @@ int sl_write_records(const struct sl_lab *lab, const struct sl_student *s,
 	snprintf(path, sizeof(path), "%s/%s", dir, SL_RECORD_FILE);
 	out = fopen(path, "w");
 	if (!out) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	fprintf(out, "%s\t%d\t%s\n", SL_RECORD_MAGIC, SL_RECORD_VERSION,
@@ -83,16 +93,19 @@ int sl_write_records(const struct sl_lab *lab, const struct sl_student *s,
 		fputc('\t', out);
 		sl_put_field(out, st->problem);
 		fprintf(out, "\t%d\t%d\t%d\t%d\t%d\t%d\t%lld", st->graded,
-			st->regraded, st->score, st->max_score, st->hidden_score,
-			st->hidden_max, (long long)st->duration_ms);
+			st->regraded, st->score, st->max_score,
+			st->hidden_score, st->hidden_max,
+			(long long)st->duration_ms);
 		for (int c = 0; c < lab->nchecks; c++) {
-			fprintf(out, "\t%d\t%d\t", st->points[c], st->status[c]);
+			fprintf(out, "\t%d\t%d\t", st->points[c],
+				st->status[c]);
 			sl_put_field(out, st->message[c]);
 		}
 		fputc('\n', out);
 	}
 	if (ferror(out) | (fclose(out) != 0)) {
-		snprintf(err, errlen, "cannot write %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "cannot write %s: %s", path,
+			 strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -114,8 +127,10 @@ static int sl_split_fields(char *line, char **fields, int max)
 			fields[n++] = out;
 		} else if (*p == '\\' && p[1]) {
 			p++;
-			*out++ = *p == 't' ? '\t' : *p == 'n' ? '\n' :
-				 *p == 'r' ? '\r' : *p;
+			*out++ = *p == 't'   ? '\t'
+				 : *p == 'n' ? '\n'
+				 : *p == 'r' ? '\r'
+					     : *p;
 		} else {
 			*out++ = *p;
 		}
@@ -135,13 +150,15 @@ static FILE *sl_open_records(const char *dir, char *number, size_t size,
 	snprintf(path, sizeof(path), "%s/%s", dir, SL_RECORD_FILE);
 	in = fopen(path, "r");
 	if (!in) {
-		snprintf(err, errlen, "%s: %s (not the output of socklab batch?)",
-			 path, strerror(errno));
+		snprintf(err, errlen,
+			 "%s: %s (not the output of socklab batch?)", path,
+			 strerror(errno));
 		return NULL;
 	}
 	if (!fgets(line, sizeof(line), in) ||
 	    sscanf(line, "%63[^\t]\t%d\t%15s", magic, &version, lab) != 3 ||
-	    strcmp(magic, SL_RECORD_MAGIC) != 0 || version != SL_RECORD_VERSION) {
+	    strcmp(magic, SL_RECORD_MAGIC) != 0 ||
+	    version != SL_RECORD_VERSION) {
 		snprintf(err, errlen, "%s: not a socklab batch record", path);
 		fclose(in);
 		return NULL;
@@ -174,12 +191,13 @@ static int sl_read_records(const struct sl_lab *lab, const char *dir,
 	if (!in)
 		return -1;
 	if (strcmp(number, lab->number) != 0) {
-		snprintf(err, errlen, "%s: a batch of lab %s, not of lab %s", dir,
-			 number, lab->number);
+		snprintf(err, errlen, "%s: a batch of lab %s, not of lab %s",
+			 dir, number, lab->number);
 		goto out_close;
 	}
 	while (getline(&line, &cap, in) > 0) {
-		struct sl_student *grown = realloc(*s, (size_t)(*n + 1) * sizeof(**s));
+		struct sl_student *grown =
+		    realloc(*s, (size_t)(*n + 1) * sizeof(**s));
 		struct sl_student *st;
 
 		if (!grown) {
@@ -239,7 +257,8 @@ static int sl_copy_results(const char *from, const char *to, char *err,
 	int rc = 0;
 
 	if (!d) {
-		snprintf(err, errlen, "cannot read %s: %s", from, strerror(errno));
+		snprintf(err, errlen, "cannot read %s: %s", from,
+			 strerror(errno));
 		return -1;
 	}
 	if (mkdir(to, 0755) < 0 && errno != EEXIST) {
@@ -253,7 +272,8 @@ static int sl_copy_results(const char *from, const char *to, char *err,
 		int in, out;
 		ssize_t n;
 
-		if (e->d_name[0] == '.' || strcmp(e->d_name, "gradebook.csv") == 0 ||
+		if (e->d_name[0] == '.' ||
+		    strcmp(e->d_name, "gradebook.csv") == 0 ||
 		    strcmp(e->d_name, "summary.md") == 0 ||
 		    strcmp(e->d_name, SL_RECORD_FILE) == 0)
 			continue;
@@ -272,9 +292,9 @@ static int sl_copy_results(const char *from, const char *to, char *err,
 		if (in < 0 || out < 0) {
 			snprintf(err, errlen, "%s: %s%s", out < 0 ? dst : src,
 				 strerror(errno),
-				 out < 0 && errno == EEXIST ?
-					 " (a student in two shards?)" :
-					 "");
+				 out < 0 && errno == EEXIST
+				     ? " (a student in two shards?)"
+				     : "");
 			rc = -1;
 		}
 		while (rc == 0 && (n = read(in, chunk, sizeof(chunk))) > 0)
@@ -286,7 +306,8 @@ static int sl_copy_results(const char *from, const char *to, char *err,
 		if (in >= 0)
 			close(in);
 		if (out >= 0 && close(out) < 0 && rc == 0) {
-			snprintf(err, errlen, "write %s: %s", dst, strerror(errno));
+			snprintf(err, errlen, "write %s: %s", dst,
+				 strerror(errno));
 			rc = -1;
 		}
 	}

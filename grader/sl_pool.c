@@ -15,8 +15,8 @@
 
 #include "../harness/hx_time.h"
 
-#define SL_POOL_IDLE_MS 1000 /* the longest wait: stop signals are seen */
-#define SL_POOL_ADMIT_MS 25  /* how often a held-back job looks again */
+#define SL_POOL_IDLE_MS	 1000 /* the longest wait: stop signals are seen */
+#define SL_POOL_ADMIT_MS 25   /* how often a held-back job looks again */
 
 static void sl_pool_kill_all(const struct sl_pool *pool,
 			     struct sl_pool_job *jobs, const int *running)
@@ -55,9 +55,9 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 			pool->admit(pool->ctx, active))) {
 			int i = next++, started;
 
-			jobs[i] = (struct sl_pool_job){ .fd = -1 };
-			started = pool->start(pool->ctx, i, &jobs[i], err,
-					      errlen);
+			jobs[i] = (struct sl_pool_job){.fd = -1};
+			started =
+			    pool->start(pool->ctx, i, &jobs[i], err, errlen);
 			if (started < 0) {
 				rc = -1;
 				goto out;
@@ -90,12 +90,12 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 				}
 				continue;
 			}
-			pfd[np] = (struct pollfd){ .fd = jobs[i].fd,
-						   .events = POLLIN };
+			pfd[np] =
+			    (struct pollfd){.fd = jobs[i].fd, .events = POLLIN};
 			who[np++] = i;
-			left = jobs[i].deadline ?
-				       hx_remaining_ms(jobs[i].deadline) + 1 :
-				       SL_POOL_IDLE_MS;
+			left = jobs[i].deadline
+				   ? hx_remaining_ms(jobs[i].deadline) + 1
+				   : SL_POOL_IDLE_MS;
 			if (left < wait_ms)
 				wait_ms = left;
 		}
@@ -118,7 +118,8 @@ int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 			/* a descriptor of -1 is polled for its deadline only */
 			if (!pfd[p].revents && jobs[i].fd >= 0)
 				continue;
-			if (!pfd[p].revents && hx_remaining_ms(jobs[i].deadline))
+			if (!pfd[p].revents &&
+			    hx_remaining_ms(jobs[i].deadline))
 				continue;
 			if (pool->ready(pool->ctx, i, &jobs[i], 0)) {
 				running[i] = 0;

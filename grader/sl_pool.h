@@ -16,15 +16,15 @@
 
 /* A running job, as the pool sees it. */
 struct sl_pool_job {
-	pid_t pid;        /* its process (informational for the pool) */
-	int fd;           /* polled for input; -1: none (deadline only) */
+	pid_t pid;	  /* its process (informational for the pool) */
+	int fd;		  /* polled for input; -1: none (deadline only) */
 	int64_t deadline; /* monotonic ms when it is late; 0: none */
 };
 
 struct sl_pool {
-	int count;       /* jobs 0..count-1, started in this order */
+	int count;	 /* jobs 0..count-1, started in this order */
 	int max_running; /* at most this many at once (at least 1) */
-	void *ctx;       /* passed to every callback */
+	void *ctx;	 /* passed to every callback */
 	/* Starts job i and fills job. 0: started; 1: nothing to wait for
 	 * (it is done, or skipped); 2: not yet (it waits for something
 	 * outside the pool: asked again soon, later jobs wait behind it);

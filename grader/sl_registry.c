@@ -13,9 +13,9 @@ extern const struct sl_lab *const __start_sl_labs[];
 extern const struct sl_lab *const __stop_sl_labs[];
 /* Weak: a build without grader/checks/hidden/ has no such section. */
 extern const struct sl_hidden_checks *const __start_sl_hidden[]
-	__attribute__((weak));
+    __attribute__((weak));
 extern const struct sl_hidden_checks *const __stop_sl_hidden[]
-	__attribute__((weak));
+    __attribute__((weak));
 
 /* The section holds labs in link order; the registry lists them by number. */
 static const struct sl_lab *sorted[SL_MAX_LABS];
@@ -47,7 +47,8 @@ static void sl_registry_merge(int i)
 	if (count == lab->nchecks || count > SL_MAX_CHECKS ||
 	    nrows + count > SL_MAX_ROWS)
 		return;
-	memcpy(&rows[nrows], lab->checks, sizeof(rows[0]) * (size_t)lab->nchecks);
+	memcpy(&rows[nrows], lab->checks,
+	       sizeof(rows[0]) * (size_t)lab->nchecks);
 	nrows += lab->nchecks;
 	for (const struct sl_hidden_checks *const *h = __start_sl_hidden;
 	     h < __stop_sl_hidden; h++) {

@@ -47,7 +47,7 @@ void sl_report_list(FILE *out)
 		int public = 0;
 
 		for (int c = 0; c < lab->nchecks; c++)
-			public += !(lab->checks[c].flags & SL_HIDDEN);
+		public += !(lab->checks[c].flags & SL_HIDDEN);
 		sl_lab_dirname(lab, name, sizeof(name));
 		fprintf(out, "%-16s %3d checks %4d points  %s\n", name, public,
 			sl_lab_total_points(lab), lab->title);

@@ -15,22 +15,24 @@
 #include "../harness/hx_events.h"
 #include "../harness/hx_time.h"
 
-#define SL_LAB_DIR "/lab"          /* the lab's programs, inside */
-#define SL_TOOL_MEMORY_MB 2048    /* budget under ASan or Valgrind */
-#define SL_BUSY_LIMIT 0.7         /* more checks than cores start while the
-				     CPUs are busy less than this */
-#define SL_LOCK_WAIT_MS 600000    /* the longest wait for the machine */
-#define SL_RETRY_BUSY 0.6         /* a check that failed while the CPUs
-				     were this busy runs once more */
+#define SL_LAB_DIR	  "/lab" /* the lab's programs, inside */
+#define SL_TOOL_MEMORY_MB 2048	 /* budget under ASan or Valgrind */
+#define SL_BUSY_LIMIT                                                          \
+	0.7		       /* more checks than cores start while the       \
+				  CPUs are busy less than this */
+#define SL_LOCK_WAIT_MS 600000 /* the longest wait for the machine */
+#define SL_RETRY_BUSY                                                          \
+	0.6 /* a check that failed while the CPUs                              \
+	       were this busy runs once more */
 
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
-	const struct sl_run *run;       /* the run */
-	const struct sl_check *check;   /* the check to run */
-	char bin_dir[700];              /* the programs, as the body sees them */
-	char work_dir[700];             /* its writable folder, likewise */
-	uint64_t seed;                  /* its seed */
-	int isolated;                   /* namespaces */
+	const struct sl_run *run;     /* the run */
+	const struct sl_check *check; /* the check to run */
+	char bin_dir[700];	      /* the programs, as the body sees them */
+	char work_dir[700];	      /* its writable folder, likewise */
+	uint64_t seed;		      /* its seed */
+	int isolated;		      /* namespaces */
 };
 
 /* The checks of a run, as the pool runs them. */
@@ -38,13 +40,13 @@ struct sl_checks {
 	struct sl_run *run;
 	struct hx_sandbox sandboxes[SL_MAX_CHECKS];
 	struct sl_job jobs[SL_MAX_CHECKS];
-	int locks[SL_MAX_CHECKS];       /* the machine's lock (sl_lock.h) */
+	int locks[SL_MAX_CHECKS];	/* the machine's lock (sl_lock.h) */
 	int64_t waiting[SL_MAX_CHECKS]; /* since when it waits for it, 0 */
-	int turnstile;                  /* held by an exclusive waiter */
+	int turnstile;			/* held by an exclusive waiter */
 	struct hx_cpu_mark cpu[SL_MAX_CHECKS]; /* the machine's CPU time
 						  when it started */
-	char first_try[SL_MAX_CHECKS][240]; /* how its first run failed, when
-					       it ran twice; "" */
+	char first_try[SL_MAX_CHECKS][240];    /* how its first run failed, when
+						  it ran twice; "" */
 };
 
 volatile sig_atomic_t sl_stop_signal;
@@ -78,9 +80,8 @@ static int sl_readable_by_all(const char *path)
 
 void sl_describe_isolation(char *out, size_t size)
 {
-	static const char *const material[] = { "reference",
-						"grader/checks/hidden",
-						"bin/reference" };
+	static const char *const material[] = {
+	    "reference", "grader/checks/hidden", "bin/reference"};
 	enum hx_mode mode = hx_sandbox_mode();
 	const char *why = hx_sandbox_degraded_reason();
 	size_t used;
@@ -99,10 +100,11 @@ void sl_describe_isolation(char *out, size_t size)
 		snprintf(path, sizeof(path), "%s/%s", sl_root(), material[i]);
 		used = strlen(out);
 		if (sl_readable_by_all(path))
-			snprintf(out + used, size - used,
-				 "; %s can be read by every user, the student's "
-				 "programs too (chmod -R o-rwx it)",
-				 path);
+			snprintf(
+			    out + used, size - used,
+			    "; %s can be read by every user, the student's "
+			    "programs too (chmod -R o-rwx it)",
+			    path);
 	}
 }
 
@@ -131,8 +133,8 @@ static void sl_job_body(int fd, void *arg)
 	c.sanitize = (job->check->flags & SL_SANITIZE) != 0 && !c.valgrind;
 	c.detect_leaks = c.sanitize && (job->check->flags & SL_LEAKS) != 0;
 	c.verbose = job->run->opt.verbose;
-	c.max_files = job->check->max_files ? job->check->max_files :
-					      job->run->lab->max_files;
+	c.max_files = job->check->max_files ? job->check->max_files
+					    : job->run->lab->max_files;
 	if (c.valgrind)
 		hx_set_extra_scale(10.0);
 	if (job->run->opt.pcap)
@@ -168,8 +170,8 @@ static const char *sl_missing_program(const struct sl_run *run,
 		size_t len = strcspn(p, " ");
 
 		snprintf(name, sizeof(name), "%.*s", (int)len, p);
-		for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name;
-		     i++)
+		for (int i = 0;
+		     i < SL_MAX_PROGRAMS && run->lab->programs[i].name; i++)
 			if (strcmp(run->lab->programs[i].name, name) == 0 &&
 			    !run->build.built[i])
 				return name;
@@ -213,7 +215,8 @@ static int sl_start_check(const struct sl_run *run,
 		snprintf(job->work_dir, sizeof(job->work_dir), "%s",
 			 HX_WORK_DIR);
 		spec.root.mounts[0] = (struct hx_mount){
-			.host = run->build.bin, .inside = SL_LAB_DIR,
+		    .host = run->build.bin,
+		    .inside = SL_LAB_DIR,
 		};
 		spec.root.nmounts = 1;
 	} else {
@@ -284,15 +287,15 @@ static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
 	if (!run->isolated) {
 		/* the machine's network and /etc are shared: a check that
 		 * needs them to itself runs alone */
-		int exclusive = (check->flags & SL_NETWORK) ||
-				((check->flags & SL_FIXTURES) &&
-				 hx_fixtures_in_place());
+		int exclusive =
+		    (check->flags & SL_NETWORK) ||
+		    ((check->flags & SL_FIXTURES) && hx_fixtures_in_place());
 		char why[300];
 
 		if (!all->waiting[i])
 			all->waiting[i] = hx_now_ms();
-		all->locks[i] = sl_lock_try(exclusive, &all->turnstile, why,
-					    sizeof(why));
+		all->locks[i] =
+		    sl_lock_try(exclusive, &all->turnstile, why, sizeof(why));
 		if (all->locks[i] == -1 &&
 		    hx_now_ms() - all->waiting[i] < SL_LOCK_WAIT_MS)
 			return 2;
@@ -303,8 +306,9 @@ static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
 					 "other checks on this machine held "
 					 "it for %d s",
 					 SL_LOCK_WAIT_MS / 1000);
-			sl_result_error(r, "could not run: the machine to "
-					   "itself: %s",
+			sl_result_error(r,
+					"could not run: the machine to "
+					"itself: %s",
 					why);
 			sl_result_done(run, i);
 			return 1;
@@ -393,13 +397,13 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 {
 	struct sl_checks *all = calloc(1, sizeof(*all));
 	struct sl_pool pool = {
-		.count = run->lab->nchecks,
-		.max_running = run->opt.jobs,
-		.ctx = all,
-		.start = sl_check_start,
-		.ready = sl_check_ready,
-		.admit = sl_may_start,
-		.kill = sl_check_kill,
+	    .count = run->lab->nchecks,
+	    .max_running = run->opt.jobs,
+	    .ctx = all,
+	    .start = sl_check_start,
+	    .ready = sl_check_ready,
+	    .admit = sl_may_start,
+	    .kill = sl_check_kill,
 	};
 
 	int rc;
@@ -440,7 +444,8 @@ static void sl_judge_build(struct sl_run *run, struct sl_result *r)
 	for (int i = 0; i < lab->nchecks; i++)
 		if (lab->checks[i].run && run->results[i].selected) {
 			others++;
-			other_passed |= run->results[i].verdict.status == HX_PASS;
+			other_passed |=
+			    run->results[i].verdict.status == HX_PASS;
 		}
 	if (failed) {
 		v->status = HX_FAIL;
@@ -449,15 +454,17 @@ static void sl_judge_build(struct sl_run *run, struct sl_result *r)
 			    failed);
 	} else if (warned) {
 		v->status = HX_FAIL;
-		hx_buf_addf(&v->message,
-			    "the programs compile, with warnings; every warning "
-			    "counts:");
+		hx_buf_addf(
+		    &v->message,
+		    "the programs compile, with warnings; every warning "
+		    "counts:");
 	} else if (others > 0 && !other_passed) {
 		v->status = HX_FAIL;
-		hx_buf_addf(&v->message,
-			    "the programs compile without warnings, but no other "
-			    "check passes yet: these points come with the first "
-			    "working feature");
+		hx_buf_addf(
+		    &v->message,
+		    "the programs compile without warnings, but no other "
+		    "check passes yet: these points come with the first "
+		    "working feature");
 	}
 }
 
@@ -484,8 +491,9 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 		}
 	}
 	if (!found) {
-		snprintf(err, errlen, "lab %s-%s has no check \"%s\" (socklab "
-				      "rubric %s lists them)",
+		snprintf(err, errlen,
+			 "lab %s-%s has no check \"%s\" (socklab "
+			 "rubric %s lists them)",
 			 lab->number, lab->name, run->opt.check, lab->number);
 		return -1;
 	}
@@ -498,7 +506,8 @@ int sl_grade(struct sl_run *run, char *err, size_t errlen)
 	/* every sandbox has ended; wait until its last process is gone */
 	hx_fixtures_recover();
 	if (hx_sandbox_reap_all(5000) < 0) {
-		snprintf(err, errlen, "some processes of the checks did not end");
+		snprintf(err, errlen,
+			 "some processes of the checks did not end");
 		return -1;
 	}
 	run->score = run->max_score = 0;

@@ -8,10 +8,10 @@
 #include <stdint.h>
 
 struct sl_sha256 {
-	uint32_t state[8];      /* the hash so far */
-	uint64_t length;        /* bytes taken in */
+	uint32_t state[8];	 /* the hash so far */
+	uint64_t length;	 /* bytes taken in */
 	unsigned char block[64]; /* bytes waiting for a full block */
-	size_t used;            /* bytes in block */
+	size_t used;		 /* bytes in block */
 };
 
 void sl_sha256_init(struct sl_sha256 *h);

@@ -13,10 +13,10 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
-#define SL_WIDTH 80        /* columns, where there is no terminal */
-#define SL_MIN_WIDTH 60    /* a narrower terminal is read as this */
-#define SL_INDENT "      " /* what belongs to a check */
-#define SL_ROW_TITLE 39    /* the column a row's title starts in */
+#define SL_WIDTH     80	      /* columns, where there is no terminal */
+#define SL_MIN_WIDTH 60	      /* a narrower terminal is read as this */
+#define SL_INDENT    "      " /* what belongs to a check */
+#define SL_ROW_TITLE 39	      /* the column a row's title starts in */
 
 int sl_terminal_width(FILE *out)
 {
@@ -38,9 +38,12 @@ static const char *sl_colour(const struct sl_run *run, enum hx_status s)
 	if (!run->opt.color)
 		return "";
 	switch (s) {
-	case HX_PASS: return "\033[32m";
-	case HX_SKIPPED: return "\033[33m";
-	default: return "\033[31m";
+	case HX_PASS:
+		return "\033[32m";
+	case HX_SKIPPED:
+		return "\033[33m";
+	default:
+		return "\033[31m";
 	}
 }
 
@@ -60,7 +63,8 @@ static size_t sl_fit(const char *s, size_t len, size_t room)
 	/* an escape cut in two reads as another: keep it whole */
 	for (size_t back = 1; back <= 3 && back <= at; back++)
 		if (s[at - back] == '\\' && at < len) {
-			size_t end = at - back + (s[at - back + 1] == 'x' ? 4 : 2);
+			size_t end =
+			    at - back + (s[at - back + 1] == 'x' ? 4 : 2);
 
 			if (end > at)
 				at -= back;
@@ -85,8 +89,8 @@ static void sl_wrap_at(FILE *out, int width, size_t col, const char *first,
 	}
 	while (at < len) {
 		size_t used = strlen(prefix) + (prefix == first ? col : 0);
-		size_t room = (size_t)width > used + 10 ? (size_t)width - used :
-							  10;
+		size_t room =
+		    (size_t)width > used + 10 ? (size_t)width - used : 10;
 		size_t line = strcspn(text + at, "\n");
 		size_t take;
 
@@ -177,8 +181,9 @@ static void sl_show_values(FILE *out, int width, const struct hx_verdict *v)
 
 	if (v->diff_at > (long)(room / 2)) {
 		from = (size_t)v->diff_at - room / 4;
-		fprintf(out, SL_INDENT "first difference at byte %ld of %zu "
-				       "expected, %zu received:\n",
+		fprintf(out,
+			SL_INDENT "first difference at byte %ld of %zu "
+				  "expected, %zu received:\n",
 			v->diff_at, v->expected.len, v->actual.len);
 	}
 	sl_value_line(out, "expected:", v->expected.data, v->expected.len, from,
@@ -217,8 +222,8 @@ static void sl_text_row(const struct sl_run *run, const struct sl_result *r,
 
 /* What went wrong in one check: its message, values, the programs' own
  * words, the cause or the hint, and how to rerun it. */
-static void sl_text_details(const struct sl_run *run,
-			    const struct sl_result *r, FILE *out)
+static void sl_text_details(const struct sl_run *run, const struct sl_result *r,
+			    FILE *out)
 {
 	const struct sl_check *check = r->check;
 	const struct hx_verdict *v = &r->verdict;
@@ -246,7 +251,8 @@ static void sl_text_details(const struct sl_run *run,
 		sl_wrap_text(out, width, SL_INDENT, SL_INDENT, v->notes.data,
 			     v->notes.len);
 	if (run->opt.verbose && v->transcript.len) {
-		fputs(SL_INDENT "transcript (seconds, connection, bytes):\n", out);
+		fputs(SL_INDENT "transcript (seconds, connection, bytes):\n",
+		      out);
 		sl_wrap_text(out, width, SL_INDENT "  ", SL_INDENT "    ",
 			     v->transcript.data, v->transcript.len);
 	}
@@ -307,7 +313,8 @@ static void sl_text_cause(const struct sl_run *run, enum hx_cause cause,
 			continue;
 		if (!first)
 			first = &r->verdict;
-		hx_buf_addf(&broke, "%s%s", broke.len ? ", " : "", r->check->id);
+		hx_buf_addf(&broke, "%s%s", broke.len ? ", " : "",
+			    r->check->id);
 	}
 	if (first) {
 		hx_buf_init(&seen);
@@ -317,7 +324,8 @@ static void sl_text_cause(const struct sl_run *run, enum hx_cause cause,
 			seen.len);
 		sl_wrap(out, width, SL_INDENT "it broke: ", SL_INDENT "  ",
 			broke.data, broke.len);
-		sl_wrap_plain(out, width, SL_INDENT "what to do: ", SL_INDENT "  ",
+		sl_wrap_plain(out, width,
+			      SL_INDENT "what to do: ", SL_INDENT "  ",
 			      hx_cause_hint(cause));
 		hx_buf_free(&seen);
 	}
@@ -360,7 +368,8 @@ void sl_text_begin(const struct sl_run *run, FILE *out)
 		hx_buf_init(&ignored);
 		sl_escape_line(&ignored, run->build.ignored.data,
 			       run->build.ignored.len);
-		sl_wrap(out, width, "  ignored (not files of this lab): ", "    ",
+		sl_wrap(out, width,
+			"  ignored (not files of this lab): ", "    ",
 			ignored.data, ignored.len);
 		hx_buf_free(&ignored);
 	}
@@ -401,7 +410,8 @@ void sl_text_end(const struct sl_run *run, int hidden_details, FILE *out)
 		if (!lab->checks[i].run) {
 			sl_text_row(run, r, out);
 			/* a passed build still says which files it ignored */
-			if (r->verdict.status == HX_PASS && r->verdict.notes.len)
+			if (r->verdict.status == HX_PASS &&
+			    r->verdict.notes.len)
 				sl_wrap_text(out, sl_width(run), SL_INDENT,
 					     SL_INDENT, r->verdict.notes.data,
 					     r->verdict.notes.len);
@@ -424,9 +434,11 @@ void sl_text_end(const struct sl_run *run, int hidden_details, FILE *out)
 		sl_text_details(run, r, out);
 	}
 	for (int i = 0; i < lab->nchecks; i++)
-		if (run->results[i].selected && run->results[i].verdict.memcheck.len)
-			sl_wrap_text(out, sl_width(run), "  memcheck: ",
-				     SL_INDENT, run->results[i].verdict.memcheck.data,
+		if (run->results[i].selected &&
+		    run->results[i].verdict.memcheck.len)
+			sl_wrap_text(out, sl_width(run),
+				     "  memcheck: ", SL_INDENT,
+				     run->results[i].verdict.memcheck.data,
 				     run->results[i].verdict.memcheck.len);
 	fprintf(out, "score %d/%d for %s-%s in %.1f s", run->score,
 		run->max_score, lab->number, lab->name,
@@ -441,8 +453,7 @@ void sl_report_text(const struct sl_run *run, FILE *out)
 	sl_report_text_for(run, 1, out);
 }
 
-void sl_report_text_for(const struct sl_run *run, int hidden_details,
-			FILE *out)
+void sl_report_text_for(const struct sl_run *run, int hidden_details, FILE *out)
 {
 	int next = 0;
 

@@ -28,18 +28,18 @@
 #include "../harness/hx_time.h"
 
 #define SL_UNPACK_MS 20000 /* reading one archive, however it is built */
-#define SL_NAME_MAX 255    /* bytes of an entry's whole path */
+#define SL_NAME_MAX  255   /* bytes of an entry's whole path */
 
 /* One archive being unpacked. */
 struct sl_unpacking {
-	struct archive *reader;       /* libarchive's reader of the archive */
-	int archive_fd;               /* the archive, read by the callbacks */
-	int root_fd;                  /* the destination folder */
-	int64_t deadline;             /* when reading is given up */
-	int timed_out;                /* the deadline passed while reading */
-	size_t unpacked;              /* bytes of entries read so far */
-	int entries;                  /* entries unpacked so far */
-	char input[16384];            /* archive bytes handed to libarchive */
+	struct archive *reader;	      /* libarchive's reader of the archive */
+	int archive_fd;		      /* the archive, read by the callbacks */
+	int root_fd;		      /* the destination folder */
+	int64_t deadline;	      /* when reading is given up */
+	int timed_out;		      /* the deadline passed while reading */
+	size_t unpacked;	      /* bytes of entries read so far */
+	int entries;		      /* entries unpacked so far */
+	char input[16384];	      /* archive bytes handed to libarchive */
 	char output[SL_UNPACK_CHUNK]; /* entry bytes on their way to a file */
 };
 
@@ -95,9 +95,9 @@ void sl_show_name(char *out, size_t size, const char *name)
 
 	for (; name[i] && i + 1 < size; i++)
 		out[i] = (unsigned char)name[i] < 0x20 ||
-				 (unsigned char)name[i] >= 0x7f ?
-			       '?' :
-			       name[i];
+				 (unsigned char)name[i] >= 0x7f
+			     ? '?'
+			     : name[i];
 	out[i] = '\0';
 }
 
@@ -199,8 +199,8 @@ static int sl_open_reader(struct sl_unpacking *u, const char *archive,
 	struct stat st;
 
 	/* O_NONBLOCK: a FIFO put in the archive's place must not hang us */
-	u->archive_fd = open(archive,
-			     O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	u->archive_fd =
+	    open(archive, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
 	if (u->archive_fd < 0 || fstat(u->archive_fd, &st) < 0) {
 		snprintf(why, whylen, "cannot read the archive: %s",
 			 strerror(errno));
@@ -225,13 +225,13 @@ static int sl_open_reader(struct sl_unpacking *u, const char *archive,
 	    archive_read_support_filter_zstd(reader) < ARCHIVE_WARN ||
 	    archive_read_set_callback_data(reader, u) != ARCHIVE_OK ||
 	    archive_read_set_read_callback(reader, sl_source_read) !=
-		    ARCHIVE_OK ||
+		ARCHIVE_OK ||
 	    archive_read_set_seek_callback(reader, sl_source_seek) !=
-		    ARCHIVE_OK) {
+		ARCHIVE_OK) {
 		snprintf(why, whylen, "cannot unpack here: %s",
-			 archive_error_string(reader) ?
-				 archive_error_string(reader) :
-				 "libarchive lacks a format");
+			 archive_error_string(reader)
+			     ? archive_error_string(reader)
+			     : "libarchive lacks a format");
 		return -1;
 	}
 	if (archive_read_open1(reader) < ARCHIVE_WARN) {
@@ -306,8 +306,8 @@ static int sl_copy_data(struct sl_unpacking *u, int fd, const char *shown,
 			char *why, size_t whylen)
 {
 	for (;;) {
-		la_ssize_t n = archive_read_data(u->reader, u->output,
-						 sizeof(u->output));
+		la_ssize_t n =
+		    archive_read_data(u->reader, u->output, sizeof(u->output));
 
 		if (n == 0)
 			return 0;
@@ -334,8 +334,8 @@ static int sl_copy_data(struct sl_unpacking *u, int fd, const char *shown,
 
 /* Makes a regular file's entry at path: a new file (0644), never one
  * that is already there. */
-static int sl_write_file(struct sl_unpacking *u, char *path,
-			 const char *shown, char *why, size_t whylen)
+static int sl_write_file(struct sl_unpacking *u, char *path, const char *shown,
+			 char *why, size_t whylen)
 {
 	char *leaf;
 	int parent = sl_open_parent(u->root_fd, path, &leaf), fd = -1, rc = -1;
@@ -343,16 +343,18 @@ static int sl_write_file(struct sl_unpacking *u, char *path,
 	if (parent < 0)
 		goto out_failed;
 	if (!leaf[0] || strcmp(leaf, ".") == 0) {
-		snprintf(why, whylen, "refused: entry \"%s\" is an odd file "
-				      "name (a file named like a folder)",
+		snprintf(why, whylen,
+			 "refused: entry \"%s\" is an odd file "
+			 "name (a file named like a folder)",
 			 shown);
 		goto out_close;
 	}
 	fd = openat(parent, leaf,
 		    O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
 	if (fd < 0 && errno == EEXIST) {
-		snprintf(why, whylen, "refused: entry \"%s\" is in the archive "
-				      "twice",
+		snprintf(why, whylen,
+			 "refused: entry \"%s\" is in the archive "
+			 "twice",
 			 shown);
 		goto out_close;
 	}
@@ -396,9 +398,8 @@ static int sl_write_folder(struct sl_unpacking *u, char *path,
 }
 
 /* Unpacks the entry the reader is at, or refuses it in why. */
-static int sl_unpack_entry(struct sl_unpacking *u,
-			   struct archive_entry *entry, char *why,
-			   size_t whylen)
+static int sl_unpack_entry(struct sl_unpacking *u, struct archive_entry *entry,
+			   char *why, size_t whylen)
 {
 	const char *name = sl_entry_path(entry), *bad;
 	int folder = archive_entry_filetype(entry) == AE_IFDIR;
@@ -420,7 +421,8 @@ static int sl_unpack_entry(struct sl_unpacking *u,
 	if (!bad && archive_entry_is_encrypted(entry))
 		bad = "encrypted";
 	if (bad) {
-		snprintf(why, whylen, "refused: entry \"%s\" is %s", shown, bad);
+		snprintf(why, whylen, "refused: entry \"%s\" is %s", shown,
+			 bad);
 		return -1;
 	}
 	if (++u->entries > SL_UNPACK_MAX_FILES) {
@@ -436,8 +438,7 @@ static int sl_unpack_entry(struct sl_unpacking *u,
 
 /* ---- unpacking ------------------------------------------------------- */
 
-void sl_unpack(const char *archive, const char *root, char *why,
-	       size_t whylen)
+void sl_unpack(const char *archive, const char *root, char *why, size_t whylen)
 {
 	struct sl_unpacking *u = calloc(1, sizeof(*u));
 	/* names in UTF-8 (zip's flag, pax records) are converted to the
@@ -459,7 +460,8 @@ void sl_unpack(const char *archive, const char *root, char *why,
 		snprintf(why, whylen, "mkdir: %s", strerror(errno));
 		goto out_free;
 	}
-	u->root_fd = open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	u->root_fd =
+	    open(root, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (u->root_fd < 0 || fchmod(u->root_fd, 0755) < 0) {
 		snprintf(why, whylen, "open %s: %s", root, strerror(errno));
 		goto out_close;

@@ -5,7 +5,7 @@
 #include <stddef.h>
 
 #define SL_UNPACK_MAX_BYTES (10 << 20) /* what one archive may unpack to */
-#define SL_UNPACK_MAX_FILES 200        /* entries one archive may hold */
+#define SL_UNPACK_MAX_FILES 200	       /* entries one archive may hold */
 /* Bytes of an entry read and written at a time. The limit is checked
  * before each write, so a refused archive never wrote more than
  * SL_UNPACK_MAX_BYTES; tests allow this much on top of it. */
@@ -23,7 +23,6 @@ void sl_show_name(char *out, size_t size, const char *name);
  * folder it creates. When the archive is refused, why says what went
  * wrong, and root and everything written into it are removed again;
  * otherwise why is "". */
-void sl_unpack(const char *archive, const char *root, char *why,
-	       size_t whylen);
+void sl_unpack(const char *archive, const char *root, char *why, size_t whylen);
 
 #endif

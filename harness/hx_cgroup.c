@@ -12,16 +12,15 @@
 
 /* v1 hierarchies, in the order of struct hx_cgroup's dirs. */
 enum { HX_CG_CPU, HX_CG_CPUACCT, HX_CG_MEMORY, HX_CG_PIDS };
-static const char *const hx_v1_controllers[HX_CGROUP_DIRS] = {
-	"cpu", "cpuacct", "memory", "pids"
-};
+static const char *const hx_v1_controllers[HX_CGROUP_DIRS] = {"cpu", "cpuacct",
+							      "memory", "pids"};
 
 /* What was found on this machine, once. */
 static struct {
-	int probed;                      /* 1 once looked for */
-	int version;                     /* 0, 1 or 2 */
+	int probed;			 /* 1 once looked for */
+	int version;			 /* 0, 1 or 2 */
 	char bases[HX_CGROUP_DIRS][512]; /* our own group in each hierarchy */
-	int nbases;                      /* bases in use */
+	int nbases;			 /* bases in use */
 } hx_found;
 
 static int hx_write_text(const char *dir, const char *file, const char *text)
@@ -116,8 +115,9 @@ static int hx_own_path(const char *controller, char *out, size_t size)
 		*path++ = '\0';
 		path[strcspn(path, "\n")] = '\0';
 		names++;
-		if (controller ? hx_has_word(names, controller, ',') :
-				 (*names == '\0' && strncmp(line, "0", 1) == 0)) {
+		if (controller
+			? hx_has_word(names, controller, ',')
+			: (*names == '\0' && strncmp(line, "0", 1) == 0)) {
 			snprintf(out, size, "%s", path);
 			found = 0;
 		}
@@ -144,13 +144,13 @@ static int hx_own_dir(const char *controller, char *out, size_t size)
 		const char *dash = strstr(line, " - ");
 		size_t rootlen;
 
-		if (!dash || sscanf(line, "%*s %*s %*s %255s %255s", root,
-				    point) != 2 ||
+		if (!dash ||
+		    sscanf(line, "%*s %*s %*s %255s %255s", root, point) != 2 ||
 		    sscanf(dash + 3, "%63s %*s %511s", type, options) != 2)
 			continue;
 		if (controller ? strcmp(type, "cgroup") != 0 ||
-					 !hx_has_word(options, controller, ',') :
-				 strcmp(type, "cgroup2") != 0)
+				     !hx_has_word(options, controller, ',')
+			       : strcmp(type, "cgroup2") != 0)
 			continue;
 		/* a mount of part of the hierarchy shows our path below it */
 		rootlen = strcmp(root, "/") == 0 ? 0 : strlen(root);
@@ -171,7 +171,8 @@ static int hx_v2_prepare(const char *base)
 	char text[4096], leaf[600];
 
 	hx_read_text(base, "cgroup.controllers", text, sizeof(text));
-	if (!hx_has_word(text, "cpu", ' ') || !hx_has_word(text, "memory", ' ') ||
+	if (!hx_has_word(text, "cpu", ' ') ||
+	    !hx_has_word(text, "memory", ' ') ||
 	    !hx_has_word(text, "pids", ' '))
 		return -1;
 	hx_read_text(base, "cgroup.subtree_control", text, sizeof(text));
@@ -199,7 +200,8 @@ int hx_cgroup_kind(void)
 		return 0;
 	if (hx_own_dir(NULL, dir, sizeof(dir)) == 0 && access(dir, W_OK) == 0 &&
 	    hx_v2_prepare(dir) == 0) {
-		snprintf(hx_found.bases[0], sizeof(hx_found.bases[0]), "%s", dir);
+		snprintf(hx_found.bases[0], sizeof(hx_found.bases[0]), "%s",
+			 dir);
 		hx_found.nbases = 1;
 		hx_found.version = 2;
 		return 2;
@@ -270,7 +272,8 @@ int hx_cgroup_create(struct hx_cgroup *cg, const char *name,
 		return -1;
 	for (int i = 0; i < hx_found.nbases; i++)
 		bases[i] = hx_found.bases[i];
-	return hx_cgroup_create_in(cg, version, bases, hx_found.nbases, name, b);
+	return hx_cgroup_create_in(cg, version, bases, hx_found.nbases, name,
+				   b);
 }
 
 int hx_cgroup_attach(const struct hx_cgroup *cg, pid_t pid)
@@ -292,21 +295,22 @@ void hx_cgroup_usage(const struct hx_cgroup *cg, struct hx_usage *u)
 		int64_t peak = hx_read_number(dir, "memory.peak");
 
 		u->cpu_ms = hx_read_key(dir, "cpu.stat", "usage_usec") / 1000;
-		u->memory_mb = (peak ? peak : hx_read_number(dir, "memory.current")) >>
-			       20;
-		u->oom_kills = (int)hx_read_key(dir, "memory.events", "oom_kill");
+		u->memory_mb =
+		    (peak ? peak : hx_read_number(dir, "memory.current")) >> 20;
+		u->oom_kills =
+		    (int)hx_read_key(dir, "memory.events", "oom_kill");
 		u->pids_refused = (int)hx_read_key(dir, "pids.events", "max");
 	} else if (cg->version == 1) {
-		u->cpu_ms = hx_read_number(cg->dirs[HX_CG_CPUACCT],
-					   "cpuacct.usage") /
-			    1000000;
+		u->cpu_ms =
+		    hx_read_number(cg->dirs[HX_CG_CPUACCT], "cpuacct.usage") /
+		    1000000;
 		u->memory_mb = hx_read_number(cg->dirs[HX_CG_MEMORY],
 					      "memory.max_usage_in_bytes") >>
 			       20;
-		u->oom_kills = (int)hx_read_key(cg->dirs[HX_CG_MEMORY],
-						"memory.oom_control", "oom_kill");
-		u->pids_refused =
-			(int)hx_read_key(cg->dirs[HX_CG_PIDS], "pids.events", "max");
+		u->oom_kills = (int)hx_read_key(
+		    cg->dirs[HX_CG_MEMORY], "memory.oom_control", "oom_kill");
+		u->pids_refused = (int)hx_read_key(cg->dirs[HX_CG_PIDS],
+						   "pids.events", "max");
 	}
 }
 

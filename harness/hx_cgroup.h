@@ -23,18 +23,18 @@ struct hx_budget {
 
 /* What a sandbox used, read when it has ended. */
 struct hx_usage {
-	int64_t cpu_ms;       /* CPU time of every process in it */
-	int64_t memory_mb;    /* highest memory use */
-	int oom_kills;        /* processes killed for memory */
-	int pids_refused;     /* forks refused by the process budget */
+	int64_t cpu_ms;	   /* CPU time of every process in it */
+	int64_t memory_mb; /* highest memory use */
+	int oom_kills;	   /* processes killed for memory */
+	int pids_refused;  /* forks refused by the process budget */
 };
 
 /* One sandbox's group. */
 struct hx_cgroup {
-	int version;                    /* 1 or 2; 0: no group */
+	int version;			/* 1 or 2; 0: no group */
 	char dirs[HX_CGROUP_DIRS][512]; /* v1: a folder per hierarchy, v2:
 					   dirs[0] */
-	int ndirs;                      /* folders in use */
+	int ndirs;			/* folders in use */
 };
 
 /* 0 no groups here, 1 cgroup v1, 2 cgroup v2 (found once, remembered). */

@@ -18,8 +18,8 @@ static pthread_mutex_t record_lock = PTHREAD_MUTEX_INITIALIZER;
 
 const char *hx_status_name(enum hx_status status)
 {
-	static const char *const names[] = { "pass",  "fail",  "timeout",
-					     "crash", "error", "skipped" };
+	static const char *const names[] = {"pass",  "fail",  "timeout",
+					    "crash", "error", "skipped"};
 
 	if ((unsigned)status < sizeof(names) / sizeof(names[0]))
 		return names[status];
@@ -28,10 +28,9 @@ const char *hx_status_name(enum hx_status status)
 
 const char *hx_cause_name(enum hx_cause cause)
 {
-	static const char *const names[] = { "",	"late-output",
-					     "descriptors", "leak",
-					     "sigpipe",	"crash",
-					     "sanitizer" };
+	static const char *const names[] = {
+	    "",	       "late-output", "descriptors", "leak",
+	    "sigpipe", "crash",	      "sanitizer"};
 
 	if ((unsigned)cause < sizeof(names) / sizeof(names[0]))
 		return names[cause];
@@ -42,7 +41,8 @@ const char *hx_cause_hint(enum hx_cause cause)
 {
 	switch (cause) {
 	case HX_CAUSE_LATE_OUTPUT:
-		return "stdout is a pipe here, not a terminal, so the C library "
+		return "stdout is a pipe here, not a terminal, so the C "
+		       "library "
 		       "keeps what you print in its buffer until it is full or "
 		       "the program ends: call fflush(stdout) after each line "
 		       "that must be seen at once (or setvbuf(stdout, NULL, "
@@ -50,7 +50,8 @@ const char *hx_cause_hint(enum hx_cause cause)
 	case HX_CAUSE_DESCRIPTORS:
 		return "every socket (and file) you open takes a descriptor "
 		       "until you close it: close each connection on every "
-		       "path, errors and early returns included; a process that "
+		       "path, errors and early returns included; a process "
+		       "that "
 		       "runs out gets EMFILE (\"Too many open files\") from "
 		       "accept, socket and open.";
 	case HX_CAUSE_LEAK:
@@ -69,11 +70,13 @@ const char *hx_cause_hint(enum hx_cause cause)
 		return "the program crashed: run the same check with the "
 		       "sanitizers (gcc -fsanitize=address,undefined -g) or "
 		       "under gdb to see the line; look for a buffer written "
-		       "past its end, a missing '\\0', a NULL pointer or memory "
+		       "past its end, a missing '\\0', a NULL pointer or "
+		       "memory "
 		       "used after free.";
 	case HX_CAUSE_SANITIZER:
 		return "the sanitizer's report names the line where memory was "
-		       "misused and, below it, where that memory came from: fix "
+		       "misused and, below it, where that memory came from: "
+		       "fix "
 		       "the first report first, the others often follow from "
 		       "it.";
 	case HX_CAUSE_NONE:
@@ -82,8 +85,7 @@ const char *hx_cause_hint(enum hx_cause cause)
 	return "";
 }
 
-void hx_set_cause(struct hx_check *c, enum hx_cause cause, const char *fmt,
-		  ...)
+void hx_set_cause(struct hx_check *c, enum hx_cause cause, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -120,8 +122,8 @@ void hx_check_init(struct hx_check *c, const char *id, uint64_t seed)
 	hx_buf_init(&c->cause_text);
 }
 
-static int hx_vfail(struct hx_check *c, enum hx_status status,
-		    const char *fmt, va_list ap)
+static int hx_vfail(struct hx_check *c, enum hx_status status, const char *fmt,
+		    va_list ap)
 {
 	pthread_mutex_lock(&record_lock);
 	if (c->status == HX_PASS) {
@@ -144,8 +146,8 @@ int hx_fail(struct hx_check *c, enum hx_status status, const char *fmt, ...)
 }
 
 int hx_fail_values(struct hx_check *c, enum hx_status status,
-		   const void *expected, size_t expected_len, const void *actual,
-		   size_t actual_len, const char *fmt, ...)
+		   const void *expected, size_t expected_len,
+		   const void *actual, size_t actual_len, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -165,8 +167,8 @@ int hx_fail_values(struct hx_check *c, enum hx_status status,
 	return -1;
 }
 
-void hx_fail_show(struct hx_check *c, const void *expected,
-		  size_t expected_len, const void *actual, size_t actual_len)
+void hx_fail_show(struct hx_check *c, const void *expected, size_t expected_len,
+		  const void *actual, size_t actual_len)
 {
 	pthread_mutex_lock(&record_lock);
 	if (c->status != HX_PASS && expected) {
@@ -239,12 +241,11 @@ int hx_ok(const struct hx_check *c)
 	return c->status == HX_PASS;
 }
 
-int hx_expect_bytes(struct hx_check *c, const char *what,
-		    const void *expected, size_t expected_len,
-		    const void *actual, size_t actual_len)
+int hx_expect_bytes(struct hx_check *c, const char *what, const void *expected,
+		    size_t expected_len, const void *actual, size_t actual_len)
 {
-	long at = hx_first_difference(expected, expected_len, actual,
-				      actual_len);
+	long at =
+	    hx_first_difference(expected, expected_len, actual, actual_len);
 
 	if (at < 0)
 		return 0;
@@ -252,23 +253,21 @@ int hx_expect_bytes(struct hx_check *c, const char *what,
 		return -1;
 	c->diff_at = at;
 	if (actual_len == 0)
-		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
-				      actual_len,
-				      "%s: expected %zu bytes, got nothing",
-				      what, expected_len);
+		return hx_fail_values(
+		    c, HX_FAIL, expected, expected_len, actual, actual_len,
+		    "%s: expected %zu bytes, got nothing", what, expected_len);
 	if ((size_t)at == actual_len)
-		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
-				      actual_len,
+		return hx_fail_values(c, HX_FAIL, expected, expected_len,
+				      actual, actual_len,
 				      "%s: ends too early, after %zu of %zu "
 				      "bytes",
 				      what, actual_len, expected_len);
 	if ((size_t)at == expected_len)
-		return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
-				      actual_len,
-				      "%s: %zu unexpected bytes after the "
-				      "expected %zu",
-				      what, actual_len - expected_len,
-				      expected_len);
+		return hx_fail_values(
+		    c, HX_FAIL, expected, expected_len, actual, actual_len,
+		    "%s: %zu unexpected bytes after the "
+		    "expected %zu",
+		    what, actual_len - expected_len, expected_len);
 	return hx_fail_values(c, HX_FAIL, expected, expected_len, actual,
 			      actual_len, "%s: differs from byte %ld on", what,
 			      at);
@@ -283,8 +282,8 @@ int hx_expect_str(struct hx_check *c, const char *what, const char *expected,
 			       strlen(actual));
 }
 
-int hx_expect_contains(struct hx_check *c, const char *what,
-		       const char *needle, const char *haystack)
+int hx_expect_contains(struct hx_check *c, const char *what, const char *needle,
+		       const char *haystack)
 {
 	if (!haystack)
 		haystack = "";
@@ -340,7 +339,7 @@ long hx_random_between(struct hx_check *c, long low, long high)
 
 int hx_free_port(void)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct sockaddr_in addr = {.sin_family = AF_INET};
 	socklen_t len = sizeof(addr);
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	int port = -1;
@@ -375,7 +374,7 @@ void hx_record(struct hx_check *c, int conn, char dir, const void *data,
 	if (c->nevents == c->capevents) {
 		int cap = c->capevents ? c->capevents * 2 : 64;
 		struct hx_event *grown =
-			realloc(c->events, (size_t)cap * sizeof(*grown));
+		    realloc(c->events, (size_t)cap * sizeof(*grown));
 
 		if (!grown)
 			goto out_unlock;
@@ -409,8 +408,9 @@ int hx_transcript_render(const struct hx_check *c, struct hx_buf *out)
 {
 	for (int i = 0; i < c->nevents; i++) {
 		const struct hx_event *e = &c->events[i];
-		const char *who = e->dir == '>' ? "sent" :
-				  e->dir == '<' ? "recv" : "note";
+		const char *who = e->dir == '>'	  ? "sent"
+				  : e->dir == '<' ? "recv"
+						  : "note";
 
 		hx_buf_addf(out, "%6.3f ", (double)e->at_ms / 1000.0);
 		if (e->conn)
@@ -444,8 +444,8 @@ void hx_quiet_end(struct hx_check *c, struct hx_check *quiet)
 	for (int i = 0; i < quiet->nevents; i++) {
 		const struct hx_event *e = &quiet->events[i];
 
-		hx_record(c, e->conn, e->dir, e->bytes.data ? e->bytes.data : "",
-			  e->bytes.len);
+		hx_record(c, e->conn, e->dir,
+			  e->bytes.data ? e->bytes.data : "", e->bytes.len);
 		c->events[c->nevents - 1].at_ms = e->at_ms;
 	}
 	/* its processes end with c's */

@@ -102,11 +102,11 @@ static void hx_note_sanitizer(struct hx_check *c)
 	hx_sanitizer_dir(c, dir, sizeof(dir));
 	if (hx_sanitizer_reports(dir, c->procs, c->nprocs, &reports) > 0) {
 		hx_fail_over(c, HX_CRASH, "%s", reports.data);
-		hx_set_cause(c, strstr(reports.data, "LeakSanitizer") ?
-					HX_CAUSE_LEAK :
-					HX_CAUSE_SANITIZER,
-			     "%.*s", (int)strcspn(reports.data, "\n"),
-			     reports.data);
+		hx_set_cause(
+		    c,
+		    strstr(reports.data, "LeakSanitizer") ? HX_CAUSE_LEAK
+							  : HX_CAUSE_SANITIZER,
+		    "%.*s", (int)strcspn(reports.data, "\n"), reports.data);
 	}
 	hx_buf_free(&reports);
 }
@@ -114,31 +114,32 @@ static void hx_note_sanitizer(struct hx_check *c)
 /* The sandbox's own disks have a size: one that filled up is named. */
 static void hx_note_disks(struct hx_check *c)
 {
-	static const char *const disks[] = { "/tmp", "/dev/shm", HX_WORK_DIR };
+	static const char *const disks[] = {"/tmp", "/dev/shm", HX_WORK_DIR};
 
 	if (!c->isolated)
 		return;
 	for (size_t i = 0; i < sizeof(disks) / sizeof(disks[0]); i++)
 		if (hx_root_full(disks[i]))
-			hx_note(c, "disk limit of %s reached (%d MiB, or its "
-				   "number of files): a write there failed",
+			hx_note(c,
+				"disk limit of %s reached (%d MiB, or its "
+				"number of files): a write there failed",
 				disks[i],
-				strcmp(disks[i], HX_WORK_DIR) ? HX_TMP_MB :
-								HX_WORK_MB);
+				strcmp(disks[i], HX_WORK_DIR) ? HX_TMP_MB
+							      : HX_WORK_MB);
 }
 
 void hx_check_finish(struct hx_check *c)
 {
 	/* only PID 1 of its own namespace can tell its processes apart */
-	int running = c->isolated && getpid() == 1 ?
-			      hx_count_sandbox_processes() :
-			      0;
+	int running =
+	    c->isolated && getpid() == 1 ? hx_count_sandbox_processes() : 0;
 
 	/* a program that forks without end meets the process limit */
 	if (running >= HX_PROCESS_LIMIT - 8)
-		hx_note(c, "process limit reached: %d processes were running "
-			   "when the check ended (limit %d); look for a fork "
-			   "that never stops",
+		hx_note(c,
+			"process limit reached: %d processes were running "
+			"when the check ended (limit %d); look for a fork "
+			"that never stops",
 			running, HX_PROCESS_LIMIT);
 	for (int i = 0; i < c->nprocs; i++) {
 		struct hx_proc *p = c->procs[i];

@@ -14,7 +14,7 @@
 #include "hx_root.h"
 #include "hx_time.h"
 
-#define HX_FIXTURE_DIR "/tmp/socklab-fixtures" /* lock, journal, copies */
+#define HX_FIXTURE_DIR	   "/tmp/socklab-fixtures" /* lock, journal, copies */
 #define HX_FIXTURE_LOCK_MS 60000 /* a fixture check waits its turn */
 
 /* Held while this process has fixtures in place. */
@@ -87,15 +87,16 @@ static void hx_replay_journal(struct hx_check *c)
 		snprintf(saved, sizeof(saved), HX_FIXTURE_DIR "/%d.saved", i);
 		hx_buf_init(&content);
 		rc = existed[i] ? hx_read_file(saved, &content) == 0 &&
-					  hx_write_file(paths[i],
-							content.data ? content.data : "",
-							content.len) == 0 ?
-				  0 :
-				  -1 :
-				  unlink(paths[i]);
+					  hx_write_file(
+					      paths[i],
+					      content.data ? content.data : "",
+					      content.len) == 0
+				      ? 0
+				      : -1
+				: unlink(paths[i]);
 		if (rc < 0 && c)
-			hx_note(c, "fixtures: could not restore %s: %s", paths[i],
-				strerror(errno));
+			hx_note(c, "fixtures: could not restore %s: %s",
+				paths[i], strerror(errno));
 		unlink(saved);
 		hx_buf_free(&content);
 	}
@@ -114,8 +115,8 @@ static int hx_take_lock(struct hx_check *c)
 	if (mkdir(HX_FIXTURE_DIR, 0700) < 0 && errno != EEXIST)
 		return hx_fail(c, HX_ERROR, "fixtures: mkdir %s: %s",
 			       HX_FIXTURE_DIR, strerror(errno));
-	hx_lock_fd = open(HX_FIXTURE_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC,
-			  0600);
+	hx_lock_fd =
+	    open(HX_FIXTURE_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (hx_lock_fd < 0)
 		return hx_fail(c, HX_ERROR, "fixtures: open the lock: %s",
 			       strerror(errno));
@@ -123,8 +124,9 @@ static int hx_take_lock(struct hx_check *c)
 		if (hx_remaining_ms(deadline) == 0) {
 			close(hx_lock_fd);
 			hx_lock_fd = -1;
-			return hx_fail(c, HX_TIMEOUT, "fixtures: another check "
-						      "kept them for too long");
+			return hx_fail(c, HX_TIMEOUT,
+				       "fixtures: another check "
+				       "kept them for too long");
 		}
 		hx_backoff(&attempt, deadline);
 	}
@@ -142,7 +144,8 @@ static int hx_fixture_in_place(struct hx_check *c, const char *path,
 	if (hx_take_lock(c) < 0)
 		return -1;
 	if (hx_ninstalled == 16)
-		return hx_fail(c, HX_ERROR, "fixtures: more than 16 in a check");
+		return hx_fail(c, HX_ERROR,
+			       "fixtures: more than 16 in a check");
 	/* the original first, then the journal's line, then the fixture:
 	 * whenever the check dies, the journal restores what it changed */
 	snprintf(saved, sizeof(saved), HX_FIXTURE_DIR "/%d.saved",
@@ -178,8 +181,9 @@ int hx_fixture_file(struct hx_check *c, const char *path, const char *content)
 	if (!c->isolated && hx_fixtures_in_place())
 		return hx_fixture_in_place(c, path, content);
 	if (!c->isolated)
-		return hx_skip(c, "needs a private mount namespace for a "
-				  "fixture %s, and this machine has none",
+		return hx_skip(c,
+			       "needs a private mount namespace for a "
+			       "fixture %s, and this machine has none",
 			       path);
 	/* the sealed root is read-only to everyone but for this moment,
 	 * before the check starts a program */
@@ -227,7 +231,8 @@ void hx_fixtures_recover(void)
 {
 	struct hx_check none;
 
-	if (!hx_fixtures_in_place() || access(HX_FIXTURE_DIR "/journal", F_OK) < 0)
+	if (!hx_fixtures_in_place() ||
+	    access(HX_FIXTURE_DIR "/journal", F_OK) < 0)
 		return;
 	hx_check_init(&none, "fixtures", 1);
 	if (hx_take_lock(&none) == 0)

@@ -199,8 +199,8 @@ int hx_http_read_request(struct hx_check *c, struct hx_conn *conn,
 		if (got == 1)
 			continue;
 		if (got == 0)
-			return hx_fail_values(c, HX_FAIL, NULL, 0, conn->in.data,
-					      conn->in.len,
+			return hx_fail_values(c, HX_FAIL, NULL, 0,
+					      conn->in.data, conn->in.len,
 					      "the program closed the "
 					      "connection after %zu bytes, "
 					      "before the blank line that ends "

@@ -133,8 +133,8 @@ int hx_wait_ready(struct hx_check *c, struct hx_proc *server,
 
 	for (;;) {
 		if (hx_port_ready(proto, port)) {
-			hx_recordf(c, 0, "%s is ready on port %d", server->label,
-				   port);
+			hx_recordf(c, 0, "%s is ready on port %d",
+				   server->label, port);
 			return 0;
 		}
 		if (!hx_proc_running(server)) {
@@ -143,10 +143,12 @@ int hx_wait_ready(struct hx_check *c, struct hx_proc *server,
 			hx_proc_pump(server, 0);
 			hx_buf_init(&how);
 			hx_proc_describe_end(server, &how);
-			hx_fail(c, WIFSIGNALED(server->wait_status) ? HX_CRASH :
-								      HX_FAIL,
-				"%s ended (%s) before it began to %s on port %d",
-				server->label, how.data, what, port);
+			hx_fail(
+			    c,
+			    WIFSIGNALED(server->wait_status) ? HX_CRASH
+							     : HX_FAIL,
+			    "%s ended (%s) before it began to %s on port %d",
+			    server->label, how.data, what, port);
 			hx_buf_free(&how);
 			return -1;
 		}
@@ -213,7 +215,7 @@ int hx_expect_server_stops(struct hx_check *c, const char *program,
 			   enum hx_proto proto, int port,
 			   const char *const *more_args, int timeout_ms)
 {
-	static const int signals[] = { SIGTERM, SIGINT };
+	static const int signals[] = {SIGTERM, SIGINT};
 
 	for (size_t i = 0; i < sizeof(signals) / sizeof(signals[0]); i++) {
 		char label[64];
@@ -269,13 +271,14 @@ static int hx_address(const char *host, int port, struct sockaddr_storage *addr,
 static int hx_cannot_bind(struct hx_check *c, const char *host, int port,
 			  int err)
 {
-	if (strchr(host, ':') &&
-	    (err == EADDRNOTAVAIL || err == EAFNOSUPPORT))
-		return hx_skip(c, "this machine has no IPv6 address %s to "
-				  "listen on (%s)",
+	if (strchr(host, ':') && (err == EADDRNOTAVAIL || err == EAFNOSUPPORT))
+		return hx_skip(c,
+			       "this machine has no IPv6 address %s to "
+			       "listen on (%s)",
 			       host, strerror(err));
-	return hx_fail(c, HX_ERROR, "harness could not listen on %s port %d: %s",
-		       host, port, strerror(err));
+	return hx_fail(c, HX_ERROR,
+		       "harness could not listen on %s port %d: %s", host, port,
+		       strerror(err));
 }
 
 static int hx_open_socket(struct hx_check *c, struct hx_conn *conn,
@@ -300,7 +303,7 @@ static int hx_open_socket(struct hx_check *c, struct hx_conn *conn,
 static int hx_wait_fd(int fd, short events, int64_t deadline)
 {
 	for (;;) {
-		struct pollfd pfd = { .fd = fd, .events = events };
+		struct pollfd pfd = {.fd = fd, .events = events};
 		int n = poll(&pfd, 1, hx_remaining_ms(deadline));
 
 		if (n < 0 && errno == EINTR)
@@ -359,7 +362,8 @@ int hx_tcp_listen(struct hx_check *c, struct hx_conn *listener,
 		int err = errno;
 
 		hx_close(c, listener);
-		return hx_fail(c, HX_ERROR, "harness: setsockopt SO_REUSEADDR: %s",
+		return hx_fail(c, HX_ERROR,
+			       "harness: setsockopt SO_REUSEADDR: %s",
 			       strerror(err));
 	}
 	if (bind(fd, (struct sockaddr *)&addr, len) < 0 || listen(fd, 64) < 0) {
@@ -432,7 +436,7 @@ static int hx_send_piece(struct hx_check *c, struct hx_conn *conn,
 int hx_send(struct hx_check *c, struct hx_conn *conn, const void *data,
 	    size_t len, const struct hx_plan *plan)
 {
-	static const struct hx_plan whole = { HX_WHOLE, 0, 0 };
+	static const struct hx_plan whole = {HX_WHOLE, 0, 0};
 	int64_t deadline = hx_deadline(10000);
 	const char *bytes = data;
 	int nodelay = 1;
@@ -452,7 +456,7 @@ int hx_send(struct hx_check *c, struct hx_conn *conn, const void *data,
 			piece = 1;
 		else if (plan->split == HX_RANDOM)
 			piece = (size_t)hx_random_between(
-				c, 1, plan->max_piece > 0 ? plan->max_piece : 7);
+			    c, 1, plan->max_piece > 0 ? plan->max_piece : 7);
 		if (piece > len)
 			piece = len;
 		if (hx_send_piece(c, conn, bytes, piece, deadline) < 0)
@@ -505,8 +509,8 @@ static const char *hx_memfind(const struct hx_buf *b, const char *needle)
 	return memmem(b->data, b->len, needle, strlen(needle));
 }
 
-long hx_recv_until(struct hx_check *c, struct hx_conn *conn,
-		   const char *delim, int timeout_ms)
+long hx_recv_until(struct hx_check *c, struct hx_conn *conn, const char *delim,
+		   int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
 	const char *hit;
@@ -520,23 +524,23 @@ long hx_recv_until(struct hx_check *c, struct hx_conn *conn,
 		if (r == 0)
 			goto out_missing;
 		if (r < 0 && hx_wait_fd(conn->fd, POLLIN, deadline) == 0)
-			return hx_fail_values(c, HX_TIMEOUT, NULL, 0,
-					      conn->in.data, conn->in.len,
-					      "waited %.1f s for data ending "
-					      "in \"%s\" and got %zu bytes "
-					      "without it",
-					      timeout_ms / 1000.0,
-					      delim[0] == '\n' ? "\\n" : delim,
-					      conn->in.len);
+			return hx_fail_values(
+			    c, HX_TIMEOUT, NULL, 0, conn->in.data, conn->in.len,
+			    "waited %.1f s for data ending "
+			    "in \"%s\" and got %zu bytes "
+			    "without it",
+			    timeout_ms / 1000.0,
+			    delim[0] == '\n' ? "\\n" : delim, conn->in.len);
 	}
 	return (long)(hit - conn->in.data) + (long)strlen(delim);
 
 out_missing:
-	return hx_fail_values(c, HX_FAIL, NULL, 0, conn->in.data, conn->in.len,
-		       "the connection %s after %zu bytes, before a line "
-		       "ending in \"%s\"",
-		       conn->reset ? "was reset" : "was closed", conn->in.len,
-		       delim[0] == '\n' ? "\\n" : delim);
+	return hx_fail_values(
+	    c, HX_FAIL, NULL, 0, conn->in.data, conn->in.len,
+	    "the connection %s after %zu bytes, before a line "
+	    "ending in \"%s\"",
+	    conn->reset ? "was reset" : "was closed", conn->in.len,
+	    delim[0] == '\n' ? "\\n" : delim);
 }
 
 int hx_recv_all(struct hx_check *c, struct hx_conn *conn, size_t max,
@@ -588,7 +592,7 @@ int hx_shutdown_write(struct hx_check *c, struct hx_conn *conn)
 
 void hx_reset(struct hx_check *c, struct hx_conn *conn)
 {
-	struct linger hard = { 1, 0 };
+	struct linger hard = {1, 0};
 
 	if (conn->fd < 0)
 		return;
@@ -671,13 +675,14 @@ int hx_wait_readable(struct hx_check *c, int fd, struct hx_proc *program,
 		     const char *what, int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
-	int pidfd = program ? (int)syscall(SYS_pidfd_open, program->pid, 0) : -1;
+	int pidfd =
+	    program ? (int)syscall(SYS_pidfd_open, program->pid, 0) : -1;
 	int rc = 0;
 
 	for (;;) {
 		struct pollfd pfd[2] = {
-			{ .fd = fd, .events = POLLIN },
-			{ .fd = pidfd, .events = POLLIN },
+		    {.fd = fd, .events = POLLIN},
+		    {.fd = pidfd, .events = POLLIN},
 		};
 		int left = hx_remaining_ms(deadline);
 		int n;
@@ -697,11 +702,11 @@ int hx_wait_readable(struct hx_check *c, int fd, struct hx_proc *program,
 			hx_proc_pump(program, 0);
 			hx_buf_init(&how);
 			hx_proc_describe_end(program, &how);
-			rc = hx_fail(c, WIFSIGNALED(program->wait_status) ?
-						HX_CRASH :
-						HX_FAIL,
-				     "%s ended (%s) %s", program->label,
-				     how.data, what);
+			rc = hx_fail(
+			    c,
+			    WIFSIGNALED(program->wait_status) ? HX_CRASH
+							      : HX_FAIL,
+			    "%s ended (%s) %s", program->label, how.data, what);
 			hx_buf_free(&how);
 			break;
 		}

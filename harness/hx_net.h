@@ -17,25 +17,25 @@ enum hx_proto { HX_TCP, HX_UDP };
 
 /* How a peer cuts what it sends. */
 enum hx_split {
-	HX_WHOLE,    /* one send */
-	HX_BYTES,    /* one byte per send */
-	HX_RANDOM    /* random pieces of 1..max_piece bytes, from the seed */
+	HX_WHOLE, /* one send */
+	HX_BYTES, /* one byte per send */
+	HX_RANDOM /* random pieces of 1..max_piece bytes, from the seed */
 };
 
 struct hx_plan {
-	enum hx_split split;  /* how to cut the data */
-	int max_piece;        /* largest piece for HX_RANDOM (default 7) */
-	int delay_ms;         /* pause between pieces, 0 for none */
+	enum hx_split split; /* how to cut the data */
+	int max_piece;	     /* largest piece for HX_RANDOM (default 7) */
+	int delay_ms;	     /* pause between pieces, 0 for none */
 };
 
 struct hx_conn {
-	int fd;                    /* the socket, -1 when closed */
-	int id;                    /* connection number in the transcript */
-	int eof;                   /* 1 once the other side closed */
-	int reset;                 /* 1 if the other side reset */
-	struct hx_buf in;          /* bytes received and not yet consumed */
+	int fd;			      /* the socket, -1 when closed */
+	int id;			      /* connection number in the transcript */
+	int eof;		      /* 1 once the other side closed */
+	int reset;		      /* 1 if the other side reset */
+	struct hx_buf in;	      /* bytes received and not yet consumed */
 	struct sockaddr_storage peer; /* last sender (UDP) */
-	socklen_t peer_len;        /* size of peer */
+	socklen_t peer_len;	      /* size of peer */
 };
 
 /* Waits until a socket of proto is bound (UDP) or listening (TCP) on port
@@ -63,8 +63,8 @@ int hx_expect_server_stops(struct hx_check *c, const char *program,
 			   const char *const *more_args, int timeout_ms);
 
 /* TCP client peer: connects to host:port (numeric address). */
-int hx_tcp_connect(struct hx_check *c, struct hx_conn *conn,
-		   const char *host, int port, int timeout_ms);
+int hx_tcp_connect(struct hx_check *c, struct hx_conn *conn, const char *host,
+		   int port, int timeout_ms);
 /* TCP server peer: a listening socket on host:port, and accepting on it. */
 int hx_tcp_listen(struct hx_check *c, struct hx_conn *listener,
 		  const char *host, int port);
@@ -80,8 +80,8 @@ int hx_send_str(struct hx_check *c, struct hx_conn *conn, const char *text,
 
 /* Receives into conn->in until it holds delim; returns the length up to
  * and including delim, or -1 (timeout, EOF first). */
-long hx_recv_until(struct hx_check *c, struct hx_conn *conn,
-		   const char *delim, int timeout_ms);
+long hx_recv_until(struct hx_check *c, struct hx_conn *conn, const char *delim,
+		   int timeout_ms);
 /* Receives until the other side closes or max bytes; 0 or -1. */
 int hx_recv_all(struct hx_check *c, struct hx_conn *conn, size_t max,
 		int timeout_ms);

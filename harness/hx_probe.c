@@ -26,7 +26,8 @@ int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
 	 * server meets a connection that is already dead. */
 	kill(server->pid, SIGSTOP);
 	hx_recordf(c, 0, "paused %s (SIGSTOP)", server->label);
-	connected = hx_tcp_connect(c, &conn, "127.0.0.1", port, timeout_ms) == 0;
+	connected =
+	    hx_tcp_connect(c, &conn, "127.0.0.1", port, timeout_ms) == 0;
 	if (connected) {
 		if (len > 0)
 			hx_send(c, &conn, request, len, NULL);
@@ -45,14 +46,15 @@ int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
 
 		hx_buf_init(&how);
 		hx_proc_describe_end(server, &how);
-		hx_fail(c, WIFSIGNALED(server->wait_status) ? HX_CRASH : HX_FAIL,
-			"%s ended (%s) after a client that sent its request and "
-			"left before the reply",
-			server->label, how.data);
+		hx_fail(
+		    c, WIFSIGNALED(server->wait_status) ? HX_CRASH : HX_FAIL,
+		    "%s ended (%s) after a client that sent its request and "
+		    "left before the reply",
+		    server->label, how.data);
 		if (WIFSIGNALED(server->wait_status) &&
 		    WTERMSIG(server->wait_status) == SIGPIPE)
-			hx_set_cause(c, HX_CAUSE_SIGPIPE, "%s: %s", server->label,
-				     how.data);
+			hx_set_cause(c, HX_CAUSE_SIGPIPE, "%s: %s",
+				     server->label, how.data);
 		hx_buf_free(&how);
 		return -1;
 	}
@@ -79,8 +81,9 @@ int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		hx_note_end(c, p);
-		return hx_fail(c, HX_FAIL, "%s ended before its signals could "
-					   "be looked at",
+		return hx_fail(c, HX_FAIL,
+			       "%s ended before its signals could "
+			       "be looked at",
 			       p->label);
 	}
 	n = read(fd, status, sizeof(status) - 1);
@@ -88,12 +91,14 @@ int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
 	status[n > 0 ? n : 0] = '\0';
 	if ((hx_signal_mask(status, "SigIgn:") |
 	     hx_signal_mask(status, "SigBlk:") |
-	     hx_signal_mask(status, "SigCgt:")) & bit)
+	     hx_signal_mask(status, "SigCgt:")) &
+	    bit)
 		return 0;
-	hx_set_cause(c, HX_CAUSE_SIGPIPE,
-		     "%s: SIGPIPE is not ignored, so one write to a client that "
-		     "left would end it",
-		     p->label);
+	hx_set_cause(
+	    c, HX_CAUSE_SIGPIPE,
+	    "%s: SIGPIPE is not ignored, so one write to a client that "
+	    "left would end it",
+	    p->label);
 	return hx_fail(c, HX_FAIL,
 		       "%s leaves SIGPIPE at its default action: the first "
 		       "write to a client that has gone away ends the whole "
@@ -120,8 +125,8 @@ int hx_proc_count_fds(struct hx_proc *p)
 	return count;
 }
 
-int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server,
-			 int before, const char *what, int timeout_ms)
+int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server, int before,
+			 const char *what, int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
 	int after, attempt = 0;
@@ -161,11 +166,12 @@ int hx_expect_no_stdout(struct hx_check *c, struct hx_proc *p)
 		return 0;
 	if (!hx_ok(c))
 		return -1;
-	return hx_fail_values(c, HX_FAIL, NULL, 0, p->out.data, p->out.len,
-		       "%s printed %zu bytes on stdout: a server logs on "
-		       "stderr only (stdout may be the terminal of whoever "
-		       "started it, or nothing at all)",
-		       p->label, p->out.len);
+	return hx_fail_values(
+	    c, HX_FAIL, NULL, 0, p->out.data, p->out.len,
+	    "%s printed %zu bytes on stdout: a server logs on "
+	    "stderr only (stdout may be the terminal of whoever "
+	    "started it, or nothing at all)",
+	    p->label, p->out.len);
 }
 
 int64_t hx_proc_arrival_ms(const struct hx_proc *p, size_t offset)
@@ -178,9 +184,8 @@ int64_t hx_proc_arrival_ms(const struct hx_proc *p, size_t offset)
 	return offset < p->out.len ? at : -1;
 }
 
-int hx_expect_line_by(struct hx_check *c, struct hx_proc *p,
-		      const char *needle, int64_t event_ms, int within_ms,
-		      int timeout_ms)
+int hx_expect_line_by(struct hx_check *c, struct hx_proc *p, const char *needle,
+		      int64_t event_ms, int within_ms, int timeout_ms)
 {
 	size_t from = p->out_seen;
 	const char *hit;
@@ -192,8 +197,8 @@ int hx_expect_line_by(struct hx_check *c, struct hx_proc *p,
 	hit = memmem(p->out.data + from, p->out.len - from, needle,
 		     strlen(needle));
 	at = hit ? hx_proc_arrival_ms(p, (size_t)(hit - p->out.data) +
-						 strlen(needle) - 1) :
-		   -1;
+					     strlen(needle) - 1)
+		 : -1;
 	if (at >= 0 && at - event_ms <= within_ms)
 		return 0;
 	hx_set_cause(c, HX_CAUSE_LATE_OUTPUT, "%s: \"%s\" came %lld ms late",

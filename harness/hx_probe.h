@@ -45,8 +45,8 @@ int hx_proc_count_fds(struct hx_proc *p);
  * descriptors than before (counted with hx_proc_count_fds before the
  * clients came); else a failure naming how many leaked after what
  * ("20 clients, 5 of them refused"). */
-int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server,
-			 int before, const char *what, int timeout_ms);
+int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server, int before,
+			 const char *what, int timeout_ms);
 
 /* A server's stdout stays empty: servers log on stderr. */
 int hx_expect_no_stdout(struct hx_check *c, struct hx_proc *p);
@@ -60,8 +60,7 @@ int64_t hx_proc_arrival_ms(const struct hx_proc *p, size_t offset);
  * check started: when its cause happened, a reply sent). Waits for it
  * (timeout_ms); a line that comes late or only at exit fails as output
  * held back in stdout's buffer. */
-int hx_expect_line_by(struct hx_check *c, struct hx_proc *p,
-		      const char *needle, int64_t event_ms, int within_ms,
-		      int timeout_ms);
+int hx_expect_line_by(struct hx_check *c, struct hx_proc *p, const char *needle,
+		      int64_t event_ms, int within_ms, int timeout_ms);
 
 #endif

@@ -26,25 +26,26 @@
 
 /* Limits of every student process; a check's deadline bounds wall time. */
 static const struct {
-	int resource;     /* RLIMIT_* */
-	rlim_t value;     /* soft and hard limit */
-	int native_only;  /* 1: not under ASan or Valgrind, which need more */
+	int resource;	 /* RLIMIT_* */
+	rlim_t value;	 /* soft and hard limit */
+	int native_only; /* 1: not under ASan or Valgrind, which need more */
 } hx_limits[] = {
-	{ RLIMIT_AS, 2048UL << 20, 1 },
-	{ RLIMIT_NPROC, HX_PROCESS_LIMIT, 0 },
-	{ RLIMIT_FSIZE, 64UL << 20, 0 },
-	{ RLIMIT_CORE, 0, 0 },
+    {RLIMIT_AS, 2048UL << 20, 1},
+    {RLIMIT_NPROC, HX_PROCESS_LIMIT, 0},
+    {RLIMIT_FSIZE, 64UL << 20, 0},
+    {RLIMIT_CORE, 0, 0},
 };
 
-#define HX_CPU_SECONDS 20 /* RLIMIT_CPU unless the spawn says otherwise */
-#define HX_MAX_FILES 1024 /* RLIMIT_NOFILE unless the spawn says otherwise */
+#define HX_CPU_SECONDS 20   /* RLIMIT_CPU unless the spawn says otherwise */
+#define HX_MAX_FILES   1024 /* RLIMIT_NOFILE unless the spawn says otherwise */
 /* Valgrind keeps the 12 descriptors above a program's soft limit for
  * itself, and refuses the program any call on them: the tool's log pipe
  * sits there, out of the program's reach. */
 #define HX_TOOL_RESERVED 12
 
 /* RLIMIT_NOFILE of a process: the spawn's, else the check's, else 1024. */
-static int hx_spawn_files(const struct hx_check *c, const struct hx_spawn *spawn)
+static int hx_spawn_files(const struct hx_check *c,
+			  const struct hx_spawn *spawn)
 {
 	if (spawn->max_files > 0)
 		return spawn->max_files;
@@ -67,7 +68,7 @@ static void hx_child_fail(int status_fd, const char *call)
 static void hx_become_student(int status_fd)
 {
 	struct __user_cap_header_struct header = {
-		.version = _LINUX_CAPABILITY_VERSION_3,
+	    .version = _LINUX_CAPABILITY_VERSION_3,
 	};
 	struct __user_cap_data_struct data[2];
 	int uid = hx_sandbox_student_uid();
@@ -75,10 +76,9 @@ static void hx_become_student(int status_fd)
 	memset(data, 0, sizeof(data));
 	for (int cap = 0; cap <= 63; cap++)
 		prctl(PR_CAPBSET_DROP, cap, 0, 0, 0);
-	if (uid > 0 &&
-	    (setgroups(0, NULL) < 0 || setresgid((gid_t)uid, (gid_t)uid,
-						 (gid_t)uid) < 0 ||
-	     setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0))
+	if (uid > 0 && (setgroups(0, NULL) < 0 ||
+			setresgid((gid_t)uid, (gid_t)uid, (gid_t)uid) < 0 ||
+			setresuid((uid_t)uid, (uid_t)uid, (uid_t)uid) < 0))
 		hx_child_fail(status_fd, "switch to the student's user");
 	syscall(SYS_capset, &header, data);
 	prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
@@ -109,7 +109,8 @@ static void hx_close_all_but(const int *keep, int nkeep)
 		if (keep[i] < 0 || (unsigned)keep[i] < from)
 			continue;
 		if ((unsigned)keep[i] > from)
-			syscall(SYS_close_range, from, (unsigned)keep[i] - 1, 0U);
+			syscall(SYS_close_range, from, (unsigned)keep[i] - 1,
+				0U);
 		from = (unsigned)keep[i] + 1;
 	}
 	syscall(SYS_close_range, from, ~0U, 0U);
@@ -129,11 +130,11 @@ static void hx_child(const struct hx_check *c, const struct hx_spawn *spawn,
 {
 	int native = !c->sanitize && !c->valgrind && !spawn->tool;
 	rlim_t files = (rlim_t)hx_spawn_files(c, spawn);
-	rlim_t cpu = spawn->cpu_seconds > 0 ? (rlim_t)spawn->cpu_seconds :
-					      HX_CPU_SECONDS;
-	struct rlimit nofile = { files, files }, cputime = { cpu, cpu };
+	rlim_t cpu = spawn->cpu_seconds > 0 ? (rlim_t)spawn->cpu_seconds
+					    : HX_CPU_SECONDS;
+	struct rlimit nofile = {files, files}, cputime = {cpu, cpu};
 	char home[600], tmpdir[600], sanitizer[600], asan[800], ubsan[800];
-	int keep[2] = { status_fd, -1 };
+	int keep[2] = {status_fd, -1};
 	char *env[8];
 	int n = 0;
 	sigset_t none;
@@ -159,7 +160,7 @@ static void hx_child(const struct hx_check *c, const struct hx_spawn *spawn,
 	if (chdir(spawn->cwd ? spawn->cwd : c->work_dir) < 0)
 		hx_child_fail(status_fd, "chdir");
 	for (size_t i = 0; i < sizeof(hx_limits) / sizeof(hx_limits[0]); i++) {
-		struct rlimit lim = { hx_limits[i].value, hx_limits[i].value };
+		struct rlimit lim = {hx_limits[i].value, hx_limits[i].value};
 
 		if (hx_limits[i].native_only && !native)
 			continue;
@@ -214,10 +215,10 @@ static int hx_make_pipes(int pipes[3][2])
 }
 
 /* Builds argv: [valgrind options...] program args... */
-static int hx_build_argv(const struct hx_check *c,
-			 const struct hx_spawn *spawn, struct hx_proc *p,
-			 char *argv[HX_MAX_ARGS], char *logopt, size_t logsize,
-			 char *toolopt, size_t toolsize)
+static int hx_build_argv(const struct hx_check *c, const struct hx_spawn *spawn,
+			 struct hx_proc *p, char *argv[HX_MAX_ARGS],
+			 char *logopt, size_t logsize, char *toolopt,
+			 size_t toolsize)
 {
 	const char *const *args = spawn->args;
 	int files = hx_spawn_files(c, spawn);
@@ -283,7 +284,7 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 	char *argv[HX_MAX_ARGS];
 	char logopt[64], toolopt[64];
 	char why[256];
-	int pipes[3][2], status[2], log[2] = { -1, -1 };
+	int pipes[3][2], status[2], log[2] = {-1, -1};
 	struct hx_proc *p;
 	ssize_t n;
 
@@ -310,13 +311,15 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 	hx_buf_init(&p->err);
 	hx_buf_init(&p->log);
 	if (access(p->path, X_OK) < 0) {
-		hx_fail(c, HX_ERROR, "%s was not built, so this check could not run",
+		hx_fail(c, HX_ERROR,
+			"%s was not built, so this check could not run",
 			program);
 		goto out_free;
 	}
 	if (p->tool && access("/usr/bin/valgrind", X_OK) < 0) {
-		hx_skip(c, "needs Valgrind's %s, which is not installed "
-			   "(make test installs it)",
+		hx_skip(c,
+			"needs Valgrind's %s, which is not installed "
+			"(make test installs it)",
 			p->tool);
 		goto out_free;
 	}
@@ -392,8 +395,8 @@ out_free:
 struct hx_proc *hx_start_labelled(struct hx_check *c, const char *label,
 				  const char *program, const char *const *args)
 {
-	struct hx_spawn spawn = { .label = label, .program = program,
-				  .args = args };
+	struct hx_spawn spawn = {
+	    .label = label, .program = program, .args = args};
 
 	return hx_start_with(c, &spawn);
 }
@@ -411,7 +414,7 @@ int hx_proc_write(struct hx_check *c, struct hx_proc *p, const void *data,
 	int64_t deadline = hx_deadline(timeout_ms);
 
 	while (len > 0) {
-		struct pollfd pfd = { .fd = p->in_fd, .events = POLLOUT };
+		struct pollfd pfd = {.fd = p->in_fd, .events = POLLOUT};
 		ssize_t n;
 
 		if (p->in_fd < 0)
@@ -420,7 +423,8 @@ int hx_proc_write(struct hx_check *c, struct hx_proc *p, const void *data,
 		/* read its output meanwhile, so neither side can block */
 		hx_proc_pump(p, 0);
 		if (poll(&pfd, 1, 10) < 0 && errno != EINTR)
-			return hx_fail(c, HX_ERROR, "poll: %s", strerror(errno));
+			return hx_fail(c, HX_ERROR, "poll: %s",
+				       strerror(errno));
 		if (!(pfd.revents & (POLLOUT | POLLERR))) {
 			if (hx_remaining_ms(deadline) == 0) {
 				p->timed_out = 1;
@@ -508,7 +512,7 @@ static void hx_proc_note_arrival(struct hx_proc *p, size_t offset)
 	if (p->narrivals == p->caparrivals) {
 		int cap = p->caparrivals ? p->caparrivals * 2 : 32;
 		struct hx_arrival *grown =
-			realloc(p->arrivals, (size_t)cap * sizeof(*grown));
+		    realloc(p->arrivals, (size_t)cap * sizeof(*grown));
 
 		if (!grown)
 			return;
@@ -553,9 +557,9 @@ static void hx_proc_drain(struct hx_proc *p, int *fd, struct hx_buf *into)
 /* The streams of p, for poll: stdout, stderr, the tool's log. */
 static void hx_proc_poll_set(struct hx_proc *p, struct pollfd pfd[3])
 {
-	pfd[0] = (struct pollfd){ .fd = p->out_fd, .events = POLLIN };
-	pfd[1] = (struct pollfd){ .fd = p->err_fd, .events = POLLIN };
-	pfd[2] = (struct pollfd){ .fd = p->log_fd, .events = POLLIN };
+	pfd[0] = (struct pollfd){.fd = p->out_fd, .events = POLLIN};
+	pfd[1] = (struct pollfd){.fd = p->err_fd, .events = POLLIN};
+	pfd[2] = (struct pollfd){.fd = p->log_fd, .events = POLLIN};
 }
 
 static void hx_proc_drain_ready(struct hx_proc *p, const struct pollfd pfd[3])
@@ -594,10 +598,10 @@ void hx_proc_pump(struct hx_proc *p, int timeout_ms)
 static int hx_proc_found(struct hx_proc *p, const char *needle)
 {
 	const char *from = p->out.data ? p->out.data + p->out_seen : "";
-	const char *hit = p->out.len >= p->out_seen ?
-				  memmem(from, p->out.len - p->out_seen, needle,
-					 strlen(needle)) :
-				  NULL;
+	const char *hit =
+	    p->out.len >= p->out_seen
+		? memmem(from, p->out.len - p->out_seen, needle, strlen(needle))
+		: NULL;
 
 	if (!hit)
 		return 0;
@@ -622,9 +626,9 @@ int hx_proc_read_until(struct hx_check *c, struct hx_proc *p,
 		}
 		if (hx_remaining_ms(deadline) == 0)
 			break;
-		hx_proc_pump(p, hx_remaining_ms(deadline) < 50 ?
-					hx_remaining_ms(deadline) :
-					50);
+		hx_proc_pump(p, hx_remaining_ms(deadline) < 50
+				    ? hx_remaining_ms(deadline)
+				    : 50);
 	}
 	/* what it printed since the last line found, beside what was due */
 	hx_buf_init(&want);
@@ -677,7 +681,7 @@ int hx_proc_wait(struct hx_check *c, struct hx_proc *p, int timeout_ms)
 				       p->label, timeout_ms / 1000.0);
 		}
 		hx_proc_poll_set(p, pfd);
-		pfd[3] = (struct pollfd){ .fd = pidfd, .events = POLLIN };
+		pfd[3] = (struct pollfd){.fd = pidfd, .events = POLLIN};
 		/* without a pidfd, look again every 10 ms */
 		if (poll(pfd, 4, pidfd >= 0 ? left : (left < 10 ? left : 10)) >
 		    0)
@@ -703,13 +707,12 @@ void hx_proc_describe_end(const struct hx_proc *p, struct hx_buf *out)
 	else if (WIFEXITED(p->wait_status))
 		hx_buf_addf(out, "exit status %d", WEXITSTATUS(p->wait_status));
 	else if (WIFSIGNALED(p->wait_status))
-		hx_buf_addf(out, "killed by %s%s",
-			    hx_signal_name(WTERMSIG(p->wait_status)),
-			    WTERMSIG(p->wait_status) == SIGXCPU ?
-				    " (CPU time limit)" :
-			    WTERMSIG(p->wait_status) == SIGXFSZ ?
-				    " (file size limit)" :
-				    "");
+		hx_buf_addf(
+		    out, "killed by %s%s",
+		    hx_signal_name(WTERMSIG(p->wait_status)),
+		    WTERMSIG(p->wait_status) == SIGXCPU	  ? " (CPU time limit)"
+		    : WTERMSIG(p->wait_status) == SIGXFSZ ? " (file size limit)"
+							  : "");
 }
 
 void hx_note_end(struct hx_check *c, struct hx_proc *p)
@@ -775,10 +778,10 @@ int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms)
 			       p->label, timeout_ms / 1000.0);
 		return -1;
 	}
-	if (WIFSIGNALED(p->wait_status) &&
-	    WTERMSIG(p->wait_status) != SIGTERM)
+	if (WIFSIGNALED(p->wait_status) && WTERMSIG(p->wait_status) != SIGTERM)
 		return hx_fail(c, HX_CRASH, "%s crashed while stopping: %s",
-			       p->label, hx_signal_name(WTERMSIG(p->wait_status)));
+			       p->label,
+			       hx_signal_name(WTERMSIG(p->wait_status)));
 	return 0;
 }
 
@@ -805,8 +808,9 @@ int hx_proc_signal_exit(struct hx_check *c, struct hx_proc *p, int sig,
 
 		hx_buf_init(&how);
 		hx_proc_describe_end(p, &how);
-		hx_fail(c, HX_FAIL, "%s should exit with status 0 on %s; it "
-				    "ended with %s",
+		hx_fail(c, HX_FAIL,
+			"%s should exit with status 0 on %s; it "
+			"ended with %s",
 			p->label, hx_signal_name(sig), how.data);
 		hx_buf_free(&how);
 	}
@@ -867,7 +871,8 @@ static int hx_proc_all_asleep(struct hx_proc *p)
 		text[n] = '\0';
 		/* "tid (comm) S ...": the name may hold spaces */
 		close_paren = strrchr(text, ')');
-		if (close_paren && close_paren[1] == ' ' && close_paren[2] != 'S')
+		if (close_paren && close_paren[1] == ' ' &&
+		    close_paren[2] != 'S')
 			asleep = 0;
 	}
 	closedir(tasks);
@@ -898,9 +903,9 @@ int hx_expect_usage(struct hx_check *c, const char *program,
 		for (int a = 0; a < HX_MAX_USAGE_ARGS && cases[i][a] &&
 				used < (int)sizeof(label);
 		     a++)
-			used += snprintf(label + used, sizeof(label) - (size_t)used,
-					 cases[i][a][0] ? " %s" : " \"%s\"",
-					 cases[i][a]);
+			used += snprintf(
+			    label + used, sizeof(label) - (size_t)used,
+			    cases[i][a][0] ? " %s" : " \"%s\"", cases[i][a]);
 		if (!cases[i][0])
 			snprintf(label + used, sizeof(label) - (size_t)used,
 				 " (no arguments)");

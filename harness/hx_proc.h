@@ -12,59 +12,59 @@
 
 #include "hx_check.h"
 
-#define HX_OUTPUT_CAP (1 << 20)
+#define HX_OUTPUT_CAP	 (1 << 20)
 #define HX_PROCESS_LIMIT 128
 
 enum hx_stream { HX_STDOUT, HX_STDERR };
 
 /* A piece of a program's stdout, and when the harness got it. */
 struct hx_arrival {
-	size_t offset;  /* its first byte's offset in the stdout buffer */
-	int64_t at_ms;  /* milliseconds since the check started */
+	size_t offset; /* its first byte's offset in the stdout buffer */
+	int64_t at_ms; /* milliseconds since the check started */
 };
 
 struct hx_proc {
-	char label[96];          /* name in feedback: "server", "client 3" */
-	char path[512];          /* program run */
-	pid_t pid;               /* process id, 0 once reaped */
-	int in_fd;               /* write end of its stdin, -1 when closed */
-	int out_fd;              /* read end of its stdout, -1 at EOF */
-	int err_fd;              /* read end of its stderr, -1 at EOF */
-	struct hx_buf out;       /* stdout so far */
-	struct hx_buf err;       /* stderr so far */
-	size_t out_seen;         /* stdout bytes already consumed by reads */
+	char label[96];	   /* name in feedback: "server", "client 3" */
+	char path[512];	   /* program run */
+	pid_t pid;	   /* process id, 0 once reaped */
+	int in_fd;	   /* write end of its stdin, -1 when closed */
+	int out_fd;	   /* read end of its stdout, -1 at EOF */
+	int err_fd;	   /* read end of its stderr, -1 at EOF */
+	struct hx_buf out; /* stdout so far */
+	struct hx_buf err; /* stderr so far */
+	size_t out_seen;   /* stdout bytes already consumed by reads */
 	struct hx_arrival *arrivals; /* when each piece of stdout came */
-	int narrivals;           /* pieces recorded */
-	int caparrivals;         /* pieces allocated */
-	int64_t check_started;   /* the check's start (hx_now_ms), for
-				    arrival times */
-	int exited;              /* 1 once reaped */
-	int wait_status;         /* status from waitpid */
-	int stopped_by_harness;  /* 1 if the harness sent the signal */
-	int output_cut;          /* 1 if it printed more than the cap */
-	int timed_out;           /* 1 if a wait on it ran out of time */
-	int accepted;            /* 1 once its ending was as expected: its
-				    logs are left out of failure feedback */
-	const char *tool;        /* Valgrind tool it runs under ("memcheck",
-				    "helgrind", "drd"), NULL: none */
-	int log_fd;              /* read end of the tool's own log pipe, -1 */
-	int max_files;           /* its RLIMIT_NOFILE: descriptors from here
-				    up are the tool's own */
-	struct hx_buf log;       /* what the tool wrote there */
+	int narrivals;		     /* pieces recorded */
+	int caparrivals;	     /* pieces allocated */
+	int64_t check_started;	     /* the check's start (hx_now_ms), for
+					arrival times */
+	int exited;		     /* 1 once reaped */
+	int wait_status;	     /* status from waitpid */
+	int stopped_by_harness;	     /* 1 if the harness sent the signal */
+	int output_cut;		     /* 1 if it printed more than the cap */
+	int timed_out;		     /* 1 if a wait on it ran out of time */
+	int accepted;		     /* 1 once its ending was as expected: its
+					logs are left out of failure feedback */
+	const char *tool;	     /* Valgrind tool it runs under ("memcheck",
+					"helgrind", "drd"), NULL: none */
+	int log_fd;	   /* read end of the tool's own log pipe, -1 */
+	int max_files;	   /* its RLIMIT_NOFILE: descriptors from here
+			      up are the tool's own */
+	struct hx_buf log; /* what the tool wrote there */
 };
 
 /* How to start a process, for the cases hx_start does not cover. */
 struct hx_spawn {
-	const char *label;        /* name in feedback; NULL: the program */
-	const char *program;      /* lab program name, or an absolute path */
-	const char *const *args;  /* arguments after argv[0], NULL-terminated */
-	int max_files;            /* RLIMIT_NOFILE; 0: the check's, whose
-				     default is 1024 */
-	const char *tool;         /* run under this Valgrind tool ("helgrind",
-				     "drd"); NULL: none */
-	const char *cwd;          /* folder it starts in; NULL: the check's
-				     work folder */
-	int cpu_seconds;          /* RLIMIT_CPU; 0: the default, 20 */
+	const char *label;	 /* name in feedback; NULL: the program */
+	const char *program;	 /* lab program name, or an absolute path */
+	const char *const *args; /* arguments after argv[0], NULL-terminated */
+	int max_files;		 /* RLIMIT_NOFILE; 0: the check's, whose
+				    default is 1024 */
+	const char *tool;	 /* run under this Valgrind tool ("helgrind",
+				    "drd"); NULL: none */
+	const char *cwd;	 /* folder it starts in; NULL: the check's
+				    work folder */
+	int cpu_seconds;	 /* RLIMIT_CPU; 0: the default, 20 */
 };
 
 struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn);

@@ -23,44 +23,44 @@
 #define HX_NEW_ROOT "/tmp"
 
 /* Links or folders of the host that hold programs and libraries. */
-static const char *const hx_system_dirs[] = { "bin",   "sbin",	 "lib",
-					      "lib32", "lib64", "libx32" };
+static const char *const hx_system_dirs[] = {"bin",   "sbin",  "lib",
+					     "lib32", "lib64", "libx32"};
 
 /* Devices a program may open. */
-static const char *const hx_devices[] = { "null",   "zero",    "full",
-					  "random", "urandom", "tty" };
+static const char *const hx_devices[] = {"null",   "zero",    "full",
+					 "random", "urandom", "tty"};
 
 /* Files of /etc, written fresh in every sandbox. */
 static const struct {
 	const char *name; /* file in /etc */
 	const char *text; /* its content */
 } hx_etc_files[] = {
-	{ "passwd", "root:x:0:0:harness:/:/usr/sbin/nologin\n"
-		    "student:x:1000:1000:student:/work:/bin/sh\n"
-		    "nobody:x:65534:65534:nobody:/nonexistent:"
-		    "/usr/sbin/nologin\n" },
-	{ "group", "root:x:0:\nstudent:x:1000:\nnogroup:x:65534:\n" },
-	{ "hosts", "127.0.0.1\tlocalhost\n"
-		   "::1\tlocalhost ip6-localhost ip6-loopback\n"
-		   "127.0.1.1\tsandbox\n" },
-	{ "hostname", "sandbox\n" },
-	{ "nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\n"
-			   "hosts: files dns\nnetworks: files\n"
-			   "protocols: files\nservices: files\n" },
-	/* nothing answers on port 53 inside: a name that is not in hosts
-	 * fails at once instead of after a resolver's timeout */
-	{ "resolv.conf", "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n" },
-	{ "host.conf", "multi on\n" },
+    {"passwd", "root:x:0:0:harness:/:/usr/sbin/nologin\n"
+	       "student:x:1000:1000:student:/work:/bin/sh\n"
+	       "nobody:x:65534:65534:nobody:/nonexistent:"
+	       "/usr/sbin/nologin\n"},
+    {"group", "root:x:0:\nstudent:x:1000:\nnogroup:x:65534:\n"},
+    {"hosts", "127.0.0.1\tlocalhost\n"
+	      "::1\tlocalhost ip6-localhost ip6-loopback\n"
+	      "127.0.1.1\tsandbox\n"},
+    {"hostname", "sandbox\n"},
+    {"nsswitch.conf", "passwd: files\ngroup: files\nshadow: files\n"
+		      "hosts: files dns\nnetworks: files\n"
+		      "protocols: files\nservices: files\n"},
+    /* nothing answers on port 53 inside: a name that is not in hosts
+     * fails at once instead of after a resolver's timeout */
+    {"resolv.conf", "nameserver 127.0.0.1\noptions timeout:1 attempts:1\n"},
+    {"host.conf", "multi on\n"},
 };
 
 /* Files of the host's /etc copied as they are, when the host has them:
  * public tables C programs read, and the dynamic linker's cache. */
-static const char *const hx_etc_copies[] = { "services", "protocols",
-					     "ld.so.cache", "localtime" };
+static const char *const hx_etc_copies[] = {"services", "protocols",
+					    "ld.so.cache", "localtime"};
 
 /* Fills err with "what: strerror(errno)"; returns -1. */
 static int hx_step_failed(char *err, size_t errlen, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 static int hx_step_failed(char *err, size_t errlen, const char *fmt, ...)
 {
@@ -145,9 +145,9 @@ static unsigned long hx_kept_flags(const char *path)
 		unsigned long st;    /* statvfs flag */
 		unsigned long mount; /* the mount flag it stands for */
 	} map[] = {
-		{ ST_NOSUID, MS_NOSUID },	{ ST_NODEV, MS_NODEV },
-		{ ST_NOEXEC, MS_NOEXEC },	{ ST_NOATIME, MS_NOATIME },
-		{ ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME },
+	    {ST_NOSUID, MS_NOSUID},	    {ST_NODEV, MS_NODEV},
+	    {ST_NOEXEC, MS_NOEXEC},	    {ST_NOATIME, MS_NOATIME},
+	    {ST_NODIRATIME, MS_NODIRATIME}, {ST_RELATIME, MS_RELATIME},
 	};
 	unsigned long flags = 0;
 	struct statvfs st;
@@ -171,7 +171,7 @@ static int hx_bind(const char *source, const char *target, int writable,
 		return 0;
 	if (mount(NULL, target, NULL,
 		  MS_REMOUNT | MS_BIND | MS_RDONLY | MS_NOSUID |
-			  hx_kept_flags(target),
+		      hx_kept_flags(target),
 		  NULL) < 0)
 		return hx_step_failed(err, errlen, "make %s read-only", target);
 	return 0;
@@ -226,8 +226,8 @@ static int hx_setup_system(char *err, size_t errlen)
 		if (S_ISLNK(st.st_mode)) {
 			n = readlink(host, link, sizeof(link) - 1);
 			if (n < 0)
-				return hx_step_failed(err, errlen, "readlink %s",
-						      host);
+				return hx_step_failed(err, errlen,
+						      "readlink %s", host);
 			link[n] = '\0';
 			if (symlink(link, name) < 0)
 				return hx_step_failed(err, errlen, "symlink %s",
@@ -285,10 +285,10 @@ static int hx_setup_dev(int tmp_mb, char *err, size_t errlen)
 		const char *name;   /* link in /dev */
 		const char *target; /* where it points */
 	} links[] = {
-		{ "dev/fd", "/proc/self/fd" },
-		{ "dev/stdin", "/proc/self/fd/0" },
-		{ "dev/stdout", "/proc/self/fd/1" },
-		{ "dev/stderr", "/proc/self/fd/2" },
+	    {"dev/fd", "/proc/self/fd"},
+	    {"dev/stdin", "/proc/self/fd/0"},
+	    {"dev/stdout", "/proc/self/fd/1"},
+	    {"dev/stderr", "/proc/self/fd/2"},
 	};
 
 	if (mkdir("dev", 0755) < 0)
@@ -301,7 +301,8 @@ static int hx_setup_dev(int tmp_mb, char *err, size_t errlen)
 		snprintf(inside, sizeof(inside), "dev/%s", hx_devices[i]);
 		fd = open(inside, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
 		if (fd < 0)
-			return hx_step_failed(err, errlen, "create /%s", inside);
+			return hx_step_failed(err, errlen, "create /%s",
+					      inside);
 		close(fd);
 		if (mount(host, inside, NULL, MS_BIND, NULL) < 0)
 			return hx_step_failed(err, errlen, "bind /%s", inside);
@@ -326,7 +327,8 @@ static int hx_setup_mounts(const struct hx_root_spec *spec, char *err,
 
 		snprintf(target, sizeof(target), ".%s", m->inside);
 		if (hx_make_path(m->inside) < 0)
-			return hx_step_failed(err, errlen, "mkdir %s", m->inside);
+			return hx_step_failed(err, errlen, "mkdir %s",
+					      m->inside);
 		snprintf(source, sizeof(source), "/proc/self/fd/%d", m->fd);
 		if (hx_bind(source, target, m->writable, err, errlen) < 0)
 			return -1;
@@ -348,9 +350,9 @@ static int hx_setup_proc(int hide, int machine, char *err, size_t errlen)
 			return hx_step_failed(err, errlen, "bind /proc");
 		return 0;
 	}
-	if (hide && (mount("proc", "proc", "proc", flags, "hidepid=invisible") ==
-			     0 ||
-		     mount("proc", "proc", "proc", flags, "hidepid=2") == 0))
+	if (hide &&
+	    (mount("proc", "proc", "proc", flags, "hidepid=invisible") == 0 ||
+	     mount("proc", "proc", "proc", flags, "hidepid=2") == 0))
 		return 0;
 	if (mount("proc", "proc", "proc", flags, NULL) < 0)
 		return hx_step_failed(err, errlen, "mount /proc");
@@ -422,7 +424,8 @@ int hx_root_enter(const struct hx_root_spec *spec, char *err, size_t errlen)
 int hx_root_writable(int writable)
 {
 	return mount(NULL, "/", NULL,
-		     MS_REMOUNT | MS_NOSUID | MS_NODEV | (writable ? 0 : MS_RDONLY),
+		     MS_REMOUNT | MS_NOSUID | MS_NODEV |
+			 (writable ? 0 : MS_RDONLY),
 		     NULL);
 }
 
@@ -430,5 +433,6 @@ int hx_root_full(const char *path)
 {
 	struct statvfs st;
 
-	return statvfs(path, &st) == 0 && (st.f_bavail == 0 || st.f_favail == 0);
+	return statvfs(path, &st) == 0 &&
+	       (st.f_bavail == 0 || st.f_favail == 0);
 }

@@ -17,33 +17,33 @@
 #include <stddef.h>
 
 #define HX_ROOT_MAX_MOUNTS 4
-#define HX_STUDENT_UID 1000 /* the student's programs, inside */
-#define HX_WORK_DIR "/work" /* the writable folder, inside */
+#define HX_STUDENT_UID	   1000	   /* the student's programs, inside */
+#define HX_WORK_DIR	   "/work" /* the writable folder, inside */
 
 /* A host folder shown inside the sandbox. */
 struct hx_mount {
 	const char *host;   /* folder on the host */
 	const char *inside; /* where it appears inside: "/lab" */
-	int writable;       /* 1: read-write (for the harness only) */
-	int fd;             /* O_PATH descriptor of host, opened by
+	int writable;	    /* 1: read-write (for the harness only) */
+	int fd;		    /* O_PATH descriptor of host, opened by
 			       hx_root_open */
 };
 
 /* What a sealed root holds beyond the fixed parts. */
 struct hx_root_spec {
 	struct hx_mount mounts[HX_ROOT_MAX_MOUNTS]; /* extra folders */
-	int nmounts;          /* mounts in use */
-	int tmp_mb;           /* size of /tmp, /dev/shm (each) */
-	int work_mb;          /* size of /work */
-	int student_uid;      /* owner of /work: HX_STUDENT_UID when the
-				 sandbox maps a second user, else 0 */
-	int machine_proc;     /* 1: show the machine's /proc (a container
-				 that refuses a fresh one; no PID
-				 namespace then) */
+	int nmounts;				    /* mounts in use */
+	int tmp_mb;	  /* size of /tmp, /dev/shm (each) */
+	int work_mb;	  /* size of /work */
+	int student_uid;  /* owner of /work: HX_STUDENT_UID when the
+			     sandbox maps a second user, else 0 */
+	int machine_proc; /* 1: show the machine's /proc (a container
+			     that refuses a fresh one; no PID
+			     namespace then) */
 };
 
 /* Default sizes, in MiB. */
-#define HX_TMP_MB 64
+#define HX_TMP_MB  64
 #define HX_WORK_MB 64
 
 /* Opens each mount's host folder (O_PATH) in the sandbox's new mount

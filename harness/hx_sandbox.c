@@ -32,13 +32,14 @@ extern void __gcov_dump(void);
 #define hx_exit(code) _exit(code)
 #endif
 
-#define HX_NS_FLAGS \
-	(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID)
-#define HX_SYNC_MS 5000        /* the two sides of a start wait this long */
-#define HX_SETUP_FAILED 120    /* outer's exit status after a setup error */
-#define HX_UID_BASE 1000000    /* as root: sandbox users start here */
-#define HX_MEMORY_MB 1024      /* default budget of a sandbox */
-#define HX_PIDS 512            /* processes and threads of a sandbox */
+#define HX_NS_FLAGS                                                            \
+	(CLONE_NEWNET | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC |            \
+	 CLONE_NEWPID)
+#define HX_SYNC_MS	5000	/* the two sides of a start wait this long */
+#define HX_SETUP_FAILED 120	/* outer's exit status after a setup error */
+#define HX_UID_BASE	1000000 /* as root: sandbox users start here */
+#define HX_MEMORY_MB	1024	/* default budget of a sandbox */
+#define HX_PIDS		512	/* processes and threads of a sandbox */
 
 /* How the users of a sandbox map to the machine's. */
 enum hx_id_mode {
@@ -49,7 +50,7 @@ enum hx_id_mode {
 
 /* Found once per process. */
 static struct {
-	int known;            /* 1 once decided */
+	int known;	      /* 1 once decided */
 	enum hx_id_mode mode; /* how users are mapped */
 	long subuid, subuids; /* first subordinate uid and how many */
 	long subgid, subgids; /* the same for gids */
@@ -104,7 +105,7 @@ static int hx_write_text(const char *path, const char *text)
 /* Reads one byte from fd, waiting at most timeout_ms: the byte, or -1. */
 static int hx_read_byte(int fd, int timeout_ms)
 {
-	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+	struct pollfd pfd = {.fd = fd, .events = POLLIN};
 	unsigned char byte;
 
 	if (poll(&pfd, 1, timeout_ms) <= 0)
@@ -130,7 +131,8 @@ static int hx_subordinate(const char *file, long *first, long *count)
 		if (!sep)
 			continue;
 		*sep = '\0';
-		if ((strcmp(line, uid) == 0 || (name && strcmp(line, name) == 0)) &&
+		if ((strcmp(line, uid) == 0 ||
+		     (name && strcmp(line, name) == 0)) &&
 		    sscanf(sep + 1, "%ld:%ld", first, count) == 2 && *count > 1)
 			found = 0;
 	}
@@ -150,10 +152,10 @@ static void hx_decide_ids(void)
 		hx_ids.mode = HX_IDS_ROOT;
 	else if (access("/usr/bin/newuidmap", X_OK) == 0 &&
 		 access("/usr/bin/newgidmap", X_OK) == 0 &&
-		 hx_subordinate("/etc/subuid", &hx_ids.subuid, &hx_ids.subuids) ==
-			 0 &&
-		 hx_subordinate("/etc/subgid", &hx_ids.subgid, &hx_ids.subgids) ==
-			 0)
+		 hx_subordinate("/etc/subuid", &hx_ids.subuid,
+				&hx_ids.subuids) == 0 &&
+		 hx_subordinate("/etc/subgid", &hx_ids.subgid,
+				&hx_ids.subgids) == 0)
 		hx_ids.mode = HX_IDS_SUBIDS;
 }
 
@@ -179,7 +181,7 @@ static int hx_run_helper(char *const argv[])
 	}
 	pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (pidfd >= 0) {
-		struct pollfd pfd = { .fd = pidfd, .events = POLLIN };
+		struct pollfd pfd = {.fd = pidfd, .events = POLLIN};
 
 		if (poll(&pfd, 1, hx_remaining_ms(deadline)) <= 0)
 			kill(pid, SIGKILL);
@@ -213,10 +215,10 @@ static int hx_map_ids(pid_t pid)
 		return hx_write_text(path, map);
 	}
 	case HX_IDS_SUBIDS: {
-		char *uid_argv[] = { "/usr/bin/newuidmap", a, "0", b, "1",
-				     "1000", c, "1", NULL };
-		char *gid_argv[] = { "/usr/bin/newgidmap", a, "0", d, "1",
-				     "1000", c, "1", NULL };
+		char *uid_argv[] = {
+		    "/usr/bin/newuidmap", a, "0", b, "1", "1000", c, "1", NULL};
+		char *gid_argv[] = {
+		    "/usr/bin/newgidmap", a, "0", d, "1", "1000", c, "1", NULL};
 
 		snprintf(a, sizeof(a), "%d", (int)pid);
 		snprintf(b, sizeof(b), "%u", (unsigned)getuid());
@@ -394,8 +396,8 @@ static void hx_wipe_command_line(void)
 	field = strrchr(text, ')');
 	for (int i = 2; field && i < 47; i++)
 		field = strchr(field + 1, ' ');
-	if (field && sscanf(field, " %lu %lu", &start, &end) == 2 &&
-	    start && end > start && end - start < (1UL << 20))
+	if (field && sscanf(field, " %lu %lu", &start, &end) == 2 && start &&
+	    end > start && end - start < (1UL << 20))
 		memset((void *)start, 0, end - start);
 }
 
@@ -474,9 +476,8 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 	close(sync_up);
 	close(sync_down);
 	if (spec->isolate) {
-		int flags = HX_NS_FLAGS & ~(spec->root.machine_proc ?
-						    CLONE_NEWPID :
-						    0);
+		int flags =
+		    HX_NS_FLAGS & ~(spec->root.machine_proc ? CLONE_NEWPID : 0);
 
 		if (unshare(flags) < 0)
 			hx_setup_fail_errno(fd, "unshare the namespaces");
@@ -499,8 +500,8 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 	while (waitpid(init, &status, 0) < 0 && errno == EINTR)
 		;
 	/* tell the parent how PID 1 ended, should it send no verdict */
-	hx_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status) :
-				      WEXITSTATUS(status));
+	hx_exit(WIFSIGNALED(status) ? 128 + WTERMSIG(status)
+				    : WEXITSTATUS(status));
 }
 
 int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
@@ -518,9 +519,9 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 	if (own.isolate) {
 		hx_decide_ids();
 		own.root.student_uid =
-			hx_ids.mode == HX_IDS_SINGLE ? 0 : HX_STUDENT_UID;
-		own.root.machine_proc |= hx_probed == 1 &&
-					 hx_mode == HX_MODE_NO_PIDS;
+		    hx_ids.mode == HX_IDS_SINGLE ? 0 : HX_STUDENT_UID;
+		own.root.machine_proc |=
+		    hx_probed == 1 && hx_mode == HX_MODE_NO_PIDS;
 	}
 	if (pipe2(verdict, O_CLOEXEC) < 0)
 		goto out_errno;
@@ -725,11 +726,11 @@ int hx_sandbox_collect(struct hx_sandbox *sb, struct hx_verdict *v)
 			    "the check ended without a verdict (harness "
 			    "error%s%s)",
 			    sb->exit_code > 128 ? ": the check process was "
-						  "killed by " :
-						  "",
-			    sb->exit_code > 128 ?
-				    hx_signal_name(sb->exit_code - 128) :
-				    "");
+						  "killed by "
+						: "",
+			    sb->exit_code > 128
+				? hx_signal_name(sb->exit_code - 128)
+				: "");
 	}
 	hx_note_budget(sb, &v->notes);
 	hx_buf_free(&sb->data);
@@ -767,7 +768,7 @@ static int hx_try_sandbox(int machine_proc)
 		return -1;
 	}
 	while (!hx_sandbox_collect(&sb, &v)) {
-		struct pollfd pfd = { .fd = sb.verdict_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = sb.verdict_fd, .events = POLLIN};
 
 		poll(&pfd, 1, hx_remaining_ms(sb.deadline) + 1);
 	}
@@ -805,10 +806,14 @@ enum hx_mode hx_sandbox_mode(void)
 const char *hx_sandbox_mode_name(enum hx_mode mode)
 {
 	switch (mode) {
-	case HX_MODE_SEALED: return "sealed";
-	case HX_MODE_NO_PIDS: return "sealed without a PID namespace";
-	case HX_MODE_BARRIER: return "uid barrier, no namespaces";
-	case HX_MODE_NONE: break;
+	case HX_MODE_SEALED:
+		return "sealed";
+	case HX_MODE_NO_PIDS:
+		return "sealed without a PID namespace";
+	case HX_MODE_BARRIER:
+		return "uid barrier, no namespaces";
+	case HX_MODE_NONE:
+		break;
 	}
 	return "no isolation";
 }

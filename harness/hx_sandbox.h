@@ -31,37 +31,36 @@
 
 /* What a sandbox is made of. */
 struct hx_sandbox_spec {
-	int isolate;                     /* 1: namespaces and a sealed root */
-	const char *work_host;           /* without them: the host folder the
+	int isolate;			 /* 1: namespaces and a sealed root */
+	const char *work_host;		 /* without them: the host folder the
 					    programs work in (given to the
 					    student's uid under a barrier) */
-	int timeout_ms;                  /* deadline of the whole sandbox
+	int timeout_ms;			 /* deadline of the whole sandbox
 					    (scaled) */
-	struct hx_root_spec root;        /* what its root holds */
-	struct hx_budget budget;         /* memory and processes, together */
+	struct hx_root_spec root;	 /* what its root holds */
+	struct hx_budget budget;	 /* memory and processes, together */
 	void (*body)(int fd, void *arg); /* runs as PID 1 */
-	void *arg;                       /* body's argument */
+	void *arg;			 /* body's argument */
 };
 
 /* Defaults: isolated when the machine allows it, the default sizes and
  * budget, the given deadline and body. */
 void hx_sandbox_spec_init(struct hx_sandbox_spec *spec, int isolate,
-			  int timeout_ms, void (*body)(int, void *),
-			  void *arg);
+			  int timeout_ms, void (*body)(int, void *), void *arg);
 
 struct hx_sandbox {
-	pid_t pid;                /* outer process of the sandbox */
-	int verdict_fd;           /* read end of the verdict pipe, -1 at EOF */
-	int isolated;             /* 1 when it runs in namespaces */
-	int64_t started_ms;       /* when it started */
-	int64_t deadline;         /* when the parent kills it */
-	int timed_out;            /* 1 if it was killed at its deadline */
-	struct hx_buf data;       /* bytes read from it so far */
-	int exit_code;            /* outer process's exit: 128+N if PID 1 died
-				     by signal N, 120 after a setup failure */
-	struct hx_cgroup cgroup;  /* its control group (version 0: none) */
-	struct hx_budget budget;  /* the budget it was given */
-	struct hx_usage usage;    /* what it used, once it has ended */
+	pid_t pid;		 /* outer process of the sandbox */
+	int verdict_fd;		 /* read end of the verdict pipe, -1 at EOF */
+	int isolated;		 /* 1 when it runs in namespaces */
+	int64_t started_ms;	 /* when it started */
+	int64_t deadline;	 /* when the parent kills it */
+	int timed_out;		 /* 1 if it was killed at its deadline */
+	struct hx_buf data;	 /* bytes read from it so far */
+	int exit_code;		 /* outer process's exit: 128+N if PID 1 died
+				    by signal N, 120 after a setup failure */
+	struct hx_cgroup cgroup; /* its control group (version 0: none) */
+	struct hx_budget budget; /* the budget it was given */
+	struct hx_usage usage;	 /* what it used, once it has ended */
 };
 
 /* Makes this process the reaper of every sandbox process orphaned when a
@@ -77,13 +76,13 @@ int hx_sandbox_reap_all(int timeout_ms);
 /* What this machine lets a sandbox be, best first; tried once, then
  * remembered. */
 enum hx_mode {
-	HX_MODE_SEALED,  /* every namespace, a sealed root, its own /proc */
+	HX_MODE_SEALED,	 /* every namespace, a sealed root, its own /proc */
 	HX_MODE_NO_PIDS, /* the same without a PID namespace, the machine's
 			    /proc shown (a container refuses a fresh one) */
 	HX_MODE_BARRIER, /* no namespaces, but root: the student's programs
 			    run as a uid of their own that cannot read the
 			    grading material (a uid barrier) */
-	HX_MODE_NONE     /* no namespaces and not root: the programs run as
+	HX_MODE_NONE	 /* no namespaces and not root: the programs run as
 			    the grader itself */
 };
 enum hx_mode hx_sandbox_mode(void);

@@ -86,11 +86,21 @@ int hx_buf_addf(struct hx_buf *b, const char *fmt, ...)
 static size_t hx_escape_byte(unsigned char ch, char out[5])
 {
 	switch (ch) {
-	case '\n': memcpy(out, "\\n", 2); return 2;
-	case '\r': memcpy(out, "\\r", 2); return 2;
-	case '\t': memcpy(out, "\\t", 2); return 2;
-	case '\0': memcpy(out, "\\0", 2); return 2;
-	case '\\': memcpy(out, "\\\\", 2); return 2;
+	case '\n':
+		memcpy(out, "\\n", 2);
+		return 2;
+	case '\r':
+		memcpy(out, "\\r", 2);
+		return 2;
+	case '\t':
+		memcpy(out, "\\t", 2);
+		return 2;
+	case '\0':
+		memcpy(out, "\\0", 2);
+		return 2;
+	case '\\':
+		memcpy(out, "\\\\", 2);
+		return 2;
 	}
 	if (ch >= 0x20 && ch < 0x7f) {
 		out[0] = (char)ch;
@@ -153,16 +163,13 @@ const char *hx_signal_name(int sig)
 		int sig;
 		const char *name;
 	} names[] = {
-		{ SIGHUP, "SIGHUP" },   { SIGINT, "SIGINT" },
-		{ SIGQUIT, "SIGQUIT" }, { SIGILL, "SIGILL" },
-		{ SIGTRAP, "SIGTRAP" }, { SIGABRT, "SIGABRT" },
-		{ SIGBUS, "SIGBUS" },   { SIGFPE, "SIGFPE" },
-		{ SIGKILL, "SIGKILL" }, { SIGUSR1, "SIGUSR1" },
-		{ SIGSEGV, "SIGSEGV" }, { SIGUSR2, "SIGUSR2" },
-		{ SIGPIPE, "SIGPIPE" }, { SIGALRM, "SIGALRM" },
-		{ SIGTERM, "SIGTERM" }, { SIGCHLD, "SIGCHLD" },
-		{ SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
-		{ SIGSYS, "SIGSYS" },
+	    {SIGHUP, "SIGHUP"},	  {SIGINT, "SIGINT"},	{SIGQUIT, "SIGQUIT"},
+	    {SIGILL, "SIGILL"},	  {SIGTRAP, "SIGTRAP"}, {SIGABRT, "SIGABRT"},
+	    {SIGBUS, "SIGBUS"},	  {SIGFPE, "SIGFPE"},	{SIGKILL, "SIGKILL"},
+	    {SIGUSR1, "SIGUSR1"}, {SIGSEGV, "SIGSEGV"}, {SIGUSR2, "SIGUSR2"},
+	    {SIGPIPE, "SIGPIPE"}, {SIGALRM, "SIGALRM"}, {SIGTERM, "SIGTERM"},
+	    {SIGCHLD, "SIGCHLD"}, {SIGXCPU, "SIGXCPU"}, {SIGXFSZ, "SIGXFSZ"},
+	    {SIGSYS, "SIGSYS"},
 	};
 	static __thread char other[24];
 

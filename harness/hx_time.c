@@ -71,7 +71,7 @@ void hx_backoff(int *attempt, int64_t deadline)
 void hx_pause(int ms)
 {
 	/* a fault plan's delay: the test is about time itself */
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+	struct timespec ts = {ms / 1000, (long)(ms % 1000) * 1000000L};
 
 	while (nanosleep(&ts, &ts) < 0 && errno == EINTR)
 		;
@@ -81,7 +81,7 @@ void hx_pause(int ms)
  * for I/O. 0, or -1. */
 static int hx_cpu_ticks(unsigned long long *total, unsigned long long *idle)
 {
-	unsigned long long v[8] = { 0 };
+	unsigned long long v[8] = {0};
 	char line[256];
 	FILE *f = fopen("/proc/stat", "re");
 

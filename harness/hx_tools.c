@@ -67,12 +67,13 @@ int hx_proc_expect_tool_clean(struct hx_check *c, struct hx_proc *p)
 		return 0;
 	hx_buf_init(&log);
 	hx_own_lines(p, &log);
-	errors = hx_ended_normally(p) ?
-			 hx_last_number_after(log.data, "ERROR SUMMARY: ") :
-			 -1;
+	errors = hx_ended_normally(p)
+		     ? hx_last_number_after(log.data, "ERROR SUMMARY: ")
+		     : -1;
 	if (errors < 0) {
-		rc = hx_fail(c, HX_ERROR, "%s: the tool wrote no summary (did "
-					  "the program exit normally?)",
+		rc = hx_fail(c, HX_ERROR,
+			     "%s: the tool wrote no summary (did "
+			     "the program exit normally?)",
 			     p->label);
 	} else if (errors > 0) {
 		/* a report starts after a line of dashes: "Possible data
@@ -100,8 +101,8 @@ static long hx_count_open_descriptors(const char *log, int first_reserved)
 
 	for (const char *at = log; (at = strstr(at, "Open ")); at++) {
 		const char *end = strchr(at, '\n');
-		const char *colon = memchr(at, ':', end ? (size_t)(end - at) :
-							  strlen(at));
+		const char *colon =
+		    memchr(at, ':', end ? (size_t)(end - at) : strlen(at));
 		const char *digits = colon;
 		long fd;
 
@@ -127,12 +128,13 @@ void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out)
 		return;
 	hx_buf_init(&log);
 	hx_own_lines(p, &log);
-	errors = hx_ended_normally(p) ?
-			 hx_last_number_after(log.data, "ERROR SUMMARY: ") :
-			 -1;
+	errors = hx_ended_normally(p)
+		     ? hx_last_number_after(log.data, "ERROR SUMMARY: ")
+		     : -1;
 	if (errors < 0) {
-		hx_buf_addf(out, "%s: no memcheck summary (it did not exit "
-				 "normally)\n",
+		hx_buf_addf(out,
+			    "%s: no memcheck summary (it did not exit "
+			    "normally)\n",
 			    p->label);
 		goto out_free;
 	}
@@ -142,8 +144,9 @@ void hx_proc_memcheck(const struct hx_proc *p, struct hx_buf *out)
 		hx_buf_addf(out, "%s: clean\n", p->label);
 		goto out_free;
 	}
-	hx_buf_addf(out, "%s: %ld error(s), %ld byte(s) definitely lost, %ld "
-			 "descriptor(s) left open at exit",
+	hx_buf_addf(out,
+		    "%s: %ld error(s), %ld byte(s) definitely lost, %ld "
+		    "descriptor(s) left open at exit",
 		    p->label, errors, lost > 0 ? lost : 0, fds);
 	{
 		/* the first error's description says where to look */
@@ -164,8 +167,8 @@ out_free:
 static void hx_read_small(int dirfd, const char *name, struct hx_buf *into)
 {
 	char chunk[4096];
-	int fd = openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
-					     O_NONBLOCK);
+	int fd =
+	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	ssize_t n;
 
 	while (fd >= 0 && into->len < (64 << 10) &&
@@ -179,12 +182,12 @@ static void hx_read_small(int dirfd, const char *name, struct hx_buf *into)
  * allocator's: "in read_line course.c:88". */
 static void hx_leak_frame(const char *report, struct hx_buf *out)
 {
-	static const char *const allocators[] = { " in malloc", " in calloc",
-						  " in realloc", " in strdup",
-						  " in strndup",
-						  " in __interceptor_", NULL };
+	static const char *const allocators[] = {
+	    " in malloc",  " in calloc",	 " in realloc", " in strdup",
+	    " in strndup", " in __interceptor_", NULL};
 
-	for (const char *frame = report; (frame = strstr(frame, "#")); frame++) {
+	for (const char *frame = report; (frame = strstr(frame, "#"));
+	     frame++) {
 		const char *in = strstr(frame, " in ");
 		const char *eol = strchr(frame, '\n');
 		int allocator = 0;
@@ -209,15 +212,15 @@ static int hx_summarise_report(const char *text, struct hx_buf *out)
 	const char *frame;
 
 	if (!report && (report = strstr(text, "ERROR: LeakSanitizer: "))) {
-		const char *total = strstr(report, "SUMMARY: AddressSanitizer: ");
+		const char *total =
+		    strstr(report, "SUMMARY: AddressSanitizer: ");
 
 		size_t len = total ? strcspn(total + 27, "\n") : 0;
 
 		/* "100 byte(s) leaked in 1 allocation(s)." */
 		if (len && total[27 + len - 1] == '.')
 			len--;
-		hx_buf_addf(out, "LeakSanitizer: %.*s",
-			    total ? (int)len : 23,
+		hx_buf_addf(out, "LeakSanitizer: %.*s", total ? (int)len : 23,
 			    total ? total + 27 : "detected memory leaks");
 		hx_leak_frame(report, out);
 		return 1;

@@ -18,13 +18,13 @@
 const char *hx_udp_action_name(enum hx_udp_action action)
 {
 	static const char *const names[HX_UDP_NACTIONS] = {
-		[HX_UDP_REPLY] = "reply",
-		[HX_UDP_DROP] = "drop",
-		[HX_UDP_DUPLICATE] = "duplicate reply",
-		[HX_UDP_LATE] = "late reply",
-		[HX_UDP_REORDER] = "reply held back (reorder)",
-		[HX_UDP_OTHER_PORT] = "reply from another port",
-		[HX_UDP_STRAY] = "stray copy from another port, then reply",
+	    [HX_UDP_REPLY] = "reply",
+	    [HX_UDP_DROP] = "drop",
+	    [HX_UDP_DUPLICATE] = "duplicate reply",
+	    [HX_UDP_LATE] = "late reply",
+	    [HX_UDP_REORDER] = "reply held back (reorder)",
+	    [HX_UDP_OTHER_PORT] = "reply from another port",
+	    [HX_UDP_STRAY] = "stray copy from another port, then reply",
 	};
 
 	if ((int)action < 0 || action >= HX_UDP_NACTIONS)
@@ -103,8 +103,8 @@ static void hx_udp_send_pending(struct hx_udp_peer *peer,
 
 /* Sends every reply that is due, earliest first (in queue order among
  * equals). A reply from the main socket to a datagram releases the held
- * replies to earlier datagrams, which then go right after it. Returns the time of the next due reply, or
- * INT64_MAX when none waits for a time. */
+ * replies to earlier datagrams, which then go right after it. Returns the time
+ * of the next due reply, or INT64_MAX when none waits for a time. */
 static int64_t hx_udp_send_due(struct hx_udp_peer *peer)
 {
 	for (;;) {
@@ -244,8 +244,8 @@ static void *hx_udp_run(void *arg)
 		int64_t now = hx_now_ms();
 		int64_t until = next < peer->end_ms ? next : peer->end_ms;
 		struct pollfd pfd[2] = {
-			{ .fd = peer->main.fd, .events = POLLIN },
-			{ .fd = peer->wake[0], .events = POLLIN },
+		    {.fd = peer->main.fd, .events = POLLIN},
+		    {.fd = peer->wake[0], .events = POLLIN},
 		};
 		int ready;
 
@@ -395,9 +395,9 @@ int hx_udp_schedule_random(struct hx_check *c, const struct hx_udp_mix *mix,
 	for (int a = 0; a < HX_UDP_NACTIONS; a++) {
 		for (int k = 0; k < mix->count[a]; k++) {
 			if (n == max)
-				return hx_fail(c, HX_ERROR,
-					       "UDP schedule: more than %d steps",
-					       max);
+				return hx_fail(
+				    c, HX_ERROR,
+				    "UDP schedule: more than %d steps", max);
 			memset(&steps[n], 0, sizeof(steps[n]));
 			steps[n++].action = (enum hx_udp_action)a;
 		}
@@ -414,10 +414,9 @@ int hx_udp_schedule_random(struct hx_check *c, const struct hx_udp_mix *mix,
 	for (int i = 0; i < n; i++) {
 		enum hx_udp_action a = steps[i].action;
 
-		if (a != HX_UDP_DROP && a != HX_UDP_LATE &&
-		    a != HX_UDP_REORDER)
+		if (a != HX_UDP_DROP && a != HX_UDP_LATE && a != HX_UDP_REORDER)
 			steps[i].delay_ms = (int)hx_random_between(
-				c, mix->min_delay_ms, mix->max_delay_ms);
+			    c, mix->min_delay_ms, mix->max_delay_ms);
 		if (a == HX_UDP_DUPLICATE)
 			steps[i].gap_ms = mix->gap_ms;
 	}

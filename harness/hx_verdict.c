@@ -124,31 +124,54 @@ int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v)
 		char number[32];
 
 		switch (tag) {
-		case 'S': v->status = n ? (enum hx_status)bytes[0] : HX_ERROR; break;
+		case 'S':
+			v->status = n ? (enum hx_status)bytes[0] : HX_ERROR;
+			break;
 		case 'D':
 			snprintf(number, sizeof(number), "%.*s",
 				 (int)(n < 31 ? n : 31), bytes);
 			v->diff_at = strtol(number, NULL, 10);
 			break;
-		case 'M': hx_buf_add(&v->message, bytes, n); break;
-		case 'E': hx_buf_add(&v->expected, bytes, n); break;
-		case 'A': hx_buf_add(&v->actual, bytes, n); break;
-		case 'N': hx_buf_add(&v->notes, bytes, n); break;
-		case 'V': hx_buf_add(&v->memcheck, bytes, n); break;
-		case 'T': hx_buf_add(&v->transcript, bytes, n); break;
-		case 'C':
-			v->cause = n && (unsigned char)bytes[0] <= HX_CAUSE_SANITIZER ?
-					   (enum hx_cause)bytes[0] :
-					   HX_CAUSE_NONE;
+		case 'M':
+			hx_buf_add(&v->message, bytes, n);
 			break;
-		case 'W': hx_buf_add(&v->cause_text, bytes, n); break;
-		case HX_FRAME_CAPTURE: hx_buf_add(&v->capture, bytes, n); break;
+		case 'E':
+			hx_buf_add(&v->expected, bytes, n);
+			break;
+		case 'A':
+			hx_buf_add(&v->actual, bytes, n);
+			break;
+		case 'N':
+			hx_buf_add(&v->notes, bytes, n);
+			break;
+		case 'V':
+			hx_buf_add(&v->memcheck, bytes, n);
+			break;
+		case 'T':
+			hx_buf_add(&v->transcript, bytes, n);
+			break;
+		case 'C':
+			v->cause =
+			    n && (unsigned char)bytes[0] <= HX_CAUSE_SANITIZER
+				? (enum hx_cause)bytes[0]
+				: HX_CAUSE_NONE;
+			break;
+		case 'W':
+			hx_buf_add(&v->cause_text, bytes, n);
+			break;
+		case HX_FRAME_CAPTURE:
+			hx_buf_add(&v->capture, bytes, n);
+			break;
 		case HX_FRAME_CAPTURE_NOTE:
 			hx_buf_add(&v->capture_note, bytes, n);
 			break;
-		case HX_FRAME_EVENTS: hx_buf_add(&v->events, bytes, n); break;
-		case '.': return 0;
-		default: return -1;
+		case HX_FRAME_EVENTS:
+			hx_buf_add(&v->events, bytes, n);
+			break;
+		case '.':
+			return 0;
+		default:
+			return -1;
 		}
 	}
 	return -1;

@@ -17,21 +17,21 @@
 
 /* What came back from a check's sandbox. */
 struct hx_verdict {
-	enum hx_status status;    /* pass, fail, ... */
-	long diff_at;             /* first differing byte, or -1 */
-	struct hx_buf message;    /* what went wrong */
-	struct hx_buf expected;   /* full expected value */
-	struct hx_buf actual;     /* full actual value */
-	struct hx_buf notes;      /* program logs and extra lines */
-	struct hx_buf memcheck;   /* Valgrind findings */
+	enum hx_status status;	  /* pass, fail, ... */
+	long diff_at;		  /* first differing byte, or -1 */
+	struct hx_buf message;	  /* what went wrong */
+	struct hx_buf expected;	  /* full expected value */
+	struct hx_buf actual;	  /* full actual value */
+	struct hx_buf notes;	  /* program logs and extra lines */
+	struct hx_buf memcheck;	  /* Valgrind findings */
 	struct hx_buf transcript; /* rendered transcript */
-	enum hx_cause cause;      /* what made it fail, if named */
+	enum hx_cause cause;	  /* what made it fail, if named */
 	struct hx_buf cause_text; /* that cause, in one line */
-	int64_t duration_ms;      /* wall time of the sandbox */
-	int64_t cpu_ms;           /* CPU time of its processes, -1 unknown */
-	struct hx_buf capture;    /* its packets, a pcap file (hx_capture.h) */
+	int64_t duration_ms;	  /* wall time of the sandbox */
+	int64_t cpu_ms;		  /* CPU time of its processes, -1 unknown */
+	struct hx_buf capture;	  /* its packets, a pcap file (hx_capture.h) */
 	struct hx_buf capture_note; /* what the capture lacks, or why none */
-	struct hx_buf events;     /* the transcript as data (hx_events.h) */
+	struct hx_buf events;	    /* the transcript as data (hx_events.h) */
 };
 
 /* Frames, the format of everything a sandbox sends: a tag byte, a 4-byte

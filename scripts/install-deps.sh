@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # install-deps.sh PURPOSE - installs the Debian/Ubuntu packages a make
 # target needs, when they are missing. PURPOSE: build, test, memcheck,
-# coverage, bench, handouts, mutate. Uses apt-get, through sudo when not root.
+# coverage, bench, handouts, format, mutate. Uses apt-get, through sudo when not root.
 set -eu
 
 purpose=${1:-build}
@@ -14,6 +14,7 @@ memcheck) want="$build_pkgs valgrind:valgrind" ;;
 coverage) want="$build_pkgs libcmocka-dev:/usr/include/cmocka.h gcovr:gcovr" ;;
 bench)    want="$build_pkgs nmap:nmap" ;;
 handouts) want="$build_pkgs pandoc:pandoc" ;;
+format)   want="clang-format:clang-format" ;;
 # libclang parses the references; clang tells where its own headers are
 mutate)   want="$build_pkgs python3:python3 python3-clang:/usr/lib/python3/dist-packages/clang/cindex.py clang:clang" ;;
 *) echo "install-deps.sh: unknown purpose '$purpose'" >&2; exit 2 ;;

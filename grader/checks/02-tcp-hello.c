@@ -662,10 +662,10 @@ static void check_client_refused(struct hx_check *c)
 
 	if (expect_client_error(c, "127.0.0.1", hx_port(c, 1), needles,
 				EXIT_MS) == 0)
-		expect_client_error(c, HX_DUAL_HOST, hx_port(c, 1),
-				    hx_ipv6_loopback(why, sizeof(why)) ? needles
-								      : call_only,
-				    EXIT_MS);
+		expect_client_error(
+		    c, HX_DUAL_HOST, hx_port(c, 1),
+		    hx_ipv6_loopback(why, sizeof(why)) ? needles : call_only,
+		    EXIT_MS);
 }
 
 /* The resolver's own words for a name that does not resolve: what

@@ -46,9 +46,10 @@
 #define MIDWAY_MS	320  /* total-time: a datagram into a ping's wait */
 #define LONG_TIMEOUT_MS 1200 /* a timeout of more than a second */
 #define UNKNOWN_HOST	"no-such-host.invalid" /* RFC 6761: never resolves */
-#define CLOCK_SLACK_MS	5    /* a <time> may round up past its arrival */
-#define SENT_WITHIN_MS	3000 /* a <time> this long before its arrival is
-				not the moment it was sent (scaled) */
+#define CLOCK_SLACK_MS	5 /* a <time> may round up past its arrival */
+#define SENT_WITHIN_MS                                                         \
+	3000 /* a <time> this long before its arrival is                       \
+		not the moment it was sent (scaled) */
 
 #include "support/04-udp-ping-runs.c"
 
@@ -309,7 +310,8 @@ static void check_requests(struct hx_check *c)
 		 * and not long before (wall-clock or microseconds are far
 		 * off either way) */
 		if (ms > peer.seen[k - 1].received_ms + CLOCK_SLACK_MS ||
-		    ms < peer.seen[k - 1].received_ms - (int64_t)(SENT_WITHIN_MS * hx_timeout_scale())) {
+		    ms < peer.seen[k - 1].received_ms -
+			     (int64_t)(SENT_WITHIN_MS * hx_timeout_scale())) {
 			hx_fail(c, HX_FAIL,
 				"ping %d says it was sent at %lld ms, but "
 				"CLOCK_MONOTONIC said %lld ms when it arrived: "

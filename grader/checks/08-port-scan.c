@@ -354,7 +354,8 @@ static int machine_listeners(const struct target *t, int *open, int max)
 		if (!f)
 			continue;
 		while (fgets(line, sizeof(line), f))
-			if (sscanf(line, " %*d: %39[0-9A-F]:%x %*[0-9A-F]:%*x %x",
+			if (sscanf(line,
+				   " %*d: %39[0-9A-F]:%x %*[0-9A-F]:%*x %x",
 				   local, &port, &state) == 3 &&
 			    state == 0x0A && listens_for(local, i, t->host) &&
 			    !targets((int)port, t) && n < max)
@@ -376,7 +377,8 @@ static void expected_report(const struct target *t, const int *machine,
 		int next_open = o < t->nopen ? t->open[o] : 65536;
 		int next_filtered = f < t->nfiltered ? t->filtered[f] : 65536;
 		int next_machine = m < nmachine ? machine[m] : 65536;
-		int port = next_open < next_filtered ? next_open : next_filtered;
+		int port =
+		    next_open < next_filtered ? next_open : next_filtered;
 		const char *word = port == next_open ? "open" : "filtered";
 
 		if (next_machine <= port) {

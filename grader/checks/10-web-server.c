@@ -283,8 +283,9 @@ static int expect_status(struct hx_check *c, const char *request,
 	first_line(line, sizeof(line), request);
 	snprintf(what, sizeof(what), "status of the answer to \"%s\"", line);
 	return hx_fail_values(c, HX_FAIL, NULL, 0, resp->head.data,
-			      resp->head.len, "%s: expected %d, got %d (\"%s\")",
-			      what, want, resp->status, resp->start[2]);
+			      resp->head.len,
+			      "%s: expected %d, got %d (\"%s\")", what, want,
+			      resp->status, resp->start[2]);
 }
 
 /* Sends request cut by plan on a connection of its own and requires the

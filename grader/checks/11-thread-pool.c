@@ -1013,8 +1013,7 @@ static void check_memcheck(struct hx_check *c)
 	    hx_shutdown_write(c, &other) == 0 &&
 	    hx_recv_all(c, &other, 1 << 16, TOOL_IO_MS) == 0 &&
 	    other.in.len > 0) {
-		hx_fail_values(c, HX_FAIL, NULL, 0, other.in.data,
-			       other.in.len,
+		hx_fail_values(c, HX_FAIL, NULL, 0, other.in.data, other.in.len,
 			       "client d sent half a line and closed: it got "
 			       "an answer");
 	}
@@ -1213,251 +1212,279 @@ static void check_usage(struct hx_check *c)
 }
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
-	{
-		.id = "build",
-		.title = "pool and the queue build without warnings",
-		.points = 6,
-		.timeout_ms = 60000,
-		.programs = "pool queue-cases",
-		.hint = "Read the compiler's messages from the first one down; fix every "
-			"warning too (an unused variable, a missing return, a signed and "
-			"unsigned comparison).",
-		.run = NULL,
-	},
-	{
-		.id = "queue-order",
-		.title = "the queue: first in, first out, round its ring, up to 1024 slots",
-		.points = 4,
-		.timeout_ms = 30000,
-		.flags = SL_SANITIZE,
-		.programs = "queue-cases",
-		.hint = "The tail is (head + count) % capacity; queue_take returns "
-			"fds[head], then head = (head + 1) % capacity and count--. "
-			"queue_init mallocs capacity ints.",
-		.run = check_queue_order,
-	},
-	{
-		.id = "queue-wait",
-		.title = "the queue: take waits while empty, put while full, in a loop",
-		.points = 7,
-		.timeout_ms = 30000,
-		.programs = "queue-cases",
-		.hint = "Wait with while (count == 0 && !stopping) "
-			"pthread_cond_wait(&not_empty, &lock), never with if: a wait "
-			"may return when nothing changed. The same in queue_put with "
-			"count == capacity and not_full. Signal not_empty on every put "
-			"and not_full on every take.",
-		.run = check_queue_wait,
-	},
-	{
-		.id = "queue-stop",
-		.title = "the queue: stop wakes every waiter, destroy closes and frees",
-		.points = 4,
-		.timeout_ms = 30000,
-		.flags = SL_SANITIZE | SL_LEAKS,
-		.programs = "queue-cases",
-		.hint = "queue_stop sets stopping and broadcasts both conditions. Every "
-			"way out of queue_put and queue_take unlocks the mutex. "
-			"queue_destroy closes the count fds still queued (from head) "
-			"and frees the slots.",
-		.run = check_queue_stop,
-	},
-	{
-		.id = "echo",
-		.title = "every line comes back exact: empty, CR LF, NUL bytes, a hundred at once",
-		.points = 7,
-		.timeout_ms = 10000,
-		.flags = SL_SANITIZE,
-		.programs = "pool",
-		.hint = "Echo each line with its \"\\n\", byte for byte: use the lengths "
-			"recv and memchr give, never strlen or a string function (a line "
-			"may hold '\\0'). Keep the bytes after a line for the next one. "
-			"recv returning 0: close the connection.",
-		.run = check_echo,
-	},
-	{
-		.id = "pieces",
-		.title = "lines in pieces: answered once whole; a last piece without \"\\n\" is not",
-		.points = 5,
-		.timeout_ms = 10000,
-		.programs = "pool",
-		.hint = "One recv is not one line: receive into the free part of the "
-			"buffer and echo only when memchr finds the \"\\n\", the whole "
-			"line in one send. At the client's close, drop bytes with no "
-			"\"\\n\" after them.",
-		.run = check_pieces,
-	},
-	{
-		.id = "long-line",
-		.title = "lines of 1023 and 1024 bytes echoed, longer ones refused once",
-		.points = 5,
-		.timeout_ms = 10000,
-		.flags = SL_SANITIZE,
-		.programs = "pool",
-		.hint = "recv at most sizeof(buf) - len bytes. When the buffer holds "
-			"ECHO_LINE_MAX bytes and no \"\\n\", send TOO_LONG_REPLY once, "
-			"empty the buffer and drop bytes until the line's \"\\n\"; then "
-			"go on with the next line.",
-		.run = check_long_line,
-	},
-	{
-		.id = "concurrent",
-		.title = "silent clients below WORKERS do not keep the next one waiting",
-		.points = 7,
-		.timeout_ms = 15000,
-		.programs = "pool",
-		.hint = "Start WORKERS threads before the first accept; each loops on "
-			"queue_take and serves its client to the end. Never hold the "
-			"queue's mutex while serving a client, and never serve one in "
-			"the main thread.",
-		.run = check_concurrent,
-	},
-	{
-		.id = "all-busy",
-		.title = "with every worker busy, the next clients wait, then are served in order",
-		.points = 7,
-		.timeout_ms = 20000,
-		.programs = "pool",
-		.hint = "Exactly WORKERS clients are served at a time: never start a thread "
-			"per client. A connection that finds every worker busy waits in "
-			"the queue; queue_take returns the oldest (fds[head]), not the "
-			"newest.",
-		.run = check_all_busy,
-	},
-	{
-		.id = "bounded",
-		.title = "a full queue makes accept wait; every waiting client is served",
-		.points = 6,
-		.timeout_ms = 30000,
-		.programs = "pool",
-		.hint = "queue_put waits while count == capacity, so the main thread "
-			"stops accepting and new clients wait in the kernel's backlog "
-			"(listen with 128). Never grow the queue; signal not_full in "
-			"queue_take.",
-		.run = check_bounded,
-	},
-	{
-		.id = "idle",
-		.title = "with nothing to do, no thread spins or polls",
-		.points = 5,
-		.timeout_ms = 20000,
-		.programs = "pool",
-		.hint = "A thread with nothing to do sleeps until there is something: in "
-			"pthread_cond_wait (in its while loop), accept or poll with no "
-			"timeout. No usleep, sched_yield or timed wait in a loop that "
-			"tests the queue or a flag.",
-		.run = check_idle,
-	},
-	{
-		.id = "pool-size",
-		.title = "exactly WORKERS + 1 threads: before, during and after clients",
-		.points = 4,
-		.timeout_ms = 20000,
-		.programs = "pool",
-		.hint = "main creates WORKERS threads with pthread_create before it "
-			"accepts, and no other thread ever: not per client, not when "
-			"the queue is full. Only SIGTERM ends them.",
-		.run = check_pool_size,
-	},
-	{
-		.id = "throughput",
-		.title = "throughput under load: at least 20% of a plain echo server's",
-		.points = 6,
-		.timeout_ms = 30000,
-		.programs = "pool",
-		.hint = "Each put must wake a waiting worker at once (pthread_cond_signal "
-			"while holding the mutex), and each worker serves its client "
-			"while the others serve theirs. V=1 shows the rates measured.",
-		.run = check_throughput,
-	},
-	{
-		.id = "race",
-		.title = "no data race: clients, a queue, resets and SIGTERM under helgrind",
-		.points = 6,
-		.timeout_ms = 120000,
-		.programs = "pool",
-		.hint = "Every variable two threads use is read and written with its "
-			"mutex held: the queue's fields inside queue.c only, the totals "
-			"with their own mutex. A worker's line buffer is its own (a "
-			"local array). V=1 shows the whole report.",
-		.run = check_race,
-	},
-	{
-		.id = "stop-signal",
-		.title = "SIGTERM or SIGINT: exit 0 promptly, even with every thread busy",
-		.points = 6,
-		.timeout_ms = 20000,
-		.programs = "pool",
-		.hint = "The handler sets the flag and writes a byte into the stop pipe. "
-			"The main thread polls the listening socket and the pipe; a "
-			"worker polls its client and the pipe before each recv and "
-			"send. Then queue_stop, pthread_join every worker, return 0.",
-		.run = check_stop_signal,
-	},
-	{
-		.id = "memcheck",
-		.title = "after SIGTERM: totals printed, nothing left allocated or open",
-		.points = 5,
-		.timeout_ms = 120000,
-		.programs = "pool",
-		.hint = "After the workers are joined: queue_destroy (closes what waits, "
-			"frees the slots), close the listening socket and the pipe, print "
-			"\"pool: served C clients, L lines\" and return. Free every "
-			"malloc; join, never detach, the workers.",
-		.run = check_memcheck,
-	},
-	{
-		.id = "leave-early",
-		.title = "a client that resets before its echo does not stop the server",
-		.points = 3,
-		.timeout_ms = 10000,
-		.programs = "pool",
-		.hint = "Ignore SIGPIPE with sigaction (SIG_IGN) before the first thread "
-			"starts, so a send to a client that has gone fails with EPIPE or "
-			"ECONNRESET; then close that client and take the next.",
-		.run = check_leave_early,
-	},
-	{
-		.id = "fd-leak",
-		.title = "36 clients of every kind leave no descriptor open",
-		.points = 3,
-		.timeout_ms = 30000,
-		.programs = "pool",
-		.hint = "Every way serve_client ends (EOF, a reset, a failed send, the "
-			"stop pipe) leads to one close of the client's socket, in the "
-			"worker that took it. A fd queue_put refused is closed by "
-			"main.",
-		.run = check_fd_leak,
-		.max_files = FD_LEAK_FILES,
-	},
-	{
-		.id = "usage",
-		.title = "bad arguments: usage and status 1; a port in use: status 2",
-		.points = 4,
-		.timeout_ms = 20000,
-		.programs = "pool",
-		.hint = "Exactly three arguments, each a whole number made of digits only: "
-			"PORT 1 to 65535, WORKERS 1 to 64, QUEUE 1 to 1024; else "
-			"\"usage: pool PORT WORKERS QUEUE\" on stderr, status 1. A failed "
-			"bind: \"pool: bind: reason\", status 2.",
-		.run = check_usage,
-	},
+    {
+	.id = "build",
+	.title = "pool and the queue build without warnings",
+	.points = 6,
+	.timeout_ms = 60000,
+	.programs = "pool queue-cases",
+	.hint =
+	    "Read the compiler's messages from the first one down; fix every "
+	    "warning too (an unused variable, a missing return, a signed and "
+	    "unsigned comparison).",
+	.run = NULL,
+    },
+    {
+	.id = "queue-order",
+	.title =
+	    "the queue: first in, first out, round its ring, up to 1024 slots",
+	.points = 4,
+	.timeout_ms = 30000,
+	.flags = SL_SANITIZE,
+	.programs = "queue-cases",
+	.hint = "The tail is (head + count) % capacity; queue_take returns "
+		"fds[head], then head = (head + 1) % capacity and count--. "
+		"queue_init mallocs capacity ints.",
+	.run = check_queue_order,
+    },
+    {
+	.id = "queue-wait",
+	.title = "the queue: take waits while empty, put while full, in a loop",
+	.points = 7,
+	.timeout_ms = 30000,
+	.programs = "queue-cases",
+	.hint = "Wait with while (count == 0 && !stopping) "
+		"pthread_cond_wait(&not_empty, &lock), never with if: a wait "
+		"may return when nothing changed. The same in queue_put with "
+		"count == capacity and not_full. Signal not_empty on every put "
+		"and not_full on every take.",
+	.run = check_queue_wait,
+    },
+    {
+	.id = "queue-stop",
+	.title = "the queue: stop wakes every waiter, destroy closes and frees",
+	.points = 4,
+	.timeout_ms = 30000,
+	.flags = SL_SANITIZE | SL_LEAKS,
+	.programs = "queue-cases",
+	.hint =
+	    "queue_stop sets stopping and broadcasts both conditions. Every "
+	    "way out of queue_put and queue_take unlocks the mutex. "
+	    "queue_destroy closes the count fds still queued (from head) "
+	    "and frees the slots.",
+	.run = check_queue_stop,
+    },
+    {
+	.id = "echo",
+	.title = "every line comes back exact: empty, CR LF, NUL bytes, a "
+		 "hundred at once",
+	.points = 7,
+	.timeout_ms = 10000,
+	.flags = SL_SANITIZE,
+	.programs = "pool",
+	.hint =
+	    "Echo each line with its \"\\n\", byte for byte: use the lengths "
+	    "recv and memchr give, never strlen or a string function (a line "
+	    "may hold '\\0'). Keep the bytes after a line for the next one. "
+	    "recv returning 0: close the connection.",
+	.run = check_echo,
+    },
+    {
+	.id = "pieces",
+	.title = "lines in pieces: answered once whole; a last piece without "
+		 "\"\\n\" is not",
+	.points = 5,
+	.timeout_ms = 10000,
+	.programs = "pool",
+	.hint = "One recv is not one line: receive into the free part of the "
+		"buffer and echo only when memchr finds the \"\\n\", the whole "
+		"line in one send. At the client's close, drop bytes with no "
+		"\"\\n\" after them.",
+	.run = check_pieces,
+    },
+    {
+	.id = "long-line",
+	.title =
+	    "lines of 1023 and 1024 bytes echoed, longer ones refused once",
+	.points = 5,
+	.timeout_ms = 10000,
+	.flags = SL_SANITIZE,
+	.programs = "pool",
+	.hint =
+	    "recv at most sizeof(buf) - len bytes. When the buffer holds "
+	    "ECHO_LINE_MAX bytes and no \"\\n\", send TOO_LONG_REPLY once, "
+	    "empty the buffer and drop bytes until the line's \"\\n\"; then "
+	    "go on with the next line.",
+	.run = check_long_line,
+    },
+    {
+	.id = "concurrent",
+	.title =
+	    "silent clients below WORKERS do not keep the next one waiting",
+	.points = 7,
+	.timeout_ms = 15000,
+	.programs = "pool",
+	.hint = "Start WORKERS threads before the first accept; each loops on "
+		"queue_take and serves its client to the end. Never hold the "
+		"queue's mutex while serving a client, and never serve one in "
+		"the main thread.",
+	.run = check_concurrent,
+    },
+    {
+	.id = "all-busy",
+	.title = "with every worker busy, the next clients wait, then are "
+		 "served in order",
+	.points = 7,
+	.timeout_ms = 20000,
+	.programs = "pool",
+	.hint =
+	    "Exactly WORKERS clients are served at a time: never start a "
+	    "thread "
+	    "per client. A connection that finds every worker busy waits in "
+	    "the queue; queue_take returns the oldest (fds[head]), not the "
+	    "newest.",
+	.run = check_all_busy,
+    },
+    {
+	.id = "bounded",
+	.title =
+	    "a full queue makes accept wait; every waiting client is served",
+	.points = 6,
+	.timeout_ms = 30000,
+	.programs = "pool",
+	.hint = "queue_put waits while count == capacity, so the main thread "
+		"stops accepting and new clients wait in the kernel's backlog "
+		"(listen with 128). Never grow the queue; signal not_full in "
+		"queue_take.",
+	.run = check_bounded,
+    },
+    {
+	.id = "idle",
+	.title = "with nothing to do, no thread spins or polls",
+	.points = 5,
+	.timeout_ms = 20000,
+	.programs = "pool",
+	.hint =
+	    "A thread with nothing to do sleeps until there is something: in "
+	    "pthread_cond_wait (in its while loop), accept or poll with no "
+	    "timeout. No usleep, sched_yield or timed wait in a loop that "
+	    "tests the queue or a flag.",
+	.run = check_idle,
+    },
+    {
+	.id = "pool-size",
+	.title =
+	    "exactly WORKERS + 1 threads: before, during and after clients",
+	.points = 4,
+	.timeout_ms = 20000,
+	.programs = "pool",
+	.hint = "main creates WORKERS threads with pthread_create before it "
+		"accepts, and no other thread ever: not per client, not when "
+		"the queue is full. Only SIGTERM ends them.",
+	.run = check_pool_size,
+    },
+    {
+	.id = "throughput",
+	.title = "throughput under load: at least 20% of a plain echo server's",
+	.points = 6,
+	.timeout_ms = 30000,
+	.programs = "pool",
+	.hint =
+	    "Each put must wake a waiting worker at once (pthread_cond_signal "
+	    "while holding the mutex), and each worker serves its client "
+	    "while the others serve theirs. V=1 shows the rates measured.",
+	.run = check_throughput,
+    },
+    {
+	.id = "race",
+	.title =
+	    "no data race: clients, a queue, resets and SIGTERM under helgrind",
+	.points = 6,
+	.timeout_ms = 120000,
+	.programs = "pool",
+	.hint =
+	    "Every variable two threads use is read and written with its "
+	    "mutex held: the queue's fields inside queue.c only, the totals "
+	    "with their own mutex. A worker's line buffer is its own (a "
+	    "local array). V=1 shows the whole report.",
+	.run = check_race,
+    },
+    {
+	.id = "stop-signal",
+	.title =
+	    "SIGTERM or SIGINT: exit 0 promptly, even with every thread busy",
+	.points = 6,
+	.timeout_ms = 20000,
+	.programs = "pool",
+	.hint =
+	    "The handler sets the flag and writes a byte into the stop pipe. "
+	    "The main thread polls the listening socket and the pipe; a "
+	    "worker polls its client and the pipe before each recv and "
+	    "send. Then queue_stop, pthread_join every worker, return 0.",
+	.run = check_stop_signal,
+    },
+    {
+	.id = "memcheck",
+	.title =
+	    "after SIGTERM: totals printed, nothing left allocated or open",
+	.points = 5,
+	.timeout_ms = 120000,
+	.programs = "pool",
+	.hint =
+	    "After the workers are joined: queue_destroy (closes what waits, "
+	    "frees the slots), close the listening socket and the pipe, print "
+	    "\"pool: served C clients, L lines\" and return. Free every "
+	    "malloc; join, never detach, the workers.",
+	.run = check_memcheck,
+    },
+    {
+	.id = "leave-early",
+	.title =
+	    "a client that resets before its echo does not stop the server",
+	.points = 3,
+	.timeout_ms = 10000,
+	.programs = "pool",
+	.hint =
+	    "Ignore SIGPIPE with sigaction (SIG_IGN) before the first thread "
+	    "starts, so a send to a client that has gone fails with EPIPE or "
+	    "ECONNRESET; then close that client and take the next.",
+	.run = check_leave_early,
+    },
+    {
+	.id = "fd-leak",
+	.title = "36 clients of every kind leave no descriptor open",
+	.points = 3,
+	.timeout_ms = 30000,
+	.programs = "pool",
+	.hint = "Every way serve_client ends (EOF, a reset, a failed send, the "
+		"stop pipe) leads to one close of the client's socket, in the "
+		"worker that took it. A fd queue_put refused is closed by "
+		"main.",
+	.run = check_fd_leak,
+	.max_files = FD_LEAK_FILES,
+    },
+    {
+	.id = "usage",
+	.title = "bad arguments: usage and status 1; a port in use: status 2",
+	.points = 4,
+	.timeout_ms = 20000,
+	.programs = "pool",
+	.hint =
+	    "Exactly three arguments, each a whole number made of digits only: "
+	    "PORT 1 to 65535, WORKERS 1 to 64, QUEUE 1 to 1024; else "
+	    "\"usage: pool PORT WORKERS QUEUE\" on stderr, status 1. A failed "
+	    "bind: \"pool: bind: reason\", status 2.",
+	.run = check_usage,
+    },
 };
 
 static const struct sl_lab lab11 = {
-	.number = "11",
-	.name = "thread-pool",
-	.title = "pthreads: an echo server with a fixed pool of workers and a bounded queue",
-	.files = { "pool.c", "queue.c" },
-	.given = { "pool.h" },
-	.programs = {
-		{ .name = "pool", .sources = { "pool.c", "queue.c" } },
-		{ .name = "queue-cases", .sources = { "queue.c" },
-		  .support = { "queue_cases.c" } },
+    .number = "11",
+    .name = "thread-pool",
+    .title = "pthreads: an echo server with a fixed pool of workers and a "
+	     "bounded queue",
+    .files = {"pool.c", "queue.c"},
+    .given = {"pool.h"},
+    .programs =
+	{
+	    {.name = "pool", .sources = {"pool.c", "queue.c"}},
+	    {.name = "queue-cases",
+	     .sources = {"queue.c"},
+	     .support = {"queue_cases.c"}},
 	},
-	.max_files = 64,
-	.checks = checks,
-	.nchecks = SL_COUNT(checks),
+    .max_files = 64,
+    .checks = checks,
+    .nchecks = SL_COUNT(checks),
 };
 
 SL_REGISTER_LAB(lab11);

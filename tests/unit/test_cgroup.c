@@ -41,8 +41,8 @@ static void write_file(const char *dir, const char *file, const char *text)
 static void test_cgroup_v2_budget_in_one_folder(void **state)
 {
 	struct unit_fixture *f = *state;
-	const char *bases[] = { f->dir };
-	struct hx_budget budget = { .memory_mb = 512, .pids = 64 };
+	const char *bases[] = {f->dir};
+	struct hx_budget budget = {.memory_mb = 512, .pids = 64};
 	struct hx_cgroup cg;
 	char text[64];
 
@@ -61,8 +61,8 @@ static void test_cgroup_v1_budget_per_hierarchy(void **state)
 {
 	struct unit_fixture *f = *state;
 	char cpu[300], acct[300], memory[300], pids[300], text[64];
-	const char *bases[] = { cpu, acct, memory, pids };
-	struct hx_budget budget = { .memory_mb = 1024, .pids = 512 };
+	const char *bases[] = {cpu, acct, memory, pids};
+	struct hx_budget budget = {.memory_mb = 1024, .pids = 512};
 	struct hx_cgroup cg;
 
 	snprintf(cpu, sizeof(cpu), "%s/cpu", f->dir);
@@ -87,7 +87,7 @@ static void test_cgroup_v1_budget_per_hierarchy(void **state)
 static void test_cgroup_v1_usage_read_back(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct hx_cgroup cg = { .version = 1, .ndirs = 4 };
+	struct hx_cgroup cg = {.version = 1, .ndirs = 4};
 	struct hx_usage u;
 
 	for (int i = 0; i < 4; i++)
@@ -107,7 +107,7 @@ static void test_cgroup_v1_usage_read_back(void **state)
 static void test_cgroup_v2_usage_read_back(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct hx_cgroup cg = { .version = 2, .ndirs = 1 };
+	struct hx_cgroup cg = {.version = 2, .ndirs = 1};
 	struct hx_usage u;
 
 	snprintf(cg.dirs[0], sizeof(cg.dirs[0]), "%s", f->dir);
@@ -127,13 +127,13 @@ static void test_cgroup_v2_usage_read_back(void **state)
 /* A group that cannot be made is no group, never half of one. */
 static void test_cgroup_create_failure_leaves_none(void **state)
 {
-	const char *bases[] = { "/no/such/hierarchy" };
-	struct hx_budget budget = { .memory_mb = 64, .pids = 8 };
+	const char *bases[] = {"/no/such/hierarchy"};
+	struct hx_budget budget = {.memory_mb = 64, .pids = 8};
 	struct hx_cgroup cg;
 
 	(void)state;
-	assert_int_equal(
-		hx_cgroup_create_in(&cg, 2, bases, 1, "sb-3", &budget), -1);
+	assert_int_equal(hx_cgroup_create_in(&cg, 2, bases, 1, "sb-3", &budget),
+			 -1);
 	assert_int_equal(cg.version, 0);
 }
 
@@ -141,7 +141,7 @@ static void test_cgroup_create_failure_leaves_none(void **state)
  * CPU time, and goes once the process has. */
 static void test_cgroup_machine_group_counts_cpu(void **state)
 {
-	struct hx_budget budget = { .memory_mb = 256, .pids = 16 };
+	struct hx_budget budget = {.memory_mb = 256, .pids = 16};
 	struct hx_cgroup cg;
 	struct hx_usage u;
 	int status;
@@ -161,7 +161,7 @@ static void test_cgroup_machine_group_counts_cpu(void **state)
 		do
 			clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &now);
 		while ((now.tv_sec - start.tv_sec) * 1000 +
-			       (now.tv_nsec - start.tv_nsec) / 1000000 <
+			   (now.tv_nsec - start.tv_nsec) / 1000000 <
 		       200);
 		_exit(0);
 	}
@@ -172,19 +172,19 @@ static void test_cgroup_machine_group_counts_cpu(void **state)
 	assert_int_equal(hx_cgroup_remove(&cg), 0);
 }
 
-#define CGROUP_TEST(name)                                     \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define CGROUP_TEST(name)                                                      \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CGROUP_TEST(test_cgroup_v2_budget_in_one_folder),
-		CGROUP_TEST(test_cgroup_v1_budget_per_hierarchy),
-		CGROUP_TEST(test_cgroup_v1_usage_read_back),
-		CGROUP_TEST(test_cgroup_v2_usage_read_back),
-		CGROUP_TEST(test_cgroup_create_failure_leaves_none),
-		CGROUP_TEST(test_cgroup_machine_group_counts_cpu),
+	    CGROUP_TEST(test_cgroup_v2_budget_in_one_folder),
+	    CGROUP_TEST(test_cgroup_v1_budget_per_hierarchy),
+	    CGROUP_TEST(test_cgroup_v1_usage_read_back),
+	    CGROUP_TEST(test_cgroup_v2_usage_read_back),
+	    CGROUP_TEST(test_cgroup_create_failure_leaves_none),
+	    CGROUP_TEST(test_cgroup_machine_group_counts_cpu),
 	};
 
 	unit_init();

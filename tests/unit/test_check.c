@@ -129,11 +129,10 @@ static void test_check_expect_bytes_unexpected_bytes_after(void **state)
 {
 	struct hx_check *c = *state;
 
-	assert_int_equal(hx_expect_bytes(c, "reply", "hello", 5, "hello\r\n!",
-					 8),
-			 -1);
-	assert_true(unit_message_has(
-		c, "3 unexpected bytes after the expected 5"));
+	assert_int_equal(
+	    hx_expect_bytes(c, "reply", "hello", 5, "hello\r\n!", 8), -1);
+	assert_true(
+	    unit_message_has(c, "3 unexpected bytes after the expected 5"));
 	assert_int_equal(c->diff_at, 5);
 	assert_memory_equal(c->actual.data, "hello\r\n!", 8);
 }
@@ -234,7 +233,7 @@ static void test_check_random_seed_zero_still_random(void **state)
 static void test_check_random_between_bounds(void **state)
 {
 	struct hx_check *c = *state;
-	int seen[7] = { 0 };
+	int seen[7] = {0};
 
 	for (int i = 0; i < 10000; i++) {
 		long n = hx_random_between(c, 3, 9);
@@ -286,7 +285,7 @@ static void test_check_transcript_render_escapes_bytes(void **state)
 	hx_buf_init(&out);
 	assert_int_equal(hx_transcript_render(c, &out), 0);
 	assert_non_null(
-		strstr(out.data, "conn 1 sent 6 bytes \"hi\\r\\n\\0\\xff\""));
+	    strstr(out.data, "conn 1 sent 6 bytes \"hi\\r\\n\\0\\xff\""));
 	assert_non_null(strstr(out.data, "conn 1 recv 3 bytes \"ok\\n\""));
 	assert_non_null(strstr(out.data, "note started server"));
 	for (size_t i = 0; i < out.len; i++) {
@@ -316,7 +315,7 @@ static void test_check_transcript_render_cuts_long_events(void **state)
 
 struct recorder {
 	struct hx_check *c; /* shared context */
-	int conn;           /* this thread's connection number */
+	int conn;	    /* this thread's connection number */
 };
 
 static void *record_many(void *arg)
@@ -339,8 +338,7 @@ static void test_check_record_is_thread_safe(void **state)
 		r[i].c = c;
 		r[i].conn = i + 1;
 		assert_int_equal(
-			pthread_create(&threads[i], NULL, record_many, &r[i]),
-			0);
+		    pthread_create(&threads[i], NULL, record_many, &r[i]), 0);
 	}
 	for (int i = 0; i < 4; i++)
 		pthread_join(threads[i], NULL);
@@ -390,7 +388,7 @@ static void test_check_port_fixed_when_isolated(void **state)
 static void test_check_port_free_when_degraded(void **state)
 {
 	struct hx_check *c = *state;
-	struct sockaddr_in addr = { .sin_family = AF_INET };
+	struct sockaddr_in addr = {.sin_family = AF_INET};
 	int port, fd;
 
 	c->isolated = 0;
@@ -417,41 +415,41 @@ static void test_check_status_names(void **state)
 	assert_string_equal(hx_status_name((enum hx_status)42), "unknown");
 }
 
-#define CHECK_TEST(name) \
+#define CHECK_TEST(name)                                                       \
 	cmocka_unit_test_setup_teardown(name, check_setup, check_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CHECK_TEST(test_check_init_starts_passing),
-		CHECK_TEST(test_check_first_failure_wins),
-		CHECK_TEST(test_check_skip_after_failure_keeps_failure),
-		CHECK_TEST(test_check_skip_records_reason),
-		CHECK_TEST(test_check_note_adds_lines_without_failing),
-		CHECK_TEST(test_check_expect_str_equal_passes),
-		CHECK_TEST(test_check_expect_str_records_values),
-		CHECK_TEST(test_check_expect_str_null_actual_is_nothing),
-		CHECK_TEST(test_check_expect_bytes_got_nothing),
-		CHECK_TEST(test_check_expect_bytes_ends_too_early),
-		CHECK_TEST(test_check_expect_bytes_unexpected_bytes_after),
-		CHECK_TEST(test_check_expect_bytes_compares_past_nul),
-		CHECK_TEST(test_check_expect_after_failure_keeps_first_values),
-		CHECK_TEST(test_check_expect_contains),
-		CHECK_TEST(test_check_expect_int),
-		CHECK_TEST(test_check_random_same_seed_same_sequence),
-		CHECK_TEST(test_check_random_different_seeds_differ),
-		CHECK_TEST(test_check_random_seed_zero_still_random),
-		CHECK_TEST(test_check_random_between_bounds),
-		CHECK_TEST(test_check_random_between_empty_range_gives_low),
-		CHECK_TEST(test_check_record_keeps_binary_bytes),
-		CHECK_TEST(test_check_transcript_render_escapes_bytes),
-		CHECK_TEST(test_check_transcript_render_cuts_long_events),
-		CHECK_TEST(test_check_record_is_thread_safe),
-		CHECK_TEST(test_check_fixture_file_skips_when_not_isolated),
-		CHECK_TEST(test_check_fixture_hostname_skips_when_not_isolated),
-		CHECK_TEST(test_check_port_fixed_when_isolated),
-		CHECK_TEST(test_check_port_free_when_degraded),
-		CHECK_TEST(test_check_status_names),
+	    CHECK_TEST(test_check_init_starts_passing),
+	    CHECK_TEST(test_check_first_failure_wins),
+	    CHECK_TEST(test_check_skip_after_failure_keeps_failure),
+	    CHECK_TEST(test_check_skip_records_reason),
+	    CHECK_TEST(test_check_note_adds_lines_without_failing),
+	    CHECK_TEST(test_check_expect_str_equal_passes),
+	    CHECK_TEST(test_check_expect_str_records_values),
+	    CHECK_TEST(test_check_expect_str_null_actual_is_nothing),
+	    CHECK_TEST(test_check_expect_bytes_got_nothing),
+	    CHECK_TEST(test_check_expect_bytes_ends_too_early),
+	    CHECK_TEST(test_check_expect_bytes_unexpected_bytes_after),
+	    CHECK_TEST(test_check_expect_bytes_compares_past_nul),
+	    CHECK_TEST(test_check_expect_after_failure_keeps_first_values),
+	    CHECK_TEST(test_check_expect_contains),
+	    CHECK_TEST(test_check_expect_int),
+	    CHECK_TEST(test_check_random_same_seed_same_sequence),
+	    CHECK_TEST(test_check_random_different_seeds_differ),
+	    CHECK_TEST(test_check_random_seed_zero_still_random),
+	    CHECK_TEST(test_check_random_between_bounds),
+	    CHECK_TEST(test_check_random_between_empty_range_gives_low),
+	    CHECK_TEST(test_check_record_keeps_binary_bytes),
+	    CHECK_TEST(test_check_transcript_render_escapes_bytes),
+	    CHECK_TEST(test_check_transcript_render_cuts_long_events),
+	    CHECK_TEST(test_check_record_is_thread_safe),
+	    CHECK_TEST(test_check_fixture_file_skips_when_not_isolated),
+	    CHECK_TEST(test_check_fixture_hostname_skips_when_not_isolated),
+	    CHECK_TEST(test_check_port_fixed_when_isolated),
+	    CHECK_TEST(test_check_port_free_when_degraded),
+	    CHECK_TEST(test_check_status_names),
 	};
 
 	unit_init();

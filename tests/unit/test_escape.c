@@ -11,7 +11,7 @@
 /* Clears the screen, homes the cursor, sets the window title, rings the
  * bell, and draws a score over the line with a carriage return. */
 #define TERMINAL_ATTACK "\x1b[2J\x1b[H\x1b]0;owned\x07score 0\rscore 100/100"
-#define TERMINAL_SHOWN                                                     \
+#define TERMINAL_SHOWN                                                         \
 	"\\x1b[2J\\x1b[H\\x1b]0;owned\\x07score 0\\rscore 100/100"
 
 /* escape(data, len) as a string, to free. */
@@ -34,7 +34,7 @@ static void assert_escape(sl_escape_fn *escape, const char *data, size_t len,
 	free(got);
 }
 
-#define assert_escapes(escape, literal, want) \
+#define assert_escapes(escape, literal, want)                                  \
 	assert_escape(escape, literal, sizeof(literal) - 1, want)
 
 /* What a CommonMark reader shows for md, when md holds only code spans and
@@ -139,8 +139,16 @@ static void test_escape_text_invalid_utf8_bytes(void **state)
 static void test_escape_text_c1_controls_and_del(void **state)
 {
 	(void)state;
-	assert_escapes(sl_escape_text, "\x9b" "2J", "\\x9b" "2J");
-	assert_escapes(sl_escape_text, "\xc2\x9b" "2J", "\\xc2\\x9b" "2J");
+	assert_escapes(sl_escape_text,
+		       "\x9b"
+		       "2J",
+		       "\\x9b"
+		       "2J");
+	assert_escapes(sl_escape_text,
+		       "\xc2\x9b"
+		       "2J",
+		       "\\xc2\\x9b"
+		       "2J");
 	assert_escapes(sl_escape_text, "a\x7f", "a\\x7f");
 }
 
@@ -148,8 +156,11 @@ static void test_escape_text_c1_controls_and_del(void **state)
 static void test_escape_text_direction_overrides(void **state)
 {
 	(void)state;
-	assert_escapes(sl_escape_text, "\xe2\x80\xae" "1/001",
-		       "\\xe2\\x80\\xae" "1/001");
+	assert_escapes(sl_escape_text,
+		       "\xe2\x80\xae"
+		       "1/001",
+		       "\\xe2\\x80\\xae"
+		       "1/001");
 	assert_escapes(sl_escape_text, "\xe2\x81\xa6x\xe2\x80\xa8",
 		       "\\xe2\\x81\\xa6x\\xe2\\x80\\xa8");
 }
@@ -209,10 +220,22 @@ static void test_escape_markdown_one_line_no_controls(void **state)
 static void test_escape_markdown_always_inert(void **state)
 {
 	static const char *const values[] = {
-		" a ",	"  ",	  " ` ",    "`",      "``|``",
-		"a\\|b", "\\`",   "x |y| z", "@all",   "#1 :x:",
-		"<!--", "&lt;",	  "\\",     "a\\",    "www.evil.example",
-		"*b* _i_ ~s~ # h",
+	    " a ",
+	    "  ",
+	    " ` ",
+	    "`",
+	    "``|``",
+	    "a\\|b",
+	    "\\`",
+	    "x |y| z",
+	    "@all",
+	    "#1 :x:",
+	    "<!--",
+	    "&lt;",
+	    "\\",
+	    "a\\",
+	    "www.evil.example",
+	    "*b* _i_ ~s~ # h",
 	};
 
 	(void)state;
@@ -314,29 +337,29 @@ static void test_escape_put_writes_escaped(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_escape_text_terminal_controls),
-		cmocka_unit_test(test_escape_text_keeps_lines_and_tabs),
-		cmocka_unit_test(test_escape_text_keeps_valid_utf8),
-		cmocka_unit_test(test_escape_text_invalid_utf8_bytes),
-		cmocka_unit_test(test_escape_text_c1_controls_and_del),
-		cmocka_unit_test(test_escape_text_direction_overrides),
-		cmocka_unit_test(test_escape_text_nul_and_backslash),
-		cmocka_unit_test(test_escape_line_escapes_line_breaks),
-		cmocka_unit_test(test_escape_markdown_link_and_html_in_span),
-		cmocka_unit_test(test_escape_markdown_backticks_cannot_close),
-		cmocka_unit_test(test_escape_markdown_pipes_between_spans),
-		cmocka_unit_test(test_escape_markdown_one_line_no_controls),
-		cmocka_unit_test(test_escape_markdown_always_inert),
-		cmocka_unit_test(test_escape_csv_plain_value),
-		cmocka_unit_test(test_escape_csv_formula_prefixed),
-		cmocka_unit_test(test_escape_csv_tab_and_cr_escaped),
-		cmocka_unit_test(test_escape_csv_quotes_commas_and_lines),
-		cmocka_unit_test(test_escape_json_keeps_valid_utf8),
-		cmocka_unit_test(test_escape_json_controls_as_code_points),
-		cmocka_unit_test(test_escape_json_invalid_bytes_replaced),
-		cmocka_unit_test(test_escape_xml_markup_as_entities),
-		cmocka_unit_test(test_escape_xml_controls_and_invalid_bytes),
-		cmocka_unit_test(test_escape_put_writes_escaped),
+	    cmocka_unit_test(test_escape_text_terminal_controls),
+	    cmocka_unit_test(test_escape_text_keeps_lines_and_tabs),
+	    cmocka_unit_test(test_escape_text_keeps_valid_utf8),
+	    cmocka_unit_test(test_escape_text_invalid_utf8_bytes),
+	    cmocka_unit_test(test_escape_text_c1_controls_and_del),
+	    cmocka_unit_test(test_escape_text_direction_overrides),
+	    cmocka_unit_test(test_escape_text_nul_and_backslash),
+	    cmocka_unit_test(test_escape_line_escapes_line_breaks),
+	    cmocka_unit_test(test_escape_markdown_link_and_html_in_span),
+	    cmocka_unit_test(test_escape_markdown_backticks_cannot_close),
+	    cmocka_unit_test(test_escape_markdown_pipes_between_spans),
+	    cmocka_unit_test(test_escape_markdown_one_line_no_controls),
+	    cmocka_unit_test(test_escape_markdown_always_inert),
+	    cmocka_unit_test(test_escape_csv_plain_value),
+	    cmocka_unit_test(test_escape_csv_formula_prefixed),
+	    cmocka_unit_test(test_escape_csv_tab_and_cr_escaped),
+	    cmocka_unit_test(test_escape_csv_quotes_commas_and_lines),
+	    cmocka_unit_test(test_escape_json_keeps_valid_utf8),
+	    cmocka_unit_test(test_escape_json_controls_as_code_points),
+	    cmocka_unit_test(test_escape_json_invalid_bytes_replaced),
+	    cmocka_unit_test(test_escape_xml_markup_as_entities),
+	    cmocka_unit_test(test_escape_xml_controls_and_invalid_bytes),
+	    cmocka_unit_test(test_escape_put_writes_escaped),
 	};
 
 	unit_init();

@@ -11,8 +11,8 @@
 /* What a program prints: it clears the screen, sets the window title,
  * draws a fake score, links, scripts, and ends in bytes that are not
  * UTF-8. */
-#define HOSTILE                                                            \
-	"\x1b[2J\x1b]0;owned\x07score 100/100 [win](http://evil.example/) " \
+#define HOSTILE                                                                \
+	"\x1b[2J\x1b]0;owned\x07score 100/100 [win](http://evil.example/) "    \
 	"<a href=x>x</a><script>alert(1)</script> \xff\xfe"
 /* gcc's quotes around a name, in a build message. */
 #define QUOTED_MAIN "\xe2\x80\x98main\xe2\x80\x99"
@@ -39,9 +39,9 @@ static struct sl_run *hostile_run(void)
 	run->results[0].selected = 1;
 	build->status = HX_FAIL;
 	hx_buf_addf(&build->message, "the programs compile, with warnings");
-	hx_buf_addf(&build->actual, "server.c:1:2: warning: #warning "
-				    "caf\xc3\xa9 in " QUOTED_MAIN " " HOSTILE
-				    " [-Wcpp]\n");
+	hx_buf_addf(&build->actual,
+		    "server.c:1:2: warning: #warning "
+		    "caf\xc3\xa9 in " QUOTED_MAIN " " HOSTILE " [-Wcpp]\n");
 	greeting = &run->results[1].verdict;
 	run->results[1].selected = 1;
 	greeting->status = HX_CRASH;
@@ -236,8 +236,8 @@ static void test_export_autolab_report_escaped(void **state)
  * graded ones whose most common failure is the program's text. */
 static struct sl_student *hostile_class(int *n)
 {
-	static const char *const ids[] = { "-dash", "+plus", "@at", "=eq",
-					   "mallory", "trudy" };
+	static const char *const ids[] = {"-dash", "+plus",   "@at",
+					  "=eq",   "mallory", "trudy"};
 	struct sl_student *s = calloc(6, sizeof(*s));
 
 	assert_non_null(s);
@@ -317,20 +317,20 @@ static void test_export_summary_inert(void **state)
 	free(text);
 }
 
-#define EXPORT_TEST(name)                                     \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define EXPORT_TEST(name)                                                      \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_export_text_report_shows_without_acting),
-		cmocka_unit_test(test_export_gradescope_outputs_are_plain_text),
-		cmocka_unit_test(test_export_github_failure_lines_inert),
-		cmocka_unit_test(test_export_junit_markup_as_entities),
-		cmocka_unit_test(test_export_autolab_report_escaped),
-		EXPORT_TEST(test_export_gradebook_no_formula_cells),
-		EXPORT_TEST(test_export_summary_inert),
+	    cmocka_unit_test(test_export_text_report_shows_without_acting),
+	    cmocka_unit_test(test_export_gradescope_outputs_are_plain_text),
+	    cmocka_unit_test(test_export_github_failure_lines_inert),
+	    cmocka_unit_test(test_export_junit_markup_as_entities),
+	    cmocka_unit_test(test_export_autolab_report_escaped),
+	    EXPORT_TEST(test_export_gradebook_no_formula_cells),
+	    EXPORT_TEST(test_export_summary_inert),
 	};
 
 	unit_init();

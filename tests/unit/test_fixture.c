@@ -105,16 +105,16 @@ static void test_fixture_recovered_after_killed_check(void **state)
 	free(text);
 }
 
-#define FIXTURE_TEST(name)                                    \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define FIXTURE_TEST(name)                                                     \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		FIXTURE_TEST(test_fixture_not_in_place_unless_said),
-		FIXTURE_TEST(test_fixture_in_place_restored_at_end),
-		FIXTURE_TEST(test_fixture_recovered_after_killed_check),
+	    FIXTURE_TEST(test_fixture_not_in_place_unless_said),
+	    FIXTURE_TEST(test_fixture_in_place_restored_at_end),
+	    FIXTURE_TEST(test_fixture_recovered_after_killed_check),
 	};
 
 	unit_init();

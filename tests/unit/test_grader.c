@@ -26,8 +26,8 @@ static struct sl_run *hand_made_run(void)
 		 "labs/01-lookup");
 	for (int i = 0; i < lab->nchecks; i++) {
 		run->results[i].check = &lab->checks[i];
-		run->results[i].seed = sl_check_seed(run->opt.seed,
-						     lab->checks[i].id);
+		run->results[i].seed =
+		    sl_check_seed(run->opt.seed, lab->checks[i].id);
 		hx_verdict_init(&run->results[i].verdict);
 	}
 	run->results[0].selected = 1;
@@ -174,13 +174,20 @@ static const char *json_value(const char *p)
 {
 	p = json_space(p);
 	switch (*p) {
-	case '{': return json_members(p, '}', 1);
-	case '[': return json_members(p, ']', 0);
-	case '"': return json_string(p);
-	case 't': return strncmp(p, "true", 4) ? NULL : p + 4;
-	case 'f': return strncmp(p, "false", 5) ? NULL : p + 5;
-	case 'n': return strncmp(p, "null", 4) ? NULL : p + 4;
-	default: return json_number(p);
+	case '{':
+		return json_members(p, '}', 1);
+	case '[':
+		return json_members(p, ']', 0);
+	case '"':
+		return json_string(p);
+	case 't':
+		return strncmp(p, "true", 4) ? NULL : p + 4;
+	case 'f':
+		return strncmp(p, "false", 5) ? NULL : p + 5;
+	case 'n':
+		return strncmp(p, "null", 4) ? NULL : p + 4;
+	default:
+		return json_number(p);
 	}
 }
 
@@ -193,8 +200,8 @@ static int json_valid(const char *text)
 
 /* Writes the hand-made run's JSON report to a file in dir; returns its
  * text (to free) and the path in path. */
-static char *json_report(const struct sl_run *run, const char *dir,
-			 char *path, size_t size)
+static char *json_report(const struct sl_run *run, const char *dir, char *path,
+			 size_t size)
 {
 	struct hx_buf text;
 	char err[256] = "";
@@ -214,13 +221,13 @@ static void test_grader_sha256_known_digests(void **state)
 		const char *text;   /* input */
 		const char *digest; /* its SHA-256 */
 	} cases[] = {
-		{ "", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
-		      "7852b855" },
-		{ "abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
-			 "61f20015ad" },
-		{ "abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
-		  "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419d"
-		  "b06c1" },
+	    {"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b"
+		 "7852b855"},
+	    {"abc", "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff"
+		    "61f20015ad"},
+	    {"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
+	     "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419d"
+	     "b06c1"},
 	};
 	char hex[65];
 
@@ -232,7 +239,8 @@ static void test_grader_sha256_known_digests(void **state)
 		/* in two pieces, so the block boundary is crossed unevenly */
 		sl_sha256_add(&h, cases[i].text, strlen(cases[i].text) / 3);
 		sl_sha256_add(&h, cases[i].text + strlen(cases[i].text) / 3,
-			      strlen(cases[i].text) - strlen(cases[i].text) / 3);
+			      strlen(cases[i].text) -
+				  strlen(cases[i].text) / 3);
 		sl_sha256_hex(&h, hex);
 		assert_string_equal(hex, cases[i].digest);
 	}
@@ -255,25 +263,26 @@ static void test_grader_build_cache_round_trip(void **state)
 		FILE *out = fopen(exe, "w");
 
 		assert_non_null(out);
-		fputs("\x7f" "ELF pretend", out);
+		fputs("\x7f"
+		      "ELF pretend",
+		      out);
 		fclose(out);
 	}
 	hx_buf_init(&log);
 	hx_buf_init(&back);
 	hx_buf_addf(&log, "server.c:3: warning: unused\n");
-	assert_int_equal(sl_cache_load(cache, "k1", bin, "server", &built,
-				       &back),
-			 0);
+	assert_int_equal(
+	    sl_cache_load(cache, "k1", bin, "server", &built, &back), 0);
 	sl_cache_store(cache, "k1", 1, &log, exe);
-	assert_int_equal(sl_cache_load(cache, "k1", bin, "server", &built,
-				       &back),
-			 1);
+	assert_int_equal(
+	    sl_cache_load(cache, "k1", bin, "server", &built, &back), 1);
 	assert_int_equal(built, 1);
 	assert_string_equal(back.data, log.data);
 	snprintf(got, sizeof(got), "%s/server", bin);
 	hx_buf_clear(&back);
 	assert_int_equal(unit_read_file(got, &back), 0);
-	assert_string_equal(back.data, "\x7f" "ELF pretend");
+	assert_string_equal(back.data, "\x7f"
+				       "ELF pretend");
 	hx_buf_free(&log);
 	hx_buf_free(&back);
 }
@@ -347,8 +356,8 @@ static void test_grader_registry_sorted_by_number(void **state)
 	(void)state;
 	assert_true(n >= 1);
 	for (int i = 1; i < n; i++)
-		assert_true(strcmp(sl_lab_at(i - 1)->number,
-				   sl_lab_at(i)->number) < 0);
+		assert_true(
+		    strcmp(sl_lab_at(i - 1)->number, sl_lab_at(i)->number) < 0);
 	assert_null(sl_lab_at(-1));
 	assert_null(sl_lab_at(n));
 }
@@ -367,19 +376,22 @@ static void test_grader_lab_dirname(void **state)
 static void test_grader_total_points_leave_out_hidden(void **state)
 {
 	static const struct sl_check checks[] = {
-		{ .id = "a", .title = "first", .points = 30, .timeout_ms = 1000 },
-		{ .id = "b", .title = "second", .points = 70, .timeout_ms = 1000 },
-		{ .id = "h", .title = "hidden", .points = 15, .timeout_ms = 1000,
-		  .flags = SL_HIDDEN },
+	    {.id = "a", .title = "first", .points = 30, .timeout_ms = 1000},
+	    {.id = "b", .title = "second", .points = 70, .timeout_ms = 1000},
+	    {.id = "h",
+	     .title = "hidden",
+	     .points = 15,
+	     .timeout_ms = 1000,
+	     .flags = SL_HIDDEN},
 	};
 	static const struct sl_lab lab = {
-		.number = "77",
-		.name = "made-up",
-		.title = "a lab for this test",
-		.files = { "x.c" },
-		.programs = { { .name = "x", .sources = { "x.c" } } },
-		.checks = checks,
-		.nchecks = 3,
+	    .number = "77",
+	    .name = "made-up",
+	    .title = "a lab for this test",
+	    .files = {"x.c"},
+	    .programs = {{.name = "x", .sources = {"x.c"}}},
+	    .checks = checks,
+	    .nchecks = 3,
 	};
 	char *text = NULL;
 	size_t size = 0;
@@ -560,7 +572,7 @@ static void test_grader_tsv_one_line_per_selected_check(void **state)
 {
 	struct sl_run *run = hand_made_run();
 	char *text = report(sl_report_tsv, run);
-	const int rows[] = { 0, 2, 3 };
+	const int rows[] = {0, 2, 3};
 	char want[256], *line = text;
 
 	(void)state;
@@ -651,12 +663,11 @@ static void test_grader_text_report_marks_degraded(void **state)
 	free_run(run);
 }
 
-
 /* Shared holders coexist; an exclusive taker waits for them, and while it
  * waits no new shared holder starts; once it has the machine, nobody
  * else does. */
-static void test_grader_machine_lock_exclusive_waits_then_runs_alone(
-	void **state)
+static void
+test_grader_machine_lock_exclusive_waits_then_runs_alone(void **state)
 {
 	int gate = -1, none = -1, a, b, x, c;
 	char err[200] = "";
@@ -719,43 +730,43 @@ static void test_grader_machine_lock_released_despite_children(void **state)
 	waitpid(child, NULL, 0);
 }
 
-#define GRADER_TEST(name)                                     \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define GRADER_TEST(name)                                                      \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		GRADER_TEST(test_grader_remove_tree_deeper_than_path_max),
-		cmocka_unit_test(test_grader_sha256_known_digests),
-		GRADER_TEST(test_grader_build_cache_round_trip),
-		cmocka_unit_test(test_grader_find_lab_by_number),
-		cmocka_unit_test(test_grader_find_lab_by_name),
-		cmocka_unit_test(test_grader_find_unknown_lab),
-		cmocka_unit_test(test_grader_registry_sorted_by_number),
-		cmocka_unit_test(test_grader_lab_dirname),
-		cmocka_unit_test(test_grader_total_points_leave_out_hidden),
-		cmocka_unit_test(test_grader_check_seed_deterministic),
-		cmocka_unit_test(test_grader_check_seed_differs_per_id),
-		cmocka_unit_test(test_grader_check_seed_differs_per_run_seed),
-		GRADER_TEST(test_grader_submission_dir_folder_of_labs),
-		GRADER_TEST(test_grader_submission_dir_lab_folder),
-		GRADER_TEST(test_grader_submission_dir_missing),
-		GRADER_TEST(test_grader_submission_dir_file_refused),
-		GRADER_TEST(test_grader_json_report_is_valid),
-		GRADER_TEST(test_grader_json_escapes_control_and_invalid_bytes),
-		GRADER_TEST(test_grader_json_lists_selected_checks),
-		GRADER_TEST(test_grader_json_unwritable_path_fails),
-		cmocka_unit_test(test_grader_tsv_one_line_per_selected_check),
-		cmocka_unit_test(test_grader_tsv_total_passes_at_full_score),
-		cmocka_unit_test(
-			test_grader_text_report_failure_has_hint_and_rerun),
-		cmocka_unit_test(test_grader_text_report_pass_is_one_line),
-		cmocka_unit_test(test_grader_text_report_marks_degraded),
-		cmocka_unit_test(
-			test_grader_machine_lock_exclusive_waits_then_runs_alone),
-		cmocka_unit_test(
-			test_grader_machine_lock_released_despite_children),
+	    GRADER_TEST(test_grader_remove_tree_deeper_than_path_max),
+	    cmocka_unit_test(test_grader_sha256_known_digests),
+	    GRADER_TEST(test_grader_build_cache_round_trip),
+	    cmocka_unit_test(test_grader_find_lab_by_number),
+	    cmocka_unit_test(test_grader_find_lab_by_name),
+	    cmocka_unit_test(test_grader_find_unknown_lab),
+	    cmocka_unit_test(test_grader_registry_sorted_by_number),
+	    cmocka_unit_test(test_grader_lab_dirname),
+	    cmocka_unit_test(test_grader_total_points_leave_out_hidden),
+	    cmocka_unit_test(test_grader_check_seed_deterministic),
+	    cmocka_unit_test(test_grader_check_seed_differs_per_id),
+	    cmocka_unit_test(test_grader_check_seed_differs_per_run_seed),
+	    GRADER_TEST(test_grader_submission_dir_folder_of_labs),
+	    GRADER_TEST(test_grader_submission_dir_lab_folder),
+	    GRADER_TEST(test_grader_submission_dir_missing),
+	    GRADER_TEST(test_grader_submission_dir_file_refused),
+	    GRADER_TEST(test_grader_json_report_is_valid),
+	    GRADER_TEST(test_grader_json_escapes_control_and_invalid_bytes),
+	    GRADER_TEST(test_grader_json_lists_selected_checks),
+	    GRADER_TEST(test_grader_json_unwritable_path_fails),
+	    cmocka_unit_test(test_grader_tsv_one_line_per_selected_check),
+	    cmocka_unit_test(test_grader_tsv_total_passes_at_full_score),
+	    cmocka_unit_test(
+		test_grader_text_report_failure_has_hint_and_rerun),
+	    cmocka_unit_test(test_grader_text_report_pass_is_one_line),
+	    cmocka_unit_test(test_grader_text_report_marks_degraded),
+	    cmocka_unit_test(
+		test_grader_machine_lock_exclusive_waits_then_runs_alone),
+	    cmocka_unit_test(
+		test_grader_machine_lock_released_despite_children),
 	};
 
 	unit_init();

@@ -10,8 +10,8 @@
 /* A connected pair on loopback: the harness as client and as server. */
 struct pair {
 	struct hx_conn listener; /* the server peer's listening socket */
-	struct hx_conn client;   /* the client peer */
-	struct hx_conn server;   /* the accepted end */
+	struct hx_conn client;	 /* the client peer */
+	struct hx_conn server;	 /* the accepted end */
 };
 
 static void pair_open(struct hx_check *c, struct pair *p)
@@ -70,7 +70,7 @@ static int plain_socket(int family, int type, int port, int listen_too)
 /* The process a readiness wait watches: it runs and does nothing. */
 static struct hx_proc *start_idle_server(struct hx_check *c)
 {
-	const char *args[] = { "-c", "exec sleep 1000", NULL };
+	const char *args[] = {"-c", "exec sleep 1000", NULL};
 
 	return hx_start_labelled(c, "server", "/bin/sh", args);
 }
@@ -106,7 +106,8 @@ static void test_net_listen_on_missing_ipv6_skips(void **state)
 	assert_int_equal(f->c.status, HX_SKIPPED);
 	assert_non_null(strstr(f->c.message.data, "fd00:5ee::99"));
 	hx_check_init(&other, "other", UNIT_SEED);
-	assert_int_equal(hx_udp_open(&other, &listener, "192.0.2.99", 4000), -1);
+	assert_int_equal(hx_udp_open(&other, &listener, "192.0.2.99", 4000),
+			 -1);
 	assert_int_equal(other.status, HX_ERROR);
 	hx_check_free_verdict(&other);
 }
@@ -132,7 +133,7 @@ static void test_net_transcript_records_both_directions(void **state)
 static void test_net_send_bytes_one_event_per_byte(void **state)
 {
 	struct unit_fixture *f = *state;
-	const struct hx_plan bytes = { HX_BYTES, 0, 0 };
+	const struct hx_plan bytes = {HX_BYTES, 0, 0};
 	struct pair p;
 
 	pair_open(&f->c, &p);
@@ -161,7 +162,7 @@ static void test_net_send_whole_one_event(void **state)
  * piece sent into sizes; returns how many pieces there were. */
 static int random_pieces(uint64_t seed, int max_piece, int sizes[200])
 {
-	const struct hx_plan plan = { HX_RANDOM, max_piece, 0 };
+	const struct hx_plan plan = {HX_RANDOM, max_piece, 0};
 	char data[200];
 	struct hx_check c;
 	struct pair p;
@@ -268,8 +269,7 @@ static void test_net_recv_until_times_out(void **state)
 /* A timeout after an earlier failure must not overwrite the check's
  * actual value: the report would pair the first failure's message and
  * expected value with bytes from a later, unrelated wait. */
-static void
-test_net_recv_until_timeout_keeps_first_failure_values(void **state)
+static void test_net_recv_until_timeout_keeps_first_failure_values(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct pair p;
@@ -452,9 +452,8 @@ static void test_net_accept_times_out(void **state)
 	struct hx_conn listener, conn;
 	int64_t start;
 
-	assert_int_equal(hx_tcp_listen(&f->c, &listener, "127.0.0.1",
-				       hx_free_port()),
-			 0);
+	assert_int_equal(
+	    hx_tcp_listen(&f->c, &listener, "127.0.0.1", hx_free_port()), 0);
 	start = hx_now_ms();
 	assert_int_equal(hx_tcp_accept(&f->c, &listener, &conn, 200), -1);
 	assert_in_range(hx_now_ms() - start, 200, unit_scaled(3000));
@@ -467,15 +466,14 @@ static void test_net_accept_times_out(void **state)
 static void test_net_wait_ready_fails_fast_when_server_exits(void **state)
 {
 	struct unit_fixture *f = *state;
-	const char *args[] = { "-c", "exit 3", NULL };
+	const char *args[] = {"-c", "exit 3", NULL};
 	struct hx_proc *server =
-		hx_start_labelled(&f->c, "server", "/bin/sh", args);
+	    hx_start_labelled(&f->c, "server", "/bin/sh", args);
 	int64_t start = hx_now_ms();
 
 	assert_non_null(server);
-	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(),
-				       10000),
-			 -1);
+	assert_int_equal(
+	    hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(), 10000), -1);
 	assert_true(hx_now_ms() - start < unit_scaled(5000));
 	assert_int_equal(f->c.status, HX_FAIL);
 	assert_true(unit_message_has(&f->c, "server ended (exit status 3) "
@@ -485,14 +483,13 @@ static void test_net_wait_ready_fails_fast_when_server_exits(void **state)
 static void test_net_wait_ready_crash_is_crash(void **state)
 {
 	struct unit_fixture *f = *state;
-	const char *args[] = { "-c", "kill -SEGV $$", NULL };
+	const char *args[] = {"-c", "kill -SEGV $$", NULL};
 	struct hx_proc *server =
-		hx_start_labelled(&f->c, "server", "/bin/sh", args);
+	    hx_start_labelled(&f->c, "server", "/bin/sh", args);
 
 	assert_non_null(server);
-	assert_int_equal(hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(),
-				       10000),
-			 -1);
+	assert_int_equal(
+	    hx_wait_ready(&f->c, server, HX_TCP, hx_free_port(), 10000), -1);
 	assert_int_equal(f->c.status, HX_CRASH);
 	assert_true(unit_message_has(&f->c, "SIGSEGV"));
 }
@@ -620,45 +617,45 @@ static void test_net_udp_recv_times_out(void **state)
 	hx_close(&f->c, &b);
 }
 
-#define NET_TEST(name)                                        \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define NET_TEST(name)                                                         \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		NET_TEST(test_net_connect_accept_round_trip),
-		NET_TEST(test_net_listen_on_missing_ipv6_skips),
-		NET_TEST(test_net_transcript_records_both_directions),
-		NET_TEST(test_net_send_bytes_one_event_per_byte),
-		NET_TEST(test_net_send_whole_one_event),
-		NET_TEST(test_net_send_random_pieces_follow_seed),
-		NET_TEST(test_net_send_random_respects_max_piece),
-		NET_TEST(test_net_recv_until_returns_length_through_delimiter),
-		NET_TEST(test_net_recv_until_fails_on_eof),
-		NET_TEST(test_net_recv_until_times_out),
-		NET_TEST(test_net_recv_until_timeout_keeps_first_failure_values),
-		NET_TEST(test_net_recv_all_stops_at_close),
-		NET_TEST(test_net_recv_all_stops_at_max),
-		NET_TEST(test_net_recv_all_times_out_while_open),
-		NET_TEST(test_net_recv_for_never_fails),
-		NET_TEST(test_net_reset_seen_as_connection_reset),
-		NET_TEST(test_net_send_after_reset_fails),
-		NET_TEST(test_net_shutdown_write_keeps_reading),
-		NET_TEST(test_net_consume_removes_front),
-		NET_TEST(test_net_connect_refused_fails),
-		NET_TEST(test_net_bad_address_is_error),
-		NET_TEST(test_net_listen_on_taken_port_is_error),
-		NET_TEST(test_net_accept_times_out),
-		NET_TEST(test_net_wait_ready_fails_fast_when_server_exits),
-		NET_TEST(test_net_wait_ready_crash_is_crash),
-		NET_TEST(test_net_wait_ready_succeeds_when_listening),
-		NET_TEST(test_net_wait_ready_needs_listen_for_tcp),
-		NET_TEST(test_net_wait_ready_udp_bound),
-		NET_TEST(test_net_wait_ready_sees_ipv6_listener),
-		NET_TEST(test_net_udp_round_trip),
-		NET_TEST(test_net_udp_recv_replaces_buffer),
-		NET_TEST(test_net_udp_recv_times_out),
+	    NET_TEST(test_net_connect_accept_round_trip),
+	    NET_TEST(test_net_listen_on_missing_ipv6_skips),
+	    NET_TEST(test_net_transcript_records_both_directions),
+	    NET_TEST(test_net_send_bytes_one_event_per_byte),
+	    NET_TEST(test_net_send_whole_one_event),
+	    NET_TEST(test_net_send_random_pieces_follow_seed),
+	    NET_TEST(test_net_send_random_respects_max_piece),
+	    NET_TEST(test_net_recv_until_returns_length_through_delimiter),
+	    NET_TEST(test_net_recv_until_fails_on_eof),
+	    NET_TEST(test_net_recv_until_times_out),
+	    NET_TEST(test_net_recv_until_timeout_keeps_first_failure_values),
+	    NET_TEST(test_net_recv_all_stops_at_close),
+	    NET_TEST(test_net_recv_all_stops_at_max),
+	    NET_TEST(test_net_recv_all_times_out_while_open),
+	    NET_TEST(test_net_recv_for_never_fails),
+	    NET_TEST(test_net_reset_seen_as_connection_reset),
+	    NET_TEST(test_net_send_after_reset_fails),
+	    NET_TEST(test_net_shutdown_write_keeps_reading),
+	    NET_TEST(test_net_consume_removes_front),
+	    NET_TEST(test_net_connect_refused_fails),
+	    NET_TEST(test_net_bad_address_is_error),
+	    NET_TEST(test_net_listen_on_taken_port_is_error),
+	    NET_TEST(test_net_accept_times_out),
+	    NET_TEST(test_net_wait_ready_fails_fast_when_server_exits),
+	    NET_TEST(test_net_wait_ready_crash_is_crash),
+	    NET_TEST(test_net_wait_ready_succeeds_when_listening),
+	    NET_TEST(test_net_wait_ready_needs_listen_for_tcp),
+	    NET_TEST(test_net_wait_ready_udp_bound),
+	    NET_TEST(test_net_wait_ready_sees_ipv6_listener),
+	    NET_TEST(test_net_udp_round_trip),
+	    NET_TEST(test_net_udp_recv_replaces_buffer),
+	    NET_TEST(test_net_udp_recv_times_out),
 	};
 
 	unit_init();

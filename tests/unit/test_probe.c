@@ -14,8 +14,8 @@
  * With leak, it never closes a connection. */
 static int serve(int port, int ignore, int leak)
 {
-	struct sockaddr_in addr = { .sin_family = AF_INET,
-				    .sin_port = htons((uint16_t)port) };
+	struct sockaddr_in addr = {.sin_family = AF_INET,
+				   .sin_port = htons((uint16_t)port)};
 	int one = 1, fd = socket(AF_INET, SOCK_STREAM, 0);
 
 	if (ignore)
@@ -41,7 +41,7 @@ static int serve(int port, int ignore, int leak)
 /* Prints "first", waits 300 ms, prints "second"; flushed or not. */
 static int talk(int flush)
 {
-	struct timespec pause = { 0, 300 * 1000000L };
+	struct timespec pause = {0, 300 * 1000000L};
 
 	printf("first\n");
 	if (flush)
@@ -56,7 +56,7 @@ static char self[PATH_MAX];
 static struct hx_proc *start_self(struct hx_check *c, const char *mode,
 				  const char *arg1, const char *arg2)
 {
-	const char *args[] = { mode, arg1, arg2, NULL };
+	const char *args[] = {mode, arg1, arg2, NULL};
 
 	return hx_start_labelled(c, "server", self, args);
 }
@@ -84,9 +84,8 @@ static void test_probe_leave_early_passes_careful_server(void **state)
 	struct hx_proc *server = start_server(&f->c, "--careful", port);
 
 	assert_non_null(server);
-	assert_int_equal(hx_probe_leave_early(&f->c, server, port, "hi\n", 3,
-					      5000),
-			 0);
+	assert_int_equal(
+	    hx_probe_leave_early(&f->c, server, port, "hi\n", 3, 5000), 0);
 	assert_true(hx_ok(&f->c));
 }
 
@@ -98,9 +97,8 @@ static void test_probe_leave_early_names_sigpipe(void **state)
 	struct hx_proc *server = start_server(&f->c, "--careless", port);
 
 	assert_non_null(server);
-	assert_int_equal(hx_probe_leave_early(&f->c, server, port, "hi\n", 3,
-					      5000),
-			 -1);
+	assert_int_equal(
+	    hx_probe_leave_early(&f->c, server, port, "hi\n", 3, 5000), -1);
 	assert_int_equal(f->c.status, HX_CRASH);
 	assert_int_equal(f->c.cause, HX_CAUSE_SIGPIPE);
 	assert_non_null(strstr(f->c.cause_text.data, "SIGPIPE"));
@@ -127,9 +125,8 @@ static void run_clients(struct hx_check *c, int port, int n)
 	for (int i = 0; i < n; i++) {
 		struct hx_conn conn;
 
-		assert_int_equal(hx_tcp_connect(c, &conn, "127.0.0.1", port,
-						5000),
-				 0);
+		assert_int_equal(
+		    hx_tcp_connect(c, &conn, "127.0.0.1", port, 5000), 0);
 		hx_send_str(c, &conn, "hello\n", NULL);
 		hx_recv_until(c, &conn, "two\n", 5000);
 		hx_close(c, &conn);
@@ -146,9 +143,8 @@ static void test_probe_fds_steady_passes_closing_server(void **state)
 	before = hx_proc_count_fds(server);
 	assert_true(before > 0);
 	run_clients(&f->c, port, 5);
-	assert_int_equal(hx_expect_fds_steady(&f->c, server, before,
-					      "5 clients", 5000),
-			 0);
+	assert_int_equal(
+	    hx_expect_fds_steady(&f->c, server, before, "5 clients", 5000), 0);
 }
 
 static void test_probe_fds_steady_names_leak(void **state)
@@ -160,9 +156,8 @@ static void test_probe_fds_steady_names_leak(void **state)
 	assert_non_null(server);
 	before = hx_proc_count_fds(server);
 	run_clients(&f->c, port, 5);
-	assert_int_equal(hx_expect_fds_steady(&f->c, server, before,
-					      "5 clients", 5000),
-			 -1);
+	assert_int_equal(
+	    hx_expect_fds_steady(&f->c, server, before, "5 clients", 5000), -1);
 	assert_int_equal(f->c.cause, HX_CAUSE_DESCRIPTORS);
 	assert_true(unit_message_has(&f->c, "5 leaked"));
 }
@@ -170,7 +165,7 @@ static void test_probe_fds_steady_names_leak(void **state)
 static void test_probe_no_stdout(void **state)
 {
 	struct unit_fixture *f = *state;
-	const char *args[] = { "-c", "echo listening; echo log >&2", NULL };
+	const char *args[] = {"-c", "echo listening; echo log >&2", NULL};
 	struct hx_proc *p = hx_start(&f->c, "/bin/sh", args);
 
 	assert_non_null(p);
@@ -187,9 +182,8 @@ static void test_probe_line_by_flushed_is_on_time(void **state)
 	int64_t started = hx_now_ms() - f->c.started_ms;
 
 	assert_non_null(p);
-	assert_int_equal(hx_expect_line_by(&f->c, p, "first\n", started, 200,
-					   5000),
-			 0);
+	assert_int_equal(
+	    hx_expect_line_by(&f->c, p, "first\n", started, 200, 5000), 0);
 }
 
 static void test_probe_line_by_names_late_output(void **state)
@@ -199,27 +193,26 @@ static void test_probe_line_by_names_late_output(void **state)
 	int64_t started = hx_now_ms() - f->c.started_ms;
 
 	assert_non_null(p);
-	assert_int_equal(hx_expect_line_by(&f->c, p, "first\n", started, 200,
-					   5000),
-			 -1);
+	assert_int_equal(
+	    hx_expect_line_by(&f->c, p, "first\n", started, 200, 5000), -1);
 	assert_int_equal(f->c.cause, HX_CAUSE_LATE_OUTPUT);
 }
 
-#define PROBE_TEST(name)                                      \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define PROBE_TEST(name)                                                       \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		PROBE_TEST(test_probe_leave_early_passes_careful_server),
-		PROBE_TEST(test_probe_leave_early_names_sigpipe),
-		PROBE_TEST(test_probe_sigpipe_ignored_reads_masks),
-		PROBE_TEST(test_probe_fds_steady_passes_closing_server),
-		PROBE_TEST(test_probe_fds_steady_names_leak),
-		PROBE_TEST(test_probe_no_stdout),
-		PROBE_TEST(test_probe_line_by_flushed_is_on_time),
-		PROBE_TEST(test_probe_line_by_names_late_output),
+	    PROBE_TEST(test_probe_leave_early_passes_careful_server),
+	    PROBE_TEST(test_probe_leave_early_names_sigpipe),
+	    PROBE_TEST(test_probe_sigpipe_ignored_reads_masks),
+	    PROBE_TEST(test_probe_fds_steady_passes_closing_server),
+	    PROBE_TEST(test_probe_fds_steady_names_leak),
+	    PROBE_TEST(test_probe_no_stdout),
+	    PROBE_TEST(test_probe_line_by_flushed_is_on_time),
+	    PROBE_TEST(test_probe_line_by_names_late_output),
 	};
 	ssize_t len;
 

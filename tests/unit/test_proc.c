@@ -8,7 +8,7 @@
 /* Runs a shell script as the process under test, labelled "prog". */
 static struct hx_proc *start_script(struct hx_check *c, const char *script)
 {
-	const char *args[] = { "-c", script, NULL };
+	const char *args[] = {"-c", script, NULL};
 
 	return hx_start_labelled(c, "prog", "/bin/sh", args);
 }
@@ -22,7 +22,7 @@ static int process_gone(pid_t pid)
 static void test_proc_captures_stdout(void **state)
 {
 	struct unit_fixture *f = *state;
-	const char *args[] = { "hello", "world", NULL };
+	const char *args[] = {"hello", "world", NULL};
 	struct hx_proc *p = hx_start(&f->c, "/bin/echo", args);
 
 	assert_non_null(p);
@@ -84,10 +84,9 @@ static void test_proc_program_found_in_bin_dir(void **state)
 	struct hx_proc *p;
 
 	snprintf(path, sizeof(path), "%s/greeter", f->dir);
-	assert_int_equal(unit_write_file(path, "#!/bin/sh\necho hi \"$1\"\n",
-					 0755),
-			 0);
-	p = hx_start(&f->c, "greeter", (const char *[]){ "there", NULL });
+	assert_int_equal(
+	    unit_write_file(path, "#!/bin/sh\necho hi \"$1\"\n", 0755), 0);
+	p = hx_start(&f->c, "greeter", (const char *[]){"there", NULL});
 	assert_non_null(p);
 	assert_int_equal(hx_proc_expect_exit(&f->c, p, 0, 5000), 0);
 	assert_string_equal(p->out.data, "hi there\n");
@@ -220,10 +219,10 @@ struct watchdog {
 	pthread_mutex_t lock; /* guards done and fired */
 	pthread_cond_t wake;  /* signalled when the step is done */
 	pthread_t thread;     /* the waiting thread */
-	int done;             /* 1 once the step returned */
-	int fired;            /* 1 if the watchdog had to kill */
-	pid_t pid;            /* process killed when it fires */
-	int ms;               /* how long the step may take */
+	int done;	      /* 1 once the step returned */
+	int fired;	      /* 1 if the watchdog had to kill */
+	pid_t pid;	      /* process killed when it fires */
+	int ms;		      /* how long the step may take */
 };
 
 static void *watchdog_run(void *arg)
@@ -276,10 +275,10 @@ static int watchdog_stop(struct watchdog *w)
 
 /* Writing much input to a program that echoes it must not deadlock: once
  * cat's output pipe is full, cat stops reading, and a blocking write would
- * never return (the student would be blamed with a timeout). 512 KiB is more than the two pipes and cat's buffer hold together; the
- * write only finishes if the harness reads the output while it writes. */
-static void
-test_proc_large_stdin_does_not_deadlock(void **state)
+ * never return (the student would be blamed with a timeout). 512 KiB is more
+ * than the two pipes and cat's buffer hold together; the write only finishes if
+ * the harness reads the output while it writes. */
+static void test_proc_large_stdin_does_not_deadlock(void **state)
 {
 	struct unit_fixture *f = *state;
 	size_t len = 512 * 1024;
@@ -308,7 +307,7 @@ static void test_proc_write_to_closed_input_fails(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *p =
-		start_script(&f->c, "exec 0<&-; echo closed; exec sleep 1000");
+	    start_script(&f->c, "exec 0<&-; echo closed; exec sleep 1000");
 
 	assert_non_null(p);
 	assert_int_equal(hx_proc_read_until(&f->c, p, "closed", 5000), 0);
@@ -321,7 +320,7 @@ static void test_proc_read_until_finds_text(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *p =
-		start_script(&f->c, "echo starting; echo ready; exec cat");
+	    start_script(&f->c, "echo starting; echo ready; exec cat");
 
 	assert_non_null(p);
 	assert_int_equal(hx_proc_read_until(&f->c, p, "ready\n", 5000), 0);
@@ -336,7 +335,7 @@ static void test_proc_read_until_moves_past_match(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *p =
-		start_script(&f->c, "printf 'x1\\nx2\\n'; exec cat");
+	    start_script(&f->c, "printf 'x1\\nx2\\n'; exec cat");
 
 	assert_non_null(p);
 	assert_int_equal(hx_proc_read_until(&f->c, p, "x", 5000), 0);
@@ -374,7 +373,7 @@ static void test_proc_read_until_reports_early_exit(void **state)
 	assert_true(hx_now_ms() - start < unit_scaled(5000));
 	assert_int_equal(f->c.status, HX_FAIL);
 	assert_true(unit_message_has(
-		&f->c, "ended (exit status 4) without printing \"ready\""));
+	    &f->c, "ended (exit status 4) without printing \"ready\""));
 	assert_string_equal(f->c.actual.data, "bye\n");
 }
 
@@ -397,7 +396,7 @@ static void test_proc_stop_ignoring_term_times_out(void **state)
 {
 	struct unit_fixture *f = *state;
 	struct hx_proc *p = start_script(
-		&f->c, "trap '' TERM; echo armed; while :; do sleep 1; done");
+	    &f->c, "trap '' TERM; echo armed; while :; do sleep 1; done");
 	pid_t pid;
 
 	assert_non_null(p);
@@ -420,7 +419,7 @@ static void test_proc_stop_after_exit_fails(void **state)
 	assert_int_equal(hx_proc_stop(&f->c, p, 1000), -1);
 	assert_int_equal(f->c.status, HX_FAIL);
 	assert_true(
-		unit_message_has(&f->c, "had already ended (exit status 0)"));
+	    unit_message_has(&f->c, "had already ended (exit status 0)"));
 }
 
 /* A program may crash while the check looks elsewhere; finishing the
@@ -465,7 +464,7 @@ static void test_proc_check_finish_notes_stderr_on_failure(void **state)
 	hx_check_finish(&f->c);
 	assert_non_null(f->c.notes.data);
 	assert_non_null(
-		strstr(f->c.notes.data, "stderr of prog:\nbind: in use"));
+	    strstr(f->c.notes.data, "stderr of prog:\nbind: in use"));
 }
 
 /* A sanitizer report is read from the file the sanitizer writes (its
@@ -478,11 +477,11 @@ static void test_proc_check_finish_names_sanitizer_report(void **state)
 
 	f->c.sanitize = 1;
 	p = start_script(
-		&f->c,
-		"log=${ASAN_OPTIONS##*log_path=}; log=${log%%:*}.$$;"
-		"echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow on x'"
-		" >$log;"
-		"echo '    #0 0x4011 in read_line lib.c:12' >>$log; exit 86");
+	    &f->c,
+	    "log=${ASAN_OPTIONS##*log_path=}; log=${log%%:*}.$$;"
+	    "echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow on x'"
+	    " >$log;"
+	    "echo '    #0 0x4011 in read_line lib.c:12' >>$log; exit 86");
 	assert_non_null(p);
 	hx_proc_wait(&f->c, p, 5000);
 	hx_check_finish(&f->c);
@@ -501,9 +500,9 @@ static void test_proc_check_finish_ignores_report_text_on_stderr(void **state)
 
 	f->c.sanitize = 1;
 	p = start_script(
-		&f->c,
-		"echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow' >&2;"
-		"echo 'x.c:3:5: runtime error: signed integer overflow' >&2");
+	    &f->c,
+	    "echo '==9==ERROR: AddressSanitizer: heap-buffer-overflow' >&2;"
+	    "echo 'x.c:3:5: runtime error: signed integer overflow' >&2");
 	assert_non_null(p);
 	assert_int_equal(hx_proc_expect_exit(&f->c, p, 0, 5000), 0);
 	hx_check_finish(&f->c);
@@ -527,49 +526,53 @@ static void test_proc_exec_failure_is_error(void **state)
 	char path[512];
 
 	snprintf(path, sizeof(path), "%s/not-a-program", f->dir);
-	assert_int_equal(unit_write_file(path, "\x7f" "ELF garbage", 0755), 0);
+	assert_int_equal(unit_write_file(path,
+					 "\x7f"
+					 "ELF garbage",
+					 0755),
+			 0);
 	assert_null(hx_start(&f->c, path, NULL));
 	assert_int_equal(f->c.status, HX_ERROR);
 	assert_true(unit_message_has(&f->c, "could not start"));
 	assert_true(unit_message_has(&f->c, "Exec format error"));
 }
 
-#define PROC_TEST(name)                                       \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define PROC_TEST(name)                                                        \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		PROC_TEST(test_proc_captures_stdout),
-		PROC_TEST(test_proc_captures_stderr_apart),
-		PROC_TEST(test_proc_runs_in_work_dir),
-		PROC_TEST(test_proc_environment_is_fixed),
-		PROC_TEST(test_proc_program_found_in_bin_dir),
-		PROC_TEST(test_proc_expect_exit_matches_code),
-		PROC_TEST(test_proc_expect_exit_wrong_code_fails),
-		PROC_TEST(test_proc_expect_exit_crash_names_signal),
-		PROC_TEST(test_proc_expect_exit_sanitizer_status_is_crash),
-		PROC_TEST(test_proc_expect_exit_86_without_sanitizer_is_status),
-		PROC_TEST(test_proc_wait_timeout_kills),
-		PROC_TEST(test_proc_output_flood_is_cut),
-		PROC_TEST(test_proc_stdin_round_trip),
-		PROC_TEST(test_proc_large_stdin_does_not_deadlock),
-		PROC_TEST(test_proc_write_to_closed_input_fails),
-		PROC_TEST(test_proc_read_until_finds_text),
-		PROC_TEST(test_proc_read_until_moves_past_match),
-		PROC_TEST(test_proc_read_until_times_out),
-		PROC_TEST(test_proc_read_until_reports_early_exit),
-		PROC_TEST(test_proc_stop_ends_program),
-		PROC_TEST(test_proc_stop_ignoring_term_times_out),
-		PROC_TEST(test_proc_stop_after_exit_fails),
-		PROC_TEST(test_proc_check_finish_reports_crash),
-		PROC_TEST(test_proc_check_finish_kill_is_not_crash),
-		PROC_TEST(test_proc_check_finish_notes_stderr_on_failure),
-		PROC_TEST(test_proc_check_finish_names_sanitizer_report),
-		PROC_TEST(test_proc_check_finish_ignores_report_text_on_stderr),
-		PROC_TEST(test_proc_missing_program_is_error),
-		PROC_TEST(test_proc_exec_failure_is_error),
+	    PROC_TEST(test_proc_captures_stdout),
+	    PROC_TEST(test_proc_captures_stderr_apart),
+	    PROC_TEST(test_proc_runs_in_work_dir),
+	    PROC_TEST(test_proc_environment_is_fixed),
+	    PROC_TEST(test_proc_program_found_in_bin_dir),
+	    PROC_TEST(test_proc_expect_exit_matches_code),
+	    PROC_TEST(test_proc_expect_exit_wrong_code_fails),
+	    PROC_TEST(test_proc_expect_exit_crash_names_signal),
+	    PROC_TEST(test_proc_expect_exit_sanitizer_status_is_crash),
+	    PROC_TEST(test_proc_expect_exit_86_without_sanitizer_is_status),
+	    PROC_TEST(test_proc_wait_timeout_kills),
+	    PROC_TEST(test_proc_output_flood_is_cut),
+	    PROC_TEST(test_proc_stdin_round_trip),
+	    PROC_TEST(test_proc_large_stdin_does_not_deadlock),
+	    PROC_TEST(test_proc_write_to_closed_input_fails),
+	    PROC_TEST(test_proc_read_until_finds_text),
+	    PROC_TEST(test_proc_read_until_moves_past_match),
+	    PROC_TEST(test_proc_read_until_times_out),
+	    PROC_TEST(test_proc_read_until_reports_early_exit),
+	    PROC_TEST(test_proc_stop_ends_program),
+	    PROC_TEST(test_proc_stop_ignoring_term_times_out),
+	    PROC_TEST(test_proc_stop_after_exit_fails),
+	    PROC_TEST(test_proc_check_finish_reports_crash),
+	    PROC_TEST(test_proc_check_finish_kill_is_not_crash),
+	    PROC_TEST(test_proc_check_finish_notes_stderr_on_failure),
+	    PROC_TEST(test_proc_check_finish_names_sanitizer_report),
+	    PROC_TEST(test_proc_check_finish_ignores_report_text_on_stderr),
+	    PROC_TEST(test_proc_missing_program_is_error),
+	    PROC_TEST(test_proc_exec_failure_is_error),
 	};
 
 	unit_init();

@@ -13,9 +13,9 @@
 /* Argument of every body. */
 struct body_arg {
 	const char *work_dir; /* the check's work folder */
-	int isolated;         /* what the body's context says */
-	int up;               /* body -> test: "the process is running" */
-	int down;             /* test -> body: "you may finish" */
+	int isolated;	      /* what the body's context says */
+	int up;		      /* body -> test: "the process is running" */
+	int down;	      /* test -> body: "you may finish" */
 	const char *marker;   /* what the body works on: the unique argument
 				 of a process left behind, a host folder,
 				 a shell line */
@@ -76,7 +76,7 @@ static void body_loopback(int fd, void *p)
 	body_check_init(&c, p);
 	if (hx_tcp_listen(&c, &listener, "127.0.0.1", hx_port(&c, 0)) == 0 &&
 	    hx_tcp_connect(&c, &client, "127.0.0.1", hx_port(&c, 0), 2000) ==
-		    0 &&
+		0 &&
 	    hx_tcp_accept(&c, &listener, &server, 2000) == 0 &&
 	    hx_send_str(&c, &client, "over lo\n", NULL) == 0)
 		hx_recv_until(&c, &server, "\n", 2000);
@@ -109,7 +109,8 @@ static void body_sealed_root(int fd, void *p)
 	body_check_init(&c, p);
 	/* the folder the test made on the host is not there */
 	if (access(arg->marker, F_OK) == 0)
-		hx_fail(&c, HX_FAIL, "the host folder %s is visible", arg->marker);
+		hx_fail(&c, HX_FAIL, "the host folder %s is visible",
+			arg->marker);
 	/* the root is read-only, /work is not */
 	if (mkdir("/planted", 0755) == 0 || errno != EROFS)
 		hx_fail(&c, HX_FAIL, "mkdir /planted: %s", strerror(errno));
@@ -133,7 +134,7 @@ static void body_sealed_root(int fd, void *p)
 static void body_shell(int fd, void *p)
 {
 	const struct body_arg *arg = p;
-	const char *args[] = { "-c", arg->marker, NULL };
+	const char *args[] = {"-c", arg->marker, NULL};
 	struct hx_check c;
 	struct hx_proc *sh;
 
@@ -149,9 +150,9 @@ static void body_shell(int fd, void *p)
 static void body_leave_process(int fd, void *p)
 {
 	const struct body_arg *arg = p;
-	const char *args[] = { "-c", "/bin/sleep \"$0\" & echo started",
-			       arg->marker, NULL };
-	struct pollfd go = { .fd = arg->down, .events = POLLIN };
+	const char *args[] = {"-c", "/bin/sleep \"$0\" & echo started",
+			      arg->marker, NULL};
+	struct pollfd go = {.fd = arg->down, .events = POLLIN};
 	struct hx_check c;
 	struct hx_proc *shell;
 	char byte;
@@ -177,7 +178,7 @@ static int collect_within(struct hx_sandbox *sb, struct hx_verdict *v,
 	int64_t give_up = hx_now_ms() + limit_ms;
 
 	while (!hx_sandbox_collect(sb, v)) {
-		struct pollfd pfd = { .fd = sb->verdict_fd, .events = POLLIN };
+		struct pollfd pfd = {.fd = sb->verdict_fd, .events = POLLIN};
 		int64_t until = sb->deadline < give_up ? sb->deadline : give_up;
 
 		if (hx_now_ms() >= give_up) {
@@ -205,7 +206,7 @@ static void run_body(struct unit_fixture *f, int isolate, int timeout_ms,
 		fail_msg("hx_sandbox_start: %s", err);
 	assert_int_equal(sb.isolated, isolate);
 	assert_int_equal(
-		collect_within(&sb, v, (int)unit_scaled(timeout_ms + 5000)), 0);
+	    collect_within(&sb, v, (int)unit_scaled(timeout_ms + 5000)), 0);
 	assert_int_equal(sb.pid, 0);
 }
 
@@ -271,7 +272,7 @@ static void test_sandbox_probe_finds_namespaces(void **state)
 static void test_sandbox_verdict_comes_back_parsed(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 
 	require_namespaces();
@@ -282,8 +283,8 @@ static void test_sandbox_verdict_comes_back_parsed(void **state)
 	assert_string_equal(v.actual.data, "help\n");
 	assert_int_equal(v.diff_at, 3);
 	assert_string_equal(v.notes.data, "a note\n");
-	assert_non_null(strstr(v.transcript.data,
-			       "conn 1 sent 3 bytes \"hi\\n\""));
+	assert_non_null(
+	    strstr(v.transcript.data, "conn 1 sent 3 bytes \"hi\\n\""));
 	assert_non_null(strstr(v.transcript.data, "note connected"));
 	assert_true(v.duration_ms >= 0);
 	hx_verdict_free(&v);
@@ -293,7 +294,7 @@ static void test_sandbox_verdict_comes_back_parsed(void **state)
 static void test_sandbox_body_is_pid_one(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 
 	require_namespaces();
@@ -307,7 +308,7 @@ static void test_sandbox_body_is_pid_one(void **state)
 static void test_sandbox_network_has_only_loopback(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 
 	require_namespaces();
@@ -324,7 +325,7 @@ static void test_sandbox_network_has_only_loopback(void **state)
 static void test_sandbox_loopback_is_up(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 
 	require_namespaces();
@@ -340,7 +341,7 @@ static void test_sandbox_loopback_is_up(void **state)
 static void test_sandbox_body_killed_at_deadline(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
+	struct body_arg arg = {.work_dir = HX_WORK_DIR, .isolated = 1};
 	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
@@ -355,7 +356,7 @@ static void test_sandbox_body_killed_at_deadline(void **state)
 	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(5000)), 0);
 	assert_int_equal(v.status, HX_TIMEOUT);
 	assert_non_null(
-		strstr(v.message.data, "did not finish within its deadline"));
+	    strstr(v.message.data, "did not finish within its deadline"));
 	assert_true(v.duration_ms >= 300);
 	assert_true(kill(outer, 0) < 0 && errno == ESRCH);
 	hx_verdict_free(&v);
@@ -366,7 +367,7 @@ static void test_sandbox_body_killed_at_deadline(void **state)
 static void test_sandbox_leftover_process_is_gone(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
+	struct body_arg arg = {.work_dir = HX_WORK_DIR, .isolated = 1};
 	int up[2], down[2];
 	struct pollfd ready;
 	struct hx_sandbox_spec spec;
@@ -410,7 +411,7 @@ static void test_sandbox_leftover_process_is_gone(void **state)
 static void test_sandbox_no_verdict_is_error(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 
 	require_namespaces();
@@ -425,7 +426,7 @@ static void test_sandbox_no_verdict_is_error(void **state)
 static void test_sandbox_degraded_runs_body_in_child(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { 0 };
+	struct body_arg arg = {0};
 	struct hx_verdict v;
 	char own[32];
 
@@ -440,7 +441,7 @@ static void test_sandbox_degraded_runs_body_in_child(void **state)
 /* The bytes hx_verdict_send writes for a failed check. */
 static void verdict_bytes(struct hx_buf *out)
 {
-	struct body_arg arg = { .work_dir = "." };
+	struct body_arg arg = {.work_dir = "."};
 	struct hx_check c;
 	int fds[2];
 	char chunk[4096];
@@ -520,7 +521,7 @@ static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
 /* A setup step that fails is named, not "ended without a verdict". */
 static void test_sandbox_setup_failure_is_named(void **state)
 {
-	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1 };
+	struct body_arg arg = {.work_dir = HX_WORK_DIR, .isolated = 1};
 	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
@@ -529,14 +530,15 @@ static void test_sandbox_setup_failure_is_named(void **state)
 	(void)state;
 	require_namespaces();
 	hx_sandbox_spec_init(&spec, 1, 5000, body_identity, &arg);
-	spec.root.mounts[0] = (struct hx_mount){ .host = "/no/such/folder",
-						 .inside = "/lab" };
+	spec.root.mounts[0] =
+	    (struct hx_mount){.host = "/no/such/folder", .inside = "/lab"};
 	spec.root.nmounts = 1;
 	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
 	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
 	assert_int_equal(v.status, HX_ERROR);
-	assert_string_equal(v.message.data, "sandbox setup: open /no/such/folder: "
-					    "No such file or directory");
+	assert_string_equal(v.message.data,
+			    "sandbox setup: open /no/such/folder: "
+			    "No such file or directory");
 	hx_verdict_free(&v);
 }
 
@@ -545,8 +547,8 @@ static void test_sandbox_setup_failure_is_named(void **state)
 static void test_sandbox_root_is_sealed(void **state)
 {
 	struct unit_fixture *f = *state;
-	struct body_arg arg = { .work_dir = HX_WORK_DIR, .isolated = 1,
-				.marker = f->dir };
+	struct body_arg arg = {
+	    .work_dir = HX_WORK_DIR, .isolated = 1, .marker = f->dir};
 	struct hx_sandbox_spec spec;
 	struct hx_sandbox sb;
 	struct hx_verdict v;
@@ -558,8 +560,8 @@ static void test_sandbox_root_is_sealed(void **state)
 	snprintf(seen, sizeof(seen), "%s/seen", f->dir);
 	assert_int_equal(close(open(seen, O_WRONLY | O_CREAT, 0644)), 0);
 	hx_sandbox_spec_init(&spec, 1, 5000, body_sealed_root, &arg);
-	spec.root.mounts[0] = (struct hx_mount){ .host = f->dir,
-						 .inside = "/lab" };
+	spec.root.mounts[0] =
+	    (struct hx_mount){.host = f->dir, .inside = "/lab"};
 	spec.root.nmounts = 1;
 	assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)), 0);
 	assert_int_equal(collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
@@ -572,7 +574,7 @@ static void test_sandbox_root_is_sealed(void **state)
 static void run_shell(struct unit_fixture *f, const char *line,
 		      struct hx_verdict *v)
 {
-	struct body_arg arg = { .marker = line };
+	struct body_arg arg = {.marker = line};
 
 	run_body(f, 1, 5000, body_shell, &arg, v);
 	if (v->status != HX_PASS)
@@ -588,8 +590,9 @@ static void test_sandbox_programs_run_as_student(void **state)
 	require_namespaces();
 	if (getuid() != 0)
 		skip();
-	run_shell(*state, "id -u; test -e /proc/1 && echo seen || echo hidden; "
-			  "kill -0 1 2>/dev/null && echo signalled || echo alone",
+	run_shell(*state,
+		  "id -u; test -e /proc/1 && echo seen || echo hidden; "
+		  "kill -0 1 2>/dev/null && echo signalled || echo alone",
 		  &v);
 	assert_string_equal(v.notes.data, "1000\nhidden\nalone\n\n");
 	hx_verdict_free(&v);
@@ -624,7 +627,7 @@ static char run_self(const char *mode, int no_namespaces)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		char *argv[] = { self, (char *)mode, NULL };
+		char *argv[] = {self, (char *)mode, NULL};
 
 		if (no_namespaces)
 			setenv("SOCKLAB_NO_NAMESPACES", "1", 1);
@@ -657,30 +660,30 @@ static void test_sandbox_no_namespaces_forces_degraded(void **state)
 	assert_int_equal(run_self("--probe", 1), '0');
 }
 
-#define SANDBOX_TEST(name)                                    \
-	cmocka_unit_test_setup_teardown(name, unit_fixture_setup, \
+#define SANDBOX_TEST(name)                                                     \
+	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		SANDBOX_TEST(test_sandbox_probe_finds_namespaces),
-		SANDBOX_TEST(test_sandbox_verdict_comes_back_parsed),
-		SANDBOX_TEST(test_sandbox_body_is_pid_one),
-		SANDBOX_TEST(test_sandbox_network_has_only_loopback),
-		SANDBOX_TEST(test_sandbox_loopback_is_up),
-		SANDBOX_TEST(test_sandbox_body_killed_at_deadline),
-		SANDBOX_TEST(test_sandbox_leftover_process_is_gone),
-		SANDBOX_TEST(test_sandbox_no_verdict_is_error),
-		SANDBOX_TEST(test_sandbox_degraded_runs_body_in_child),
-		SANDBOX_TEST(test_sandbox_verdict_parse_round_trip),
-		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
-		SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
-		SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
-		SANDBOX_TEST(test_sandbox_setup_failure_is_named),
-		SANDBOX_TEST(test_sandbox_root_is_sealed),
-		SANDBOX_TEST(test_sandbox_programs_run_as_student),
-		SANDBOX_TEST(test_sandbox_etc_is_generated),
+	    SANDBOX_TEST(test_sandbox_probe_finds_namespaces),
+	    SANDBOX_TEST(test_sandbox_verdict_comes_back_parsed),
+	    SANDBOX_TEST(test_sandbox_body_is_pid_one),
+	    SANDBOX_TEST(test_sandbox_network_has_only_loopback),
+	    SANDBOX_TEST(test_sandbox_loopback_is_up),
+	    SANDBOX_TEST(test_sandbox_body_killed_at_deadline),
+	    SANDBOX_TEST(test_sandbox_leftover_process_is_gone),
+	    SANDBOX_TEST(test_sandbox_no_verdict_is_error),
+	    SANDBOX_TEST(test_sandbox_degraded_runs_body_in_child),
+	    SANDBOX_TEST(test_sandbox_verdict_parse_round_trip),
+	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
+	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
+	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
+	    SANDBOX_TEST(test_sandbox_setup_failure_is_named),
+	    SANDBOX_TEST(test_sandbox_root_is_sealed),
+	    SANDBOX_TEST(test_sandbox_programs_run_as_student),
+	    SANDBOX_TEST(test_sandbox_etc_is_generated),
 	};
 
 	/* run by test_sandbox_no_namespaces_forces_degraded */

@@ -174,8 +174,7 @@ static void test_text_escape_cut_keeps_both_ends(void **state)
 	assert_memory_equal(out.data + out.len - 4, "TAIL", 4);
 	marker = strstr(out.data, " ...[");
 	assert_non_null(marker);
-	assert_int_equal(sscanf(marker, " ...[%zu bytes cut]... ", &cut),
-			 1);
+	assert_int_equal(sscanf(marker, " ...[%zu bytes cut]... ", &cut), 1);
 	head = (size_t)(marker - out.data);
 	tail = out.len - (size_t)(strstr(marker, "]... ") + 5 - out.data);
 	assert_int_equal(head + cut + tail, sizeof(data));
@@ -185,8 +184,7 @@ static void test_text_escape_cut_keeps_both_ends(void **state)
 
 /* A cut inside an escape would show letters the program never sent: with
  * 0xff bytes, a head ending in "\x" and a tail starting "ff". */
-static void
-test_text_escape_cut_never_splits_an_escape(void **state)
+static void test_text_escape_cut_never_splits_an_escape(void **state)
 {
 	unsigned char data[200];
 	struct hx_buf out;
@@ -229,23 +227,23 @@ static void test_text_signal_name_unknown(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_text_buffer_grows_and_stays_terminated),
-		cmocka_unit_test(test_text_buffer_holds_binary_bytes),
-		cmocka_unit_test(test_text_buffer_addf_appends_formatted),
-		cmocka_unit_test(test_text_buffer_clear_empties_text),
-		cmocka_unit_test(test_text_escape_control_bytes),
-		cmocka_unit_test(test_text_escape_high_bytes),
-		cmocka_unit_test(test_text_escape_keeps_printable_text),
-		cmocka_unit_test(test_text_first_difference_equal),
-		cmocka_unit_test(test_text_first_difference_prefix),
-		cmocka_unit_test(test_text_first_difference_in_middle),
-		cmocka_unit_test(test_text_first_difference_empty),
-		cmocka_unit_test(test_text_first_difference_after_nul),
-		cmocka_unit_test(test_text_escape_cut_short_text_whole),
-		cmocka_unit_test(test_text_escape_cut_keeps_both_ends),
-		cmocka_unit_test(test_text_escape_cut_never_splits_an_escape),
-		cmocka_unit_test(test_text_signal_name_known),
-		cmocka_unit_test(test_text_signal_name_unknown),
+	    cmocka_unit_test(test_text_buffer_grows_and_stays_terminated),
+	    cmocka_unit_test(test_text_buffer_holds_binary_bytes),
+	    cmocka_unit_test(test_text_buffer_addf_appends_formatted),
+	    cmocka_unit_test(test_text_buffer_clear_empties_text),
+	    cmocka_unit_test(test_text_escape_control_bytes),
+	    cmocka_unit_test(test_text_escape_high_bytes),
+	    cmocka_unit_test(test_text_escape_keeps_printable_text),
+	    cmocka_unit_test(test_text_first_difference_equal),
+	    cmocka_unit_test(test_text_first_difference_prefix),
+	    cmocka_unit_test(test_text_first_difference_in_middle),
+	    cmocka_unit_test(test_text_first_difference_empty),
+	    cmocka_unit_test(test_text_first_difference_after_nul),
+	    cmocka_unit_test(test_text_escape_cut_short_text_whole),
+	    cmocka_unit_test(test_text_escape_cut_keeps_both_ends),
+	    cmocka_unit_test(test_text_escape_cut_never_splits_an_escape),
+	    cmocka_unit_test(test_text_signal_name_known),
+	    cmocka_unit_test(test_text_signal_name_unknown),
 	};
 
 	unit_init();

@@ -58,7 +58,7 @@ static void test_time_deadline_respects_scale(void **state)
 static void test_time_invalid_scale_ignored(void **state)
 {
 	static const char *const invalid[] = {
-		"", "abc", "0", "0.5", "-2", "3x", "2 ", "1e9", "nan",
+	    "", "abc", "0", "0.5", "-2", "3x", "2 ", "1e9", "nan",
 	};
 
 	(void)state;
@@ -173,7 +173,7 @@ static void test_time_busy_since_sees_a_spinning_core(void **state)
 /* A mark never taken (or unreadable) gives "unknown", not 0. */
 static void test_time_busy_since_unknown_without_mark(void **state)
 {
-	struct hx_cpu_mark none = { 0, 0 };
+	struct hx_cpu_mark none = {0, 0};
 
 	(void)state;
 	assert_true(hx_cpu_busy_since(&none) < 0);
@@ -182,32 +182,31 @@ static void test_time_busy_since_unknown_without_mark(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup(test_time_now_is_monotonic, reset_scale),
-		cmocka_unit_test_setup(test_time_deadline_unscaled_by_default,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_deadline_respects_scale,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_invalid_scale_ignored,
-				       reset_scale),
-		cmocka_unit_test_setup(
-			test_time_extra_scale_multiplies_env_scale,
-			reset_scale),
-		cmocka_unit_test_setup(test_time_extra_scale_below_one_ignored,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_remaining_never_negative,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_remaining_counts_down,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_remaining_clamped_to_int,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_backoff_counts_attempts,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_backoff_never_passes_deadline,
-				       reset_scale),
-		cmocka_unit_test_setup(test_time_backoff_caps_at_32_ms,
-				       reset_scale),
-		cmocka_unit_test(test_time_busy_since_sees_a_spinning_core),
-		cmocka_unit_test(test_time_busy_since_unknown_without_mark),
+	    cmocka_unit_test_setup(test_time_now_is_monotonic, reset_scale),
+	    cmocka_unit_test_setup(test_time_deadline_unscaled_by_default,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_deadline_respects_scale,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_invalid_scale_ignored,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_extra_scale_multiplies_env_scale,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_extra_scale_below_one_ignored,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_remaining_never_negative,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_remaining_counts_down,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_remaining_clamped_to_int,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_backoff_counts_attempts,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_backoff_never_passes_deadline,
+				   reset_scale),
+	    cmocka_unit_test_setup(test_time_backoff_caps_at_32_ms,
+				   reset_scale),
+	    cmocka_unit_test(test_time_busy_since_sees_a_spinning_core),
+	    cmocka_unit_test(test_time_busy_since_unknown_without_mark),
 	};
 
 	unit_init();

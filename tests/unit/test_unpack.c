@@ -25,9 +25,9 @@ static int patch_socket(unsigned char *p, size_t left, const void *arg)
 /* Every name is flagged as UTF-8 (bit 11 of the flags). */
 static int patch_utf8(unsigned char *p, size_t left, const void *arg)
 {
-	size_t at = unit_le32(p) == UNIT_ZIP_LOCAL   ? 7 :
-		    unit_le32(p) == UNIT_ZIP_CENTRAL ? 9 :
-						       0;
+	size_t at = unit_le32(p) == UNIT_ZIP_LOCAL     ? 7
+		    : unit_le32(p) == UNIT_ZIP_CENTRAL ? 9
+						       : 0;
 
 	(void)arg;
 	if (at && left > at)
@@ -280,29 +280,29 @@ static void test_unpack_refuses_path_through_a_file(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UNPACK_TEST(test_unpack_zip),
-		UNPACK_TEST(test_unpack_tar),
-		UNPACK_TEST(test_unpack_tar_gz),
-		UNPACK_TEST(test_unpack_tar_bz2),
-		UNPACK_TEST(test_unpack_tar_xz),
-		UNPACK_TEST(test_unpack_tar_zst),
-		UNPACK_TEST(test_unpack_tar_of_dot_unpacks),
-		UNPACK_TEST(test_unpack_keeps_utf8_names),
-		UNPACK_TEST(test_unpack_refuses_tar_symbolic_link),
-		UNPACK_TEST(test_unpack_refuses_zip_symbolic_link),
-		UNPACK_TEST(test_unpack_refuses_hard_link),
-		UNPACK_TEST(test_unpack_refuses_device),
-		UNPACK_TEST(test_unpack_refuses_fifo),
-		UNPACK_TEST(test_unpack_refuses_socket),
-		UNPACK_TEST(test_unpack_refuses_absolute_path),
-		UNPACK_TEST(test_unpack_refuses_tar_dot_dot),
-		UNPACK_TEST(test_unpack_refuses_zip_dot_dot),
-		UNPACK_TEST(test_unpack_refuses_control_byte),
-		UNPACK_TEST(test_unpack_refuses_backslash),
-		UNPACK_TEST(test_unpack_refuses_name_over_255_bytes),
-		UNPACK_TEST(test_unpack_refuses_folders_deeper_than_path_max),
-		UNPACK_TEST(test_unpack_refuses_file_twice),
-		UNPACK_TEST(test_unpack_refuses_path_through_a_file),
+	    UNPACK_TEST(test_unpack_zip),
+	    UNPACK_TEST(test_unpack_tar),
+	    UNPACK_TEST(test_unpack_tar_gz),
+	    UNPACK_TEST(test_unpack_tar_bz2),
+	    UNPACK_TEST(test_unpack_tar_xz),
+	    UNPACK_TEST(test_unpack_tar_zst),
+	    UNPACK_TEST(test_unpack_tar_of_dot_unpacks),
+	    UNPACK_TEST(test_unpack_keeps_utf8_names),
+	    UNPACK_TEST(test_unpack_refuses_tar_symbolic_link),
+	    UNPACK_TEST(test_unpack_refuses_zip_symbolic_link),
+	    UNPACK_TEST(test_unpack_refuses_hard_link),
+	    UNPACK_TEST(test_unpack_refuses_device),
+	    UNPACK_TEST(test_unpack_refuses_fifo),
+	    UNPACK_TEST(test_unpack_refuses_socket),
+	    UNPACK_TEST(test_unpack_refuses_absolute_path),
+	    UNPACK_TEST(test_unpack_refuses_tar_dot_dot),
+	    UNPACK_TEST(test_unpack_refuses_zip_dot_dot),
+	    UNPACK_TEST(test_unpack_refuses_control_byte),
+	    UNPACK_TEST(test_unpack_refuses_backslash),
+	    UNPACK_TEST(test_unpack_refuses_name_over_255_bytes),
+	    UNPACK_TEST(test_unpack_refuses_folders_deeper_than_path_max),
+	    UNPACK_TEST(test_unpack_refuses_file_twice),
+	    UNPACK_TEST(test_unpack_refuses_path_through_a_file),
 	};
 
 	unit_init();

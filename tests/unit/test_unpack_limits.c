@@ -14,10 +14,10 @@
 static int patch_size(unsigned char *p, size_t left, const void *arg)
 {
 	/* where each record holds the uncompressed size */
-	size_t at = unit_le32(p) == UNIT_ZIP_LOCAL      ? 22 :
-		    unit_le32(p) == UNIT_ZIP_DESCRIPTOR ? 12 :
-		    unit_le32(p) == UNIT_ZIP_CENTRAL    ? 24 :
-							  0;
+	size_t at = unit_le32(p) == UNIT_ZIP_LOCAL	  ? 22
+		    : unit_le32(p) == UNIT_ZIP_DESCRIPTOR ? 12
+		    : unit_le32(p) == UNIT_ZIP_CENTRAL	  ? 24
+							  : 0;
 
 	(void)arg;
 	if (!at || left < at + 4 || unit_le32(p + at) != 30 << 20)
@@ -127,7 +127,7 @@ static void test_unpack_lying_zip_writes_no_more_than_the_limit(void **state)
 	pid = fork();
 	assert_true(pid >= 0);
 	if (pid == 0) {
-		struct rlimit limit = { (rlim_t)most, (rlim_t)most };
+		struct rlimit limit = {(rlim_t)most, (rlim_t)most};
 		long long before = written_so_far(), after;
 
 		signal(SIGXFSZ, SIG_DFL);
@@ -136,13 +136,14 @@ static void test_unpack_lying_zip_writes_no_more_than_the_limit(void **state)
 		unit_unpack(f);
 		after = written_so_far();
 		/* the exit status names the step that failed */
-		status = !strstr(f->why, "zip bomb")          ? 11 :
-			 access(f->dest, F_OK) == 0           ? 12 :
-			 before >= 0 && after - before > most ? 13 :
-								0;
+		status = !strstr(f->why, "zip bomb")		? 11
+			 : access(f->dest, F_OK) == 0		? 12
+			 : before >= 0 && after - before > most ? 13
+								: 0;
 		if (status)
-			fprintf(stderr, "the child: \"%s\", %lld bytes "
-					"written\n",
+			fprintf(stderr,
+				"the child: \"%s\", %lld bytes "
+				"written\n",
 				f->why, after - before);
 		_exit(status);
 	}
@@ -163,9 +164,8 @@ static void test_unpack_refuses_what_is_not_an_archive(void **state)
 {
 	struct unit_archive_fixture *f = *state;
 
-	assert_int_equal(unit_write_file(f->archive, "not an archive at all",
-					 0644),
-			 0);
+	assert_int_equal(
+	    unit_write_file(f->archive, "not an archive at all", 0644), 0);
 	unit_assert_refused(f, "corrupt");
 }
 
@@ -230,16 +230,16 @@ static void test_unpack_refuses_existing_destination(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		UNPACK_TEST(test_unpack_takes_the_most_files),
-		UNPACK_TEST(test_unpack_refuses_one_file_too_many),
-		UNPACK_TEST(test_unpack_takes_the_most_bytes),
-		UNPACK_TEST(test_unpack_refuses_one_byte_too_many),
-		UNPACK_TEST(test_unpack_lying_zip_writes_no_more_than_the_limit),
-		UNPACK_TEST(test_unpack_refuses_what_is_not_an_archive),
-		UNPACK_TEST(test_unpack_refuses_other_formats),
-		UNPACK_TEST(test_unpack_refuses_truncated_tar_gz),
-		UNPACK_TEST(test_unpack_refuses_truncated_zip),
-		UNPACK_TEST(test_unpack_refuses_existing_destination),
+	    UNPACK_TEST(test_unpack_takes_the_most_files),
+	    UNPACK_TEST(test_unpack_refuses_one_file_too_many),
+	    UNPACK_TEST(test_unpack_takes_the_most_bytes),
+	    UNPACK_TEST(test_unpack_refuses_one_byte_too_many),
+	    UNPACK_TEST(test_unpack_lying_zip_writes_no_more_than_the_limit),
+	    UNPACK_TEST(test_unpack_refuses_what_is_not_an_archive),
+	    UNPACK_TEST(test_unpack_refuses_other_formats),
+	    UNPACK_TEST(test_unpack_refuses_truncated_tar_gz),
+	    UNPACK_TEST(test_unpack_refuses_truncated_zip),
+	    UNPACK_TEST(test_unpack_refuses_existing_destination),
 	};
 
 	unit_init();

@@ -61,7 +61,7 @@
 /* A check context with a private work folder: the state of one test. */
 struct unit_fixture {
 	struct hx_check c; /* the context under test */
-	char dir[256];     /* its work folder, removed afterwards */
+	char dir[256];	   /* its work folder, removed afterwards */
 };
 
 /* The grader ignores SIGPIPE (a program that closes its stdin must not
@@ -196,15 +196,17 @@ static inline int unit_message_has(const struct hx_check *c, const char *text)
 
 /* ---- archives (test_unpack*.c) ---------------------------------------- */
 
-#define UNIT_ZIP ARCHIVE_FORMAT_ZIP               /* a zip */
-#define UNIT_TAR ARCHIVE_FORMAT_TAR_PAX_RESTRICTED /* a tar, pax where needed */
+#define UNIT_ZIP ARCHIVE_FORMAT_ZIP /* a zip */
+#define UNIT_TAR                                                               \
+	ARCHIVE_FORMAT_TAR_PAX_RESTRICTED /* a tar, pax where needed           \
+					   */
 
 /* One test's archive and where it is unpacked. */
 struct unit_archive_fixture {
-	char dir[256];     /* the test's temporary folder */
+	char dir[256];	   /* the test's temporary folder */
 	char archive[300]; /* the archive the test writes */
-	char dest[300];    /* where sl_unpack unpacks it */
-	char why[1024];    /* sl_unpack's refusal, "" when none */
+	char dest[300];	   /* where sl_unpack unpacks it */
+	char why[1024];	   /* sl_unpack's refusal, "" when none */
 };
 
 static inline int unit_archive_setup(void **state)
@@ -331,7 +333,7 @@ static inline void unit_set_le32(unsigned char *p, uint32_t value)
 		p[i] = (unsigned char)(value >> (8 * i));
 }
 
-#define UNIT_ZIP_LOCAL      0x04034b50 /* a local header's signature */
+#define UNIT_ZIP_LOCAL	    0x04034b50 /* a local header's signature */
 #define UNIT_ZIP_DESCRIPTOR 0x08074b50 /* a data descriptor's */
 #define UNIT_ZIP_CENTRAL    0x02014b50 /* a central directory entry's */
 

@@ -34,7 +34,7 @@
 #include "wrappers.h"
 
 #define DATA_BYTES (64 * 1024) /* what writen is asked to write */
-#define BUFFER 4096            /* SO_SNDBUF and SO_RCVBUF asked for */
+#define BUFFER	   4096	       /* SO_SNDBUF and SO_RCVBUF asked for */
 
 static volatile sig_atomic_t interruptions; /* signals handled */
 
@@ -46,12 +46,12 @@ static void on_signal(int sig)
 
 /* The writer thread's call and what came of it. */
 struct writer {
-	int fd;             /* the socket writen writes to */
-	const char *data;   /* DATA_BYTES bytes */
-	pid_t tid;          /* its thread id, for /proc */
-	volatile int done;  /* 1 once writen returned */
-	ssize_t result;     /* what writen returned */
-	int error;          /* errno after a -1 */
+	int fd;		   /* the socket writen writes to */
+	const char *data;  /* DATA_BYTES bytes */
+	pid_t tid;	   /* its thread id, for /proc */
+	volatile int done; /* 1 once writen returned */
+	ssize_t result;	   /* what writen returned */
+	int error;	   /* errno after a -1 */
 	pthread_t thread;
 };
 
@@ -97,7 +97,7 @@ static int asleep(pid_t tid)
 static int wait_blocked(struct writer *w, int rfd, int step_ms)
 {
 	long long until = now_ms() + step_ms;
-	struct timespec tick = { 0, 200000 }; /* 0.2 ms */
+	struct timespec tick = {0, 200000}; /* 0.2 ms */
 
 	while (now_ms() < until) {
 		int queued = 0;
@@ -117,7 +117,7 @@ static int interrupt(struct writer *w, int step_ms)
 {
 	sig_atomic_t before = interruptions;
 	long long until = now_ms() + step_ms;
-	struct timespec tick = { 0, 200000 };
+	struct timespec tick = {0, 200000};
 
 	pthread_kill(w->thread, SIGUSR1);
 	while (interruptions == before && now_ms() < until)
@@ -129,7 +129,7 @@ int main(int argc, char **argv)
 {
 	int step_ms = argc > 1 ? atoi(argv[1]) : 2000;
 	struct sigaction sa;
-	struct writer w = { 0 };
+	struct writer w = {0};
 	char *data = malloc(DATA_BYTES), *got = malloc(DATA_BYTES);
 	size_t have = 0;
 	int fds[2], failed = 0, blocked, size = BUFFER;
@@ -137,9 +137,9 @@ int main(int argc, char **argv)
 	if (!data || !got ||
 	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, fds) < 0 ||
 	    setsockopt(fds[1], SOL_SOCKET, SO_SNDBUF, &size, sizeof(size)) <
-		    0 ||
+		0 ||
 	    setsockopt(fds[0], SOL_SOCKET, SO_RCVBUF, &size, sizeof(size)) <
-		    0) {
+		0) {
 		perror("writen-cases: setup");
 		return 3;
 	}
