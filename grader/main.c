@@ -15,6 +15,11 @@
 #include "sl_capture.h"
 #include "sl_escape.h"
 #include "sl_grade.h"
+#include "sl_bench.h"
+#include "sl_class.h"
+#include "sl_course.h"
+#include "sl_export.h"
+#include "sl_report.h"
 #include "sl_html.h"
 
 #define SL_DEFAULT_SEED	   1

@@ -5,6 +5,9 @@
  * batch. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_class.h"
+#include "sl_export.h"
+#include "sl_report.h"
 #include "sl_files.h"
 #include "sl_pool.h"
 

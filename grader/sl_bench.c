@@ -1,6 +1,7 @@
 /* sl_bench.c - how long grading takes, next to the floor of its parts. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_bench.h"
 
 #include <poll.h>
 #include <stdio.h>

@@ -9,6 +9,7 @@
  */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_course.h"
 #include "sl_pool.h"
 
 #include <errno.h>

@@ -3,6 +3,9 @@
  * CI job summary; and the class views of a batch (gradebook, summary). */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_class.h"
+#include "sl_export.h"
+#include "sl_report.h"
 #include "sl_escape.h"
 
 #include <errno.h>

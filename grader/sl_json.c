@@ -1,6 +1,7 @@
 /* sl_json.c - the results as one JSON object (grader/RESULTS.md). */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_report.h"
 #include "sl_escape.h"
 
 #include <errno.h>

@@ -11,6 +11,7 @@
  */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_class.h"
 
 #include <dirent.h>
 #include <errno.h>

@@ -2,6 +2,7 @@
  * of labs. The report people read is sl_text.c. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_report.h"
 #include "sl_escape.h"
 
 #include <stdio.h>

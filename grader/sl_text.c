@@ -5,6 +5,7 @@
  * nothing a program wrote can act on the terminal. */
 #define _GNU_SOURCE
 #include "sl_grade.h"
+#include "sl_report.h"
 #include "sl_capture.h"
 #include "sl_escape.h"
 
