@@ -15,15 +15,16 @@
 #include "../harness/hx_events.h"
 #include "../harness/hx_time.h"
 
-#define SL_LAB_DIR	  "/lab" /* the lab's programs, inside */
-#define SL_TOOL_MEMORY_MB 2048	 /* budget under ASan or Valgrind */
-#define SL_BUSY_LIMIT                                                          \
-	0.7		       /* more checks than cores start while the       \
-				  CPUs are busy less than this */
-#define SL_LOCK_WAIT_MS 600000 /* the longest wait for the machine */
-#define SL_RETRY_BUSY                                                          \
-	0.6 /* a check that failed while the CPUs                              \
-	       were this busy runs once more */
+/* the lab's programs, inside */
+#define SL_LAB_DIR "/lab"
+/* budget under ASan or Valgrind */
+#define SL_TOOL_MEMORY_MB 2048
+/* more checks than cores start while the CPUs are busy less than this */
+#define SL_BUSY_LIMIT 0.7
+/* the longest wait for the machine */
+#define SL_LOCK_WAIT_MS 600000
+/* a check that failed while the CPUs were this busy runs once more */
+#define SL_RETRY_BUSY 0.6
 
 /* What the sandbox body needs to know; copied into the child by fork. */
 struct sl_job {
