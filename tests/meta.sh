@@ -4,8 +4,8 @@
 #   the stubs score zero, fail every check, and finish within 30 s;
 #   each mutant fails exactly the checks its "Fails:" line names (hidden
 #   checks included: the meta tests grade as the course does), and may
-#   fail those of an "Also:" line too (a deadline its mistake may miss on
-#   a loaded machine, say why in the Why: line);
+#   fail those of an "Also:" line too (a race or a deadline its mistake
+#   shows on some runs only, said in the Why: line);
 #   every check is caught by at least one mutant;
 #   each hostile submission is reported by name and leaves nothing running;
 #   every handout's rubric is the one its check table prints.
