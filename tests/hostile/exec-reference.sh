@@ -9,6 +9,9 @@ source "$(dirname "$0")/lib.sh"
 
 dir=$scratch/class/mallory
 submission 02 "$dir"
+# the wrappers as the stubs have them: writen, done, would earn its
+# points (and the build's) whatever the programs do
+cp "$here"/labs/02-*/wrappers.c "$dir"/
 for program in server client; do
 	sed "s/@NAME@/$program/" >"$dir/$program.c" <<'C'
 #define _GNU_SOURCE
