@@ -209,3 +209,47 @@ int hx_expect_line_by(struct hx_check *c, struct hx_proc *p, const char *needle,
 		       p->label, needle, (long long)(at - event_ms), within_ms,
 		       hx_proc_running(p) ? "" : ", only when it ended");
 }
+
+int hx_run_cases(struct hx_check *c, const struct hx_cases *cases,
+		 const char *const *args, int timeout_ms)
+{
+	struct hx_proc *p = hx_start(c, cases->program, args);
+	struct hx_buf failed;
+	int ran = -1, nfailed = -1;
+	const char *line;
+
+	if (!p || hx_proc_wait(c, p, timeout_ms) < 0)
+		return -1;
+	if (WIFSIGNALED(p->wait_status))
+		return hx_fail(c, HX_CRASH,
+			       "the %s tests were killed by %s: %s crashed "
+			       "(%s)",
+			       cases->subject,
+			       hx_signal_name(WTERMSIG(p->wait_status)),
+			       cases->code, cases->crashed);
+	hx_buf_init(&failed);
+	for (line = p->out.data ? p->out.data : ""; *line;) {
+		size_t len = strcspn(line, "\n");
+
+		if (strncmp(line, "case failed: ", 13) == 0)
+			hx_buf_addf(&failed, "\n  - %.*s", (int)(len - 13),
+				    line + 13);
+		sscanf(line, "cases: %d run, %d failed", &ran, &nfailed);
+		line += len;
+		line += *line == '\n';
+	}
+	if (failed.len > 0) {
+		p->accepted = 1; /* the list says what stderr would */
+		hx_fail(c, HX_FAIL, "%s:%s", cases->failed, failed.data);
+	} else if (ran <= 0 || nfailed != 0) {
+		hx_fail(c, HX_ERROR,
+			"the %s tests did not finish (exit status %d)",
+			cases->subject,
+			WIFEXITED(p->wait_status) ? WEXITSTATUS(p->wait_status)
+						  : -1);
+	} else {
+		p->accepted = 1;
+	}
+	hx_buf_free(&failed);
+	return hx_ok(c) ? 0 : -1;
+}

@@ -51,6 +51,25 @@ int hx_expect_fds_steady(struct hx_check *c, struct hx_proc *server, int before,
 /* A server's stdout stays empty: servers log on stderr. */
 int hx_expect_no_stdout(struct hx_check *c, struct hx_proc *p);
 
+/* What a test driver (a support file linked with the student's files,
+ * grader/checks/support/NAME_cases.c) is about, for its verdicts. */
+struct hx_cases {
+	const char *program; /* its program in the lab: "queue-cases" */
+	const char *subject; /* "queue": "the queue tests were killed" */
+	const char *failed;  /* heads the failed cases: "queue.c does not
+				behave as pool.h says" */
+	const char *crashed; /* after "queue.c crashed": where to look */
+	const char *code;    /* the student's file: "queue.c" */
+};
+
+/* Runs the driver with args, within timeout_ms, and judges its report:
+ * a line per case ("ok NAME" or "case failed: NAME: reason"), and last
+ * "cases: N run, F failed". Killed by a signal is a crash naming
+ * cases->crashed; failed cases a failure listing each; a report without
+ * its last line an error. 0 when every case passed, else -1. */
+int hx_run_cases(struct hx_check *c, const struct hx_cases *cases,
+		 const char *const *args, int timeout_ms);
+
 /* When byte offset of p's stdout reached the harness, in milliseconds
  * since the check started; -1 if it has not yet. */
 int64_t hx_proc_arrival_ms(const struct hx_proc *p, size_t offset);

@@ -280,49 +280,19 @@ static int expect_asleep(struct hx_check *c, struct hx_proc *server,
  * the cases that failed. */
 static void run_queue_group(struct hx_check *c, const char *group)
 {
+	static const struct hx_cases queue = {
+	    .program = "queue-cases",
+	    .subject = "queue",
+	    .failed = "queue.c does not behave as pool.h says",
+	    .crashed = "look for a slot index outside the ring, or a use of "
+		       "the slots after free",
+	    .code = "queue.c",
+	};
 	char step[16];
 	const char *args[] = {group, step, NULL};
-	struct hx_proc *p;
-	struct hx_buf failed;
-	int ran = -1, nfailed = -1;
-	const char *line;
 
 	snprintf(step, sizeof(step), "%d", (int)(STEP_MS * hx_timeout_scale()));
-	p = hx_start(c, "queue-cases", args);
-	if (!p || hx_proc_wait(c, p, CASES_MS) < 0)
-		return;
-	if (WIFSIGNALED(p->wait_status)) {
-		hx_fail(c, HX_CRASH,
-			"the queue tests were killed by %s: queue.c crashed "
-			"(look for a slot index outside the ring, or a use of "
-			"the slots after free)",
-			hx_signal_name(WTERMSIG(p->wait_status)));
-		return;
-	}
-	hx_buf_init(&failed);
-	for (line = p->out.data ? p->out.data : ""; *line;) {
-		size_t len = strcspn(line, "\n");
-
-		if (strncmp(line, "case failed: ", 13) == 0)
-			hx_buf_addf(&failed, "\n  - %.*s", (int)(len - 13),
-				    line + 13);
-		sscanf(line, "cases: %d run, %d failed", &ran, &nfailed);
-		line += len;
-		line += *line == '\n';
-	}
-	if (failed.len > 0) {
-		p->accepted = 1; /* the list says what stderr would */
-		hx_fail(c, HX_FAIL, "queue.c does not behave as pool.h says:%s",
-			failed.data);
-	} else if (ran <= 0 || nfailed != 0) {
-		hx_fail(c, HX_ERROR,
-			"the queue tests did not finish (exit status %d)",
-			WIFEXITED(p->wait_status) ? WEXITSTATUS(p->wait_status)
-						  : -1);
-	} else {
-		p->accepted = 1;
-	}
-	hx_buf_free(&failed);
+	hx_run_cases(c, &queue, args, CASES_MS);
 }
 
 static void check_queue_order(struct hx_check *c)

@@ -386,48 +386,19 @@ static int expect_fds_back(struct hx_check *c, struct hx_proc *server,
  * the cases that failed. */
 static void run_conn_group(struct hx_check *c, const char *group)
 {
+	static const struct hx_cases conn = {
+	    .program = "conn-cases",
+	    .subject = "conn",
+	    .failed = "conn.c does not behave as evloop.h says",
+	    .crashed = "look for a write past in or out, or a use of out "
+		       "after free",
+	    .code = "conn.c",
+	};
 	char step[16];
 	const char *args[] = {group, step, NULL};
-	struct hx_proc *p;
-	struct hx_buf failed;
-	int ran = -1, nfailed = -1;
-	const char *line;
 
 	snprintf(step, sizeof(step), "%d", (int)(STEP_MS * hx_timeout_scale()));
-	p = hx_start(c, "conn-cases", args);
-	if (!p || hx_proc_wait(c, p, CASES_MS) < 0)
-		return;
-	hx_buf_init(&failed);
-	for (line = p->out.data ? p->out.data : ""; *line;) {
-		size_t len = strcspn(line, "\n");
-
-		if (strncmp(line, "case failed: ", 13) == 0)
-			hx_buf_addf(&failed, "\n  - %.*s", (int)(len - 13),
-				    line + 13);
-		sscanf(line, "cases: %d run, %d failed", &ran, &nfailed);
-		line += len;
-		line += *line == '\n';
-	}
-	if (failed.len > 0) {
-		p->accepted = 1; /* the list says what stderr would */
-		hx_fail(c, HX_FAIL,
-			"conn.c does not behave as evloop.h says:%s",
-			failed.data);
-	} else if (WIFSIGNALED(p->wait_status)) {
-		hx_fail(c, HX_CRASH,
-			"the conn tests were killed by %s: conn.c crashed "
-			"(look for a write past in or out, or a use of out "
-			"after free)",
-			hx_signal_name(WTERMSIG(p->wait_status)));
-	} else if (ran <= 0 || nfailed != 0) {
-		hx_fail(c, HX_ERROR,
-			"the conn tests did not finish (exit status %d)",
-			WIFEXITED(p->wait_status) ? WEXITSTATUS(p->wait_status)
-						  : -1);
-	} else {
-		p->accepted = 1;
-	}
-	hx_buf_free(&failed);
+	hx_run_cases(c, &conn, args, CASES_MS);
 }
 
 static void check_conn_lines(struct hx_check *c)

@@ -357,48 +357,17 @@ static int expect_socket_gone(struct hx_check *c, const char *name,
  * cases that failed. */
 static void run_peer_group(struct hx_check *c, const char *group)
 {
+	static const struct hx_cases peer = {
+	    .program = "peer-cases",
+	    .subject = "format_peer",
+	    .failed = "format_peer does not write what dual.h says",
+	    .crashed = "look for a read or write past sun_path or past "
+		       "out[size - 1]",
+	    .code = "format_peer",
+	};
 	const char *args[] = {group, NULL};
-	struct hx_proc *p;
-	struct hx_buf failed;
-	int ran = -1, nfailed = -1;
-	const char *line;
 
-	p = hx_start(c, "peer-cases", args);
-	if (!p || hx_proc_wait(c, p, CASES_MS) < 0)
-		return;
-	if (WIFSIGNALED(p->wait_status)) {
-		hx_fail(c, HX_CRASH,
-			"the format_peer tests were killed by %s: format_peer "
-			"crashed (look for a read or write past sun_path or "
-			"past out[size - 1])",
-			hx_signal_name(WTERMSIG(p->wait_status)));
-		return;
-	}
-	hx_buf_init(&failed);
-	for (line = p->out.data ? p->out.data : ""; *line;) {
-		size_t len = strcspn(line, "\n");
-
-		if (strncmp(line, "case failed: ", 13) == 0)
-			hx_buf_addf(&failed, "\n  - %.*s", (int)(len - 13),
-				    line + 13);
-		sscanf(line, "cases: %d run, %d failed", &ran, &nfailed);
-		line += len;
-		line += *line == '\n';
-	}
-	if (failed.len > 0) {
-		p->accepted = 1; /* the list says what stderr would */
-		hx_fail(c, HX_FAIL,
-			"format_peer does not write what dual.h says:%s",
-			failed.data);
-	} else if (ran <= 0 || nfailed != 0) {
-		hx_fail(c, HX_ERROR,
-			"the format_peer tests did not finish (exit status %d)",
-			WIFEXITED(p->wait_status) ? WEXITSTATUS(p->wait_status)
-						  : -1);
-	} else {
-		p->accepted = 1;
-	}
-	hx_buf_free(&failed);
+	hx_run_cases(c, &peer, args, CASES_MS);
 }
 
 static void check_format_inet(struct hx_check *c)
