@@ -25,6 +25,35 @@ static int hx_footprint_read(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+int hx_proc_count_sockets(struct hx_proc *p)
+{
+	char dir[64], path[320], link[64];
+	struct dirent *e;
+	DIR *fds;
+	int count = 0;
+
+	if (!hx_proc_running(p))
+		return -1;
+	snprintf(dir, sizeof(dir), "/proc/%d/fd", (int)p->pid);
+	fds = opendir(dir);
+	if (!fds)
+		return -1;
+	while ((e = readdir(fds))) {
+		ssize_t len;
+
+		if (e->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+		len = readlink(path, link, sizeof(link) - 1);
+		if (len <= 0)
+			continue;
+		link[len] = '\0';
+		count += strncmp(link, "socket:", 7) == 0;
+	}
+	closedir(fds);
+	return count;
+}
+
 int hx_proc_count_children(struct hx_proc *p)
 {
 	char path[320], text[1024];

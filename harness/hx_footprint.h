@@ -2,7 +2,8 @@
  * resident memory, and what Valgrind's memcheck says it still had
  * allocated when it exited.
  *
- * A server that must serve everyone from one process shows a child
+ * A client that closes no socket of an address that refused shows
+ * them here. A server that must serve everyone from one process shows a child
  * process here when it forks one per client; one whose buffers grow
  * without bound shows in its resident memory. Each is read from /proc or
  * from the tool's own log, never from the program.
@@ -15,6 +16,10 @@
 /* Processes whose parent is p now (from /proc/PID/stat), or -1 once p
  * has ended. */
 int hx_proc_count_children(struct hx_proc *p);
+
+/* Sockets p holds now (links "socket:" in /proc/PID/fd), or -1 once p
+ * has ended. A client that connects holds one; more is a leak. */
+int hx_proc_count_sockets(struct hx_proc *p);
 
 /* p's resident memory in KiB (VmRSS), or -1 once it has ended. */
 long hx_proc_rss_kb(struct hx_proc *p);

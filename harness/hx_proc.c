@@ -753,6 +753,22 @@ int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 	return rc;
 }
 
+void hx_proc_stop_quietly(struct hx_check *c, struct hx_proc *p, int timeout_ms)
+{
+	int64_t deadline;
+	int attempt = 0;
+
+	hx_proc_wait_idle(p, timeout_ms);
+	p->stopped_by_harness = 1;
+	hx_recordf(c, 0, "sent SIGTERM to %s", p->label);
+	kill(p->pid, SIGTERM);
+	deadline = hx_deadline(timeout_ms);
+	while (hx_proc_running(p) && hx_remaining_ms(deadline) > 0)
+		hx_backoff(&attempt, deadline);
+	hx_proc_pump(p, 0);
+	p->accepted = 1;
+}
+
 int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms)
 {
 	int was_ok = hx_ok(c);
@@ -887,6 +903,32 @@ void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms)
 	while (hx_proc_running(p) && !hx_proc_all_asleep(p) &&
 	       hx_remaining_ms(deadline) > 0)
 		hx_backoff(&attempt, deadline);
+}
+
+void hx_expect_port_accepted(struct hx_check *c, const char *program,
+			     const char *const *args, const char *port,
+			     int exit_ms, int stop_ms)
+{
+	char label[64];
+	struct hx_proc *p;
+
+	snprintf(label, sizeof(label), "%s with port %s", program, port);
+	p = hx_start_labelled(c, label, program, args);
+	if (!p)
+		return;
+	hx_proc_wait_idle(p, exit_ms);
+	if (hx_proc_running(p)) {
+		/* how it stops is stop-signal's business */
+		hx_proc_stop_quietly(c, p, stop_ms);
+		return;
+	}
+	hx_proc_pump(p, 0);
+	p->accepted = 1;
+	if (WIFEXITED(p->wait_status) && WEXITSTATUS(p->wait_status) == 1)
+		hx_fail(c, HX_FAIL,
+			"%s is a valid port (1 to 65535), but %s answered "
+			"with a usage error (exit status 1)",
+			port, label);
 }
 
 int hx_expect_usage(struct hx_check *c, const char *program,

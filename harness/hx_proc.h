@@ -106,6 +106,13 @@ int hx_proc_expect_exit(struct hx_check *c, struct hx_proc *p, int code,
 /* Sends SIGTERM and requires a prompt exit (any status but a crash). */
 int hx_proc_stop(struct hx_check *c, struct hx_proc *p, int timeout_ms);
 
+/* Once the program blocks, sends SIGTERM and waits up to timeout_ms for
+ * it to exit, without judging how: one that exits writes its sanitizer
+ * report and flushes its stdout; one that does not stop is killed when
+ * the check ends. Its end is accepted (never a crash of the check's). */
+void hx_proc_stop_quietly(struct hx_check *c, struct hx_proc *p,
+			  int timeout_ms);
+
 /* Once the program blocks (hx_proc_wait_idle), sends sig and requires an
  * exit with status 0 within timeout_ms: how a server should answer SIGINT
  * or SIGTERM. */
@@ -129,6 +136,15 @@ void hx_proc_wait_idle(struct hx_proc *p, int timeout_ms);
 int hx_expect_usage(struct hx_check *c, const char *program,
 		    const char *const cases[][HX_MAX_USAGE_ARGS], int ncases,
 		    int timeout_ms);
+
+/* Runs program with args, a valid port among them, and requires that it
+ * does not answer with a usage error: it may run (then it is stopped
+ * quietly, within stop_ms) or fail at run time (port 1 needs privileges
+ * to bind, nothing listens there). exit_ms: how long a usage error may
+ * take to come. */
+void hx_expect_port_accepted(struct hx_check *c, const char *program,
+			     const char *const *args, const char *port,
+			     int exit_ms, int stop_ms);
 
 /* Kills its whole process group at once and reaps it. */
 void hx_proc_kill(struct hx_proc *p);

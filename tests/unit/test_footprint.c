@@ -39,6 +39,17 @@ static int grower(int mb)
 	return 0;
 }
 
+/* Opens n sockets, then sleeps. */
+static int socketer(int n)
+{
+	for (int i = 0; i < n; i++)
+		if (socket(AF_INET, SOCK_STREAM, 0) < 0)
+			return 1;
+	for (;;)
+		pause();
+	return 0;
+}
+
 static struct hx_proc *start_self(struct hx_check *c, const char *mode,
 				  const char *arg)
 {
@@ -73,6 +84,18 @@ static void test_footprint_none_for_a_lone_process(void **state)
 	assert_non_null(p);
 	hx_proc_wait_idle(p, 2000);
 	assert_int_equal(hx_proc_count_children(p), 0);
+}
+
+static void test_footprint_counts_sockets(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct hx_proc *p = start_self(&f->c, "--socketer", "3");
+
+	assert_non_null(p);
+	hx_proc_wait_idle(p, 2000);
+	assert_int_equal(hx_proc_count_sockets(p), 3);
+	hx_proc_kill(p);
+	assert_int_equal(hx_proc_count_sockets(p), -1);
 }
 
 static void test_footprint_rss_grows(void **state)
@@ -134,6 +157,9 @@ int main(int argc, char **argv)
 	    cmocka_unit_test_setup_teardown(
 		test_footprint_none_for_a_lone_process, unit_fixture_setup,
 		unit_fixture_teardown),
+	    cmocka_unit_test_setup_teardown(test_footprint_counts_sockets,
+					    unit_fixture_setup,
+					    unit_fixture_teardown),
 	    cmocka_unit_test_setup_teardown(test_footprint_rss_grows,
 					    unit_fixture_setup,
 					    unit_fixture_teardown),
@@ -142,6 +168,8 @@ int main(int argc, char **argv)
 
 	if (argc == 3 && strcmp(argv[1], "--forker") == 0)
 		return forker(atoi(argv[2]));
+	if (argc == 3 && strcmp(argv[1], "--socketer") == 0)
+		return socketer(atoi(argv[2]));
 	if (argc == 3 && strcmp(argv[1], "--grower") == 0)
 		return grower(atoi(argv[2]));
 	if (!realpath(argv[0], self))

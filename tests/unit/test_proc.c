@@ -537,6 +537,40 @@ static void test_proc_exec_failure_is_error(void **state)
 	assert_true(unit_message_has(&f->c, "Exec format error"));
 }
 
+/* A program that keeps running is stopped quietly: no failure, and its
+ * end (SIGTERM) is accepted. */
+static void test_proc_stop_quietly_ends_without_judging(void **state)
+{
+	struct unit_fixture *f = *state;
+	const char *args[] = {"-c", "exec sleep 1000", NULL};
+	struct hx_proc *p = hx_start(&f->c, "/bin/sh", args);
+
+	assert_non_null(p);
+	hx_proc_stop_quietly(&f->c, p, 2000);
+	assert_false(hx_proc_running(p));
+	assert_true(p->accepted);
+	assert_int_equal(f->c.status, HX_PASS);
+}
+
+/* A valid port: a usage error (exit 1) fails; running, or another
+ * failure at run time, passes. */
+static void test_proc_port_accepted_unless_usage_error(void **state)
+{
+	struct unit_fixture *f = *state;
+	const char *runs[] = {"-c", "exec sleep 1000", "1", NULL};
+	const char *fails[] = {"-c", "exit 2", "1", NULL};
+	const char *usage[] = {"-c", "echo usage: x >&2; exit 1", "1", NULL};
+
+	hx_expect_port_accepted(&f->c, "/bin/sh", runs, "1", 1000, 2000);
+	assert_int_equal(f->c.status, HX_PASS);
+	hx_expect_port_accepted(&f->c, "/bin/sh", fails, "1", 1000, 2000);
+	assert_int_equal(f->c.status, HX_PASS);
+	hx_expect_port_accepted(&f->c, "/bin/sh", usage, "65535", 1000, 2000);
+	assert_int_equal(f->c.status, HX_FAIL);
+	assert_true(unit_message_has(&f->c, "65535 is a valid port"));
+	assert_true(unit_message_has(&f->c, "usage error (exit status 1)"));
+}
+
 #define PROC_TEST(name)                                                        \
 	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
@@ -566,6 +600,8 @@ int main(void)
 	    PROC_TEST(test_proc_stop_ends_program),
 	    PROC_TEST(test_proc_stop_ignoring_term_times_out),
 	    PROC_TEST(test_proc_stop_after_exit_fails),
+	    PROC_TEST(test_proc_stop_quietly_ends_without_judging),
+	    PROC_TEST(test_proc_port_accepted_unless_usage_error),
 	    PROC_TEST(test_proc_check_finish_reports_crash),
 	    PROC_TEST(test_proc_check_finish_kill_is_not_crash),
 	    PROC_TEST(test_proc_check_finish_notes_stderr_on_failure),

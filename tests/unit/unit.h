@@ -53,6 +53,7 @@
 #include "../../harness/hx_finish.h"
 #include "../../harness/hx_events.h"
 #include "../../harness/hx_fixture.h"
+#include "../../harness/hx_lines.h"
 #include "../../harness/hx_net.h"
 #include "../../harness/hx_probe.h"
 #include "../../harness/hx_proc.h"
