@@ -96,7 +96,7 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 			int64_t floor_ms, FILE *out, char *err, size_t errlen)
 {
 	static struct sl_run run;
-	static int64_t per_check[64][SL_BENCH_MAX_ROUNDS];
+	static int64_t per_check[SL_MAX_CHECKS][SL_BENCH_MAX_ROUNDS];
 	int64_t totals[SL_BENCH_MAX_ROUNDS];
 	char dir[1024], name[128];
 
