@@ -436,7 +436,7 @@ static int hx_send_piece(struct hx_check *c, struct hx_conn *conn,
 int hx_send(struct hx_check *c, struct hx_conn *conn, const void *data,
 	    size_t len, const struct hx_plan *plan)
 {
-	static const struct hx_plan whole = {HX_WHOLE, 0, 0};
+	static const struct hx_plan whole = {.split = HX_WHOLE};
 	int64_t deadline = hx_deadline(10000);
 	const char *bytes = data;
 	int nodelay = 1;

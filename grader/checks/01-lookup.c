@@ -347,12 +347,15 @@ CASES_CHECK(check_service_port, FILES_ONLY, service_port_cases)
 CASES_CHECK(check_service_unknown, FILES_ONLY, service_unknown_cases)
 CASES_CHECK(check_usage, NO_FIXTURES, usage_cases)
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define BUILD_MS 20000 /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "lookup builds with no warnings under -Wall -Wextra",
 	.points = 10,
-	.timeout_ms = 20000,
+	.timeout_ms = BUILD_MS,
 	.programs = "lookup",
 	.hint = "Read the compiler's first message: it names the file "
 		"and line. Unused variables and parameters count as "

@@ -301,13 +301,18 @@ static void check_client_usage(struct hx_check *c)
 
 #include "support/02-tcp-hello-client.c"
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS      8000  /* most checks */
+#define LONG_CHECK_MS 12000 /* many clients, usage, the writen driver */
+#define BUILD_MS      60000 /* the build */
+
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "server and client build with no warnings under -Wall -Wextra",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "server client",
 	.hint =
 	    "Read the compiler's messages from the first one down; fix every "
@@ -320,7 +325,7 @@ static const struct sl_check checks[] = {
 	.title = "server greets a client with its exact address and port, on "
 		 "any local address",
 	.points = 14,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Send exactly \"Thank you for connecting, ADDRESS port PORT\\n\": "
@@ -337,7 +342,7 @@ static const struct sl_check checks[] = {
 	.title = "server greets 20 clients in a row and keeps no descriptor "
 		 "or memory of them",
 	.points = 8,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "server",
 	.hint =
@@ -351,7 +356,7 @@ static const struct sl_check checks[] = {
 	.id = "restart",
 	.title = "server restarts at once on the same port",
 	.points = 8,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Set SO_REUSEADDR with setsockopt on the listening socket before "
@@ -365,7 +370,7 @@ static const struct sl_check checks[] = {
 	.title = "server survives clients that reset their connection, and "
 		 "closes their sockets",
 	.points = 8,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "A client may reset before the server greets it: then getpeername "
@@ -379,7 +384,7 @@ static const struct sl_check checks[] = {
 	.id = "stop-signal",
 	.title = "server exits 0 promptly on SIGTERM and on SIGINT",
 	.points = 6,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Install a handler for SIGTERM and SIGINT with sigaction and "
@@ -392,7 +397,7 @@ static const struct sl_check checks[] = {
 	.id = "server-stdout",
 	.title = "server writes nothing on stdout: its log goes to stderr",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Write every log line with fprintf(stderr, ...) or perror, never "
@@ -403,7 +408,7 @@ static const struct sl_check checks[] = {
 	.id = "busy-port",
 	.title = "server reports a port already in use, exit status 2",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Check what bind returns (Bind does it for you): when another "
@@ -417,7 +422,7 @@ static const struct sl_check checks[] = {
 	.id = "server-usage",
 	.title = "server rejects bad arguments: usage line, status 1",
 	.points = 4,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Require exactly one argument and check it with parse_port: "
@@ -432,7 +437,7 @@ static const struct sl_check checks[] = {
 	.id = "client-pieces",
 	.title = "client prints a greeting that arrives byte by byte",
 	.points = 6,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "TCP is a byte stream: one recv returns whatever has arrived, "
 		"maybe a single byte. Call recv in a loop, write each piece to "
@@ -444,7 +449,7 @@ static const struct sl_check checks[] = {
 	.title = "client prints a 100 KB reply in many recv calls, and frees "
 		 "what it allocated",
 	.points = 6,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "client",
 	.hint =
@@ -460,7 +465,7 @@ static const struct sl_check checks[] = {
 	.title = "client tries the next address when the first refuses "
 		 "(localhost: ::1, then 127.0.0.1)",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "getaddrinfo may give several addresses (localhost is ::1 and "
@@ -473,7 +478,7 @@ static const struct sl_check checks[] = {
 	.id = "client-ipv6",
 	.title = "client connects to an IPv6 literal (::1)",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Resolve HOST with getaddrinfo and hints.ai_family = AF_UNSPEC; "
@@ -485,7 +490,7 @@ static const struct sl_check checks[] = {
 	.id = "client-refused",
 	.title = "client reports a refused connection, exit status 2",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "When connect fails for every address getaddrinfo returned, print "
@@ -498,7 +503,7 @@ static const struct sl_check checks[] = {
 	.id = "client-unknown-host",
 	.title = "client reports an unknown host, exit status 2",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "When getaddrinfo returns non-zero, print the host and "
@@ -512,7 +517,7 @@ static const struct sl_check checks[] = {
 	.title = "client reports a server that resets the connection, exit "
 		 "status 2",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "recv returns -1 when the server resets the connection (errno "
 		"ECONNRESET): that is not the end of the greeting. Print the "
@@ -524,7 +529,7 @@ static const struct sl_check checks[] = {
 	.id = "client-usage",
 	.title = "client rejects bad arguments: usage line, status 1",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Require exactly two arguments and check the port with parse_port "
@@ -537,7 +542,7 @@ static const struct sl_check checks[] = {
 	.id = "writen",
 	.title = "writen writes every byte through short writes and EINTR",
 	.points = 3,
-	.timeout_ms = 12000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "writen-cases",
 	.hint =
 	    "write may take only part of the buffer (a signal came after some "

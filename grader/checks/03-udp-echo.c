@@ -70,12 +70,17 @@ static void fill_lines(char *data, size_t len, const char *what)
 #include "support/03-udp-echo-server.c"
 #include "support/03-udp-echo-client.c"
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS      8000  /* most checks */
+#define LONG_CHECK_MS 15000 /* usage: many runs of each program */
+#define BUILD_MS      60000 /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "server and client build without warnings",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "server client",
 	.hint =
 	    "Read the compiler's messages from the first one down; fix every "
@@ -89,7 +94,7 @@ static const struct sl_check checks[] = {
 	    "The server echoes a datagram byte for byte, from its own port, to "
 	    "its sender",
 	.points = 7,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Bind one AF_INET, SOCK_DGRAM socket to the port; then n = "
@@ -102,7 +107,7 @@ static const struct sl_check checks[] = {
 	.id = "two-clients",
 	.title = "Two clients sending in turn each get their own replies",
 	.points = 6,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Reply to the address recvfrom filled in for this datagram, and "
@@ -115,7 +120,7 @@ static const struct sl_check checks[] = {
 	.id = "empty",
 	.title = "The server echoes an empty datagram as an empty datagram",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "recvfrom returning 0 is an empty datagram, not the end of a "
 		"connection (UDP has none): send 0 bytes back with sendto, and "
@@ -126,7 +131,7 @@ static const struct sl_check checks[] = {
 	.id = "largest",
 	.title = "The server echoes the largest datagram, 65507 bytes, whole",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint =
@@ -140,7 +145,7 @@ static const struct sl_check checks[] = {
 	.id = "binary",
 	.title = "The server echoes binary bytes, NUL included",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "A datagram is bytes, not a string: send back the n that recvfrom "
@@ -152,7 +157,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "Five datagrams sent back to back come back one by one, in order",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Each datagram is a message of its own: echo exactly the n bytes "
@@ -164,7 +169,7 @@ static const struct sl_check checks[] = {
 	.id = "stop-signal",
 	.title = "The server exits 0 promptly on SIGTERM and SIGINT",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Install a handler for SIGTERM and SIGINT with sigaction and "
@@ -177,7 +182,7 @@ static const struct sl_check checks[] = {
 	.id = "server-stdout",
 	.title = "The server prints nothing on stdout: its log goes to stderr",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "server",
 	.hint =
@@ -191,7 +196,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "The server reports a port already taken (bind fails) and exits 2",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Test what bind returns: when it is negative, print the call and "
@@ -204,7 +209,7 @@ static const struct sl_check checks[] = {
 	.title = "The server rejects bad arguments with a usage line and "
 		 "status 1, and takes port 65535",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Require exactly one argument and check it with parse_number(text, "
@@ -218,7 +223,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "The client sends MESSAGE as one datagram and prints the reply",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Resolve HOST with getaddrinfo (SOCK_DGRAM), send strlen(MESSAGE) "
@@ -231,7 +236,7 @@ static const struct sl_check checks[] = {
 	.id = "client-binary",
 	.title = "The client prints a reply holding NUL bytes whole",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "Print the reply with writen(STDOUT_FILENO, buf, n) or fwrite: "
 		"printf(\"%s\") and puts stop at the first NUL byte.",
@@ -242,7 +247,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "An empty MESSAGE is sent, and an empty reply prints an empty line",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "An empty MESSAGE is valid: sendto 0 bytes. recvfrom returning 0 "
@@ -255,7 +260,7 @@ static const struct sl_check checks[] = {
 	.id = "client-largest",
 	.title = "The client prints a reply of 65507 bytes whole",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "client",
 	.hint =
@@ -269,7 +274,7 @@ static const struct sl_check checks[] = {
 	.id = "client-pieces",
 	.title = "The client takes one datagram as the whole reply and stops",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "UDP keeps message boundaries: one recvfrom returns one whole "
@@ -283,7 +288,7 @@ static const struct sl_check checks[] = {
 	    "The client ignores datagrams from other senders and prints the "
 	    "real reply",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Anyone can send to your port. Compare the address recvfrom fills "
@@ -296,7 +301,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "A reply that comes after its try timed out is still the reply",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Create the socket once, before the first try, and send every try "
@@ -309,7 +314,7 @@ static const struct sl_check checks[] = {
 	.id = "client-ipv6",
 	.title = "The client talks to a server at an IPv6 address (::1)",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Create the socket with the family getaddrinfo returned "
@@ -323,7 +328,7 @@ static const struct sl_check checks[] = {
 	.id = "client-timeout",
 	.title = "The client gives up with status 3 when the server is silent",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Set a receive timeout with setsockopt(fd, SOL_SOCKET, "
@@ -338,7 +343,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "The client sends MESSAGE 1 + RETRIES times when no reply comes",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "RETRIES counts the tries after the first: loop for (try = 0; try "
@@ -351,7 +356,7 @@ static const struct sl_check checks[] = {
 	.title = "A TIMEOUT_MS of 1200 waits 1.2 s: a second and 200000 "
 		 "microseconds",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "tv_usec must stay below 1000000 (setsockopt fails with EINVAL "
@@ -363,7 +368,7 @@ static const struct sl_check checks[] = {
 	.id = "client-defaults",
 	.title = "TIMEOUT_MS and RETRIES left out: 1000 ms and 2 retries",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "With 3 arguments TIMEOUT_MS is 1000 and RETRIES 2; with 4, "
@@ -377,7 +382,7 @@ static const struct sl_check checks[] = {
 	    "The client rejects bad arguments with a usage line and status 1, "
 	    "and takes every value in range",
 	.points = 3,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "Require 3 to 5 arguments, a non-empty HOST, a PORT from 1 to "
@@ -391,7 +396,7 @@ static const struct sl_check checks[] = {
 	.id = "client-unknown-host",
 	.title = "The client reports an unknown host and exits 2",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint =
 	    "When getaddrinfo returns non-zero, print the host and "

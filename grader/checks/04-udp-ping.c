@@ -410,13 +410,18 @@ static void check_unknown_host(struct hx_check *c)
 				   client->err.data);
 }
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS      8000  /* most checks */
+#define LONG_CHECK_MS 15000 /* usage: many runs of ping */
+#define BUILD_MS      60000 /* the build */
+
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "ping builds with no warnings under -Wall -Wextra",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "ping",
 	.hint =
 	    "Read the compiler's messages from the first one down; fix every "
@@ -429,7 +434,7 @@ static const struct sl_check checks[] = {
 	.title = "each ping is one datagram, PING seq time and a newline, "
 		 "seq from 1",
 	.points = 6,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Send one datagram per ping, written by format_ping: \"PING %ld "
@@ -443,7 +448,7 @@ static const struct sl_check checks[] = {
 	.title = "every ping answered: one time line each, 0.0% loss, "
 		 "rtt line",
 	.points = 8,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "Take the time with clock_gettime(CLOCK_MONOTONIC) just before "
 		"sendto and just after recvfrom returns the reply; print "
@@ -457,7 +462,7 @@ static const struct sl_check checks[] = {
 	.title = "a seeded plan of delays and drops: loss exact, RTTs "
 		 "within tolerance",
 	.points = 9,
-	.timeout_ms = 7000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Loss is 100.0 * (transmitted - received) / transmitted, printed "
@@ -472,7 +477,7 @@ static const struct sl_check checks[] = {
 	.title = "one ping answered, and one reply of three: min = avg = max, "
 		 "66.7% loss, status 0",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "With one reply, min, avg and max are all its time: let the first "
@@ -486,7 +491,7 @@ static const struct sl_check checks[] = {
 	.title = "a reply that comes after its timeout does not count "
 		 "for the next ping",
 	.points = 7,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "A datagram is the reply to the current ping only if its bytes "
 		"are exactly the ping's (n == len and memcmp == 0): a late "
@@ -498,7 +503,7 @@ static const struct sl_check checks[] = {
 	.id = "duplicate",
 	.title = "a reply that arrives twice counts once",
 	.points = 6,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Stop waiting at the first valid reply and send the next ping at "
@@ -510,7 +515,7 @@ static const struct sl_check checks[] = {
 	.id = "all-lost",
 	.title = "every ping lost: 100.0% loss, no rtt line, status 3",
 	.points = 6,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "When received is 0, print only the transmitted line (no rtt "
 		"line: an average of nothing is 0/0) and return 3 from main.",
@@ -521,7 +526,7 @@ static const struct sl_check checks[] = {
 	.title = "a ping waits TIMEOUT_MS from its send, whatever datagrams "
 		 "arrive meanwhile",
 	.points = 8,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Compute each ping's deadline once, send time + TIMEOUT_MS, and "
@@ -538,7 +543,7 @@ static const struct sl_check checks[] = {
 	.title = "datagrams from another port or address are ignored, even "
 		 "copies of the reply",
 	.points = 7,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "Compare the address recvfrom fills in with the server's "
 		"(family, address and port) and ignore any other sender: a "
@@ -551,7 +556,7 @@ static const struct sl_check checks[] = {
 	.title = "a reply that is not the ping's exact bytes is "
 		 "ignored",
 	.points = 5,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Compare the whole reply with the ping you sent: same length and "
@@ -565,7 +570,7 @@ static const struct sl_check checks[] = {
 	.title = "a seeded plan with every fault: drop, delay, duplicate, "
 		 "late, reorder, other port",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "Run with V=1 and the seed shown to see the plan and every "
 		"datagram; each fault has a check of its own whose hint "
@@ -577,7 +582,7 @@ static const struct sl_check checks[] = {
 	.title = "each line shows as soon as its ping has its reply or timed "
 		 "out",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "Print each ping's line as soon as it is decided (its reply "
 		"came or its time ran out), not after waiting on, and "
@@ -590,7 +595,7 @@ static const struct sl_check checks[] = {
 	.id = "ipv6",
 	.title = "pings an IPv6 address (::1), ignoring another port there",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "Create the socket with the family getaddrinfo returned "
 		"(socket(res->ai_family, ...)), keep the server's address in a "
@@ -604,7 +609,7 @@ static const struct sl_check checks[] = {
 	.title = "a TIMEOUT_MS of 1200: a lost ping waits 1.2 s, a second and "
 		 "200000 microseconds",
 	.points = 4,
-	.timeout_ms = 7000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "tv_usec must stay below 1000000 (setsockopt fails with EINVAL "
 		"otherwise): tv_sec = whole seconds of the time left, tv_usec "
@@ -617,7 +622,7 @@ static const struct sl_check checks[] = {
 	.title = "bad arguments print a usage line on stderr, exit 1; "
 		 "every value in range is taken",
 	.points = 4,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "ping",
 	.hint =
 	    "Require exactly four arguments: a non-empty HOST, PORT from 1 to "
@@ -631,7 +636,7 @@ static const struct sl_check checks[] = {
 	.id = "unknown-host",
 	.title = "an unknown host is reported on stderr, exit 2",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "ping",
 	.hint = "When getaddrinfo returns non-zero, print the host and "
 		"gai_strerror(rc) (getaddrinfo does not set errno), e.g. "

@@ -173,13 +173,19 @@ static void check_usage(struct hx_check *c)
 	expect_binds(c, "responder", top_responder, 65535);
 }
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS       8000  /* most checks */
+#define LONG_CHECK_MS  10000 /* discovery with two or three responders */
+#define USAGE_CHECK_MS 30000 /* usage: many runs of three programs */
+#define BUILD_MS       60000 /* the build */
+
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "all four programs build without warnings",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "broadcast listen discover responder",
 	.hint =
 	    "Read the compiler's messages from the first one down; fix every "
@@ -192,7 +198,7 @@ static const struct sl_check checks[] = {
 	.title = "Two listeners on one port both hear a broadcast to "
 		 "127.255.255.255",
 	.points = 7,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "listen",
 	.hint = "Set SO_REUSEADDR with setsockopt before bind, or the second "
 		"listener's bind fails with \"Address already in use\"; bind "
@@ -206,7 +212,7 @@ static const struct sl_check checks[] = {
 	.title = "The broadcaster reaches three listeners at once on "
 		 "127.255.255.255",
 	.points = 5,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "broadcast listen",
 	.hint =
 	    "Run it yourself: three \"listen PORT 1\" in other terminals, then "
@@ -221,7 +227,7 @@ static const struct sl_check checks[] = {
 	    "The broadcaster sends COUNT datagrams of exactly MESSAGE's bytes, "
 	    "and nothing on stdout",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "broadcast",
 	.hint =
 	    "setsockopt(fd, SOL_SOCKET, SO_BROADCAST, &on, sizeof on) before "
@@ -236,7 +242,7 @@ static const struct sl_check checks[] = {
 	    "A broadcast to 255.255.255.255 reaches a listener over a network "
 	    "device",
 	.points = 6,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "broadcast listen",
 	.hint = "255.255.255.255 is sent out of a real network device, here "
@@ -250,7 +256,7 @@ static const struct sl_check checks[] = {
 	.id = "sender-address",
 	.title = "The listener prints the sender's own address and port",
 	.points = 7,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "listen",
 	.hint =
 	    "Print the address recvfrom filled in (not getsockname, which is "
@@ -265,7 +271,7 @@ static const struct sl_check checks[] = {
 	    "The listener prints a long, a short, an empty and the largest "
 	    "datagram, each exactly",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "listen",
 	.hint =
@@ -282,7 +288,7 @@ static const struct sl_check checks[] = {
 	.title = "Without COUNT the listener prints each line at once and runs "
 		 "until SIGTERM or SIGINT, then exits 0",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "listen",
 	.hint =
 	    "COUNT left out means no limit: loop until the stop flag is set (a "
@@ -296,7 +302,7 @@ static const struct sl_check checks[] = {
 	.id = "discover-harness",
 	.title = "discover prints the answers of three responders, once each",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "discover",
 	.hint = "Send \"DISCOVER\" (8 bytes) once with SO_BROADCAST, then keep "
 		"calling recvfrom until TIMEOUT_MS after the question, with "
@@ -310,7 +316,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "Discovery with two responders on one port lists both, once each",
 	.points = 4,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "discover responder",
 	.hint =
 	    "Each responder binds the port with SO_REUSEADDR and answers every "
@@ -323,7 +329,7 @@ static const struct sl_check checks[] = {
 	.id = "discover-three",
 	.title = "Discovery with three responders on one port lists all three",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "discover responder",
 	.hint =
 	    "As with two responders: every responder on the port gets its own "
@@ -336,7 +342,7 @@ static const struct sl_check checks[] = {
 	.title = "discover takes answers until TIMEOUT_MS (1200) after its "
 		 "question, then stops; a later answer is not printed",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "discover",
 	.hint = "Compute the deadline once, send time + TIMEOUT_MS, and before "
 		"each recvfrom poll for the milliseconds left until it (or set "
@@ -349,7 +355,7 @@ static const struct sl_check checks[] = {
 	.id = "discover-default",
 	.title = "discover without TIMEOUT_MS waits 1000 ms",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "discover",
 	.hint = "With two arguments TIMEOUT_MS is 1000: set the default before "
 		"reading argv[3], and read argv[3] only when argc is 4.",
@@ -359,7 +365,7 @@ static const struct sl_check checks[] = {
 	.id = "responder-direct",
 	.title = "The responder answers each asker directly, not by broadcast",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "responder",
 	.hint =
 	    "Answer with sendto(fd, name, strlen(name), 0, (struct sockaddr "
@@ -374,7 +380,7 @@ static const struct sl_check checks[] = {
 	    "The responder answers the 8 bytes DISCOVER only, not datagrams "
 	    "that resemble it",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "responder",
 	.hint = "The question is exactly the 8 bytes of QUESTION: compare n == "
 		"strlen(QUESTION) and memcmp(buf, QUESTION, n) == 0. strncmp "
@@ -389,7 +395,7 @@ static const struct sl_check checks[] = {
 	    "The responder exits 0 on SIGTERM and SIGINT and prints nothing on "
 	    "stdout",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "responder",
 	.hint =
 	    "install_stop_handlers (sigaction, no SA_RESTART) makes recvfrom "
@@ -403,7 +409,7 @@ static const struct sl_check checks[] = {
 	    "A broadcast the kernel refuses (EACCES, ENETUNREACH) is reported: "
 	    "exit 2",
 	.points = 6,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "broadcast discover",
 	.hint = "Test what sendto returns (or connect, send or write, if you "
 		"connect the socket): when it is negative, print the call, the "
@@ -417,7 +423,7 @@ static const struct sl_check checks[] = {
 	.id = "busy-port",
 	.title = "listen and responder report a port they cannot bind, exit 2",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "listen responder",
 	.hint = "Test what bind returns (open_shared_port returns -1 and names "
 		"the call): print the call, the port and strerror(errno), e.g. "
@@ -429,7 +435,7 @@ static const struct sl_check checks[] = {
 	.id = "unknown-host",
 	.title = "broadcast and discover report an unknown ADDRESS, exit 2",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "broadcast discover",
 	.hint = "When getaddrinfo (resolve_ipv4) returns non-zero, print the "
 		"address and gai_strerror(rc) (getaddrinfo does not set "
@@ -443,7 +449,7 @@ static const struct sl_check checks[] = {
 	    "Every program rejects bad arguments with a usage line, status 1, "
 	    "and takes every value in range",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = USAGE_CHECK_MS,
 	.programs = "broadcast listen discover responder",
 	.hint = "Check the argument count and every number with parse_number "
 		"before any socket call (PORT 1..65535, COUNT 1..1000, "

@@ -140,12 +140,17 @@ static void check_stop_signal(struct hx_check *c)
 	hx_close(c, &conn);
 }
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS      8000  /* most checks */
+#define LONG_CHECK_MS 15000 /* many clients, table files, errors, usage */
+#define BUILD_MS      60000 /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "server and client build without warnings",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "server client",
 	.hint = "Read the compiler's messages from the first one down; fix "
 		"every warning too (an unused variable, a missing return, a "
@@ -157,7 +162,7 @@ static const struct sl_check checks[] = {
 	.title = "The lecture's requests python, java and c get their exact "
 		 "course lines",
 	.points = 8,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Reply with exactly "
 		"\"CourseName:NAME,Duration:DURATION,Fee=FEE\\n\" (a colon "
@@ -172,7 +177,7 @@ static const struct sl_check checks[] = {
 	.id = "any-case",
 	.title = "A course name in any case (Python, JAVA) is that course",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint =
 	    "Compare the request with each name with strcasecmp (from "
@@ -185,7 +190,7 @@ static const struct sl_check checks[] = {
 	.id = "unknown",
 	.title = "Any other name gets \"this course is not available\"",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Compare the whole request with each whole name (strcasecmp, "
 		"not strncasecmp over the request's length): \"py\", "
@@ -197,7 +202,7 @@ static const struct sl_check checks[] = {
 	.id = "crlf",
 	.title = "A request ending in CR LF is the same request",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Clients such as telnet end lines with \"\\r\\n\". After "
 		"cutting the line at its \"\\n\", drop one \"\\r\" left at its "
@@ -208,7 +213,7 @@ static const struct sl_check checks[] = {
 	.id = "bytes",
 	.title = "A request that arrives byte by byte is answered once",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "One recv is not one request: TCP may deliver \"python\\n\" "
 		"one byte at a time, the \"\\r\" of \"\\r\\n\" apart from its "
@@ -220,7 +225,7 @@ static const struct sl_check checks[] = {
 	.id = "random",
 	.title = "Eight requests split at random get eight replies in order",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "A piece of input may end in the middle of a request and the "
 		"next piece finish it and start another: keep what follows a "
@@ -233,7 +238,7 @@ static const struct sl_check checks[] = {
 	.title = "Requests in one segment get a reply each; an unfinished "
 		 "one at close gets none",
 	.points = 5,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "One recv may return \"python\\njava\\n\": answer every "
 		"complete line in the buffer, and keep serving the connection "
@@ -246,7 +251,7 @@ static const struct sl_check checks[] = {
 	.id = "empty-line",
 	.title = "An empty line gets \"error: empty request\"",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "An empty line is a request too (the line \"\", after the "
 		"\"\\r\" is dropped): reply \"error: empty request\\n\" and go "
@@ -259,7 +264,7 @@ static const struct sl_check checks[] = {
 	.title = "Lines of 255 and 256 bytes are requests; 257 bytes (a \\r "
 		 "counts) is too long",
 	.points = 3,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint = "The reader's buffer holds REQUEST_MAX + 1 = 257 bytes, all "
@@ -276,7 +281,7 @@ static const struct sl_check checks[] = {
 	.title = "A line over 256 bytes gets an error at once; the server "
 		 "goes on",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint = "Never recv more than the free part of the buffer "
@@ -292,7 +297,7 @@ static const struct sl_check checks[] = {
 	.title = "The server answers 20 clients in a row and keeps no "
 		 "descriptor or memory of them",
 	.points = 5,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "server",
 	.hint = "After a client closes (recv returns 0), close its socket "
@@ -306,7 +311,7 @@ static const struct sl_check checks[] = {
 	.title = "The server survives clients that reset or leave before "
 		 "their reply",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "recv fails with ECONNRESET when a client resets, and a "
 		"write to a client that has gone fails with EPIPE: log it, "
@@ -320,7 +325,7 @@ static const struct sl_check checks[] = {
 	.id = "idle-client",
 	.title = "The server survives clients that send nothing and close",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "A client may connect and close without a request: recv "
 		"returns 0 at once. That is the end of this client, not an "
@@ -332,7 +337,7 @@ static const struct sl_check checks[] = {
 	.id = "server-stdout",
 	.title = "The server writes nothing on stdout: its log goes to stderr",
 	.points = 2,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Write every log line with fprintf(stderr, ...) or perror, "
 		"never printf or puts: stdout is not the server's to use.",
@@ -343,7 +348,7 @@ static const struct sl_check checks[] = {
 	.title = "The table comes from a file when one is given, up to its "
 		 "limits",
 	.points = 5,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint =
@@ -361,7 +366,7 @@ static const struct sl_check checks[] = {
 	.title = "A bad table file or a busy port: a message naming it, "
 		 "exit status 2",
 	.points = 5,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint = "Before listening, check each line: three fields, none "
@@ -378,7 +383,7 @@ static const struct sl_check checks[] = {
 	.title = "The client prints each reply, however the server cuts it, "
 		 "and frees what it allocated",
 	.points = 5,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "client",
 	.hint = "Send each course as typed with its \"\\n\", then read one "
@@ -393,7 +398,7 @@ static const struct sl_check checks[] = {
 	.title = "The client tries the next address when the first refuses "
 		 "(localhost: ::1, then 127.0.0.1)",
 	.points = 4,
-	.timeout_ms = 5000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "getaddrinfo may give several addresses (localhost is ::1 "
 		"and 127.0.0.1): try each in order, a socket of its own family "
@@ -406,7 +411,7 @@ static const struct sl_check checks[] = {
 	.title = "The client reports an unknown host, a refusal and a server "
 		 "that closes early: exit status 2",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "getaddrinfo failing: print the host and gai_strerror(rc). "
 		"Every connect failing: print \"connect\", the host, the port "
@@ -420,7 +425,7 @@ static const struct sl_check checks[] = {
 	.title = "The server rejects bad arguments with a usage line and "
 		 "status 1",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "server",
 	.hint = "Accept one or two arguments and check the port with "
 		"parse_port: digits only (no sign, no space), 1 to 65535 "
@@ -434,7 +439,7 @@ static const struct sl_check checks[] = {
 	.title = "The client rejects bad arguments with a usage line and "
 		 "status 1",
 	.points = 2,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "client",
 	.hint = "Require HOST, PORT and at least one COURSE (argc >= 4) and "
 		"check the port with parse_port; otherwise print \"usage: "
@@ -445,7 +450,7 @@ static const struct sl_check checks[] = {
 	.id = "stop-signal",
 	.title = "The server exits 0 promptly on SIGTERM and SIGINT",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Install the handler with sigaction and sa_flags 0 (no "
 		"SA_RESTART), so a blocked accept or recv fails with EINTR; "

@@ -314,13 +314,19 @@ static void check_unknown_host(struct hx_check *c)
 	expect_unknown(c, TEXT_EAI_NONAME);
 }
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS	   10000 /* a few ports, usage of one kind */
+#define SCAN_CHECK_MS	   20000 /* scans of every port, usage */
+#define LONG_SCAN_CHECK_MS 35000 /* long scans, one port at a time */
+#define BUILD_MS	   60000 /* the build */
+
 /* The rubric: 100 points. */
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "scan builds without warnings",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "scan",
 	.hint = "Read the compiler's messages from the first one down; "
 		"fix every warning too (an unused variable, a signed "
@@ -332,7 +338,7 @@ static const struct sl_check checks[] = {
 	.title = "A scan of ports 1 to 65534 reports exactly the open "
 		 "ones",
 	.points = 11,
-	.timeout_ms = 20000,
+	.timeout_ms = SCAN_CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "A writable socket only says the connect has ended, "
@@ -347,7 +353,7 @@ static const struct sl_check checks[] = {
 	.id = "range-ends",
 	.title = "Ports 1 and 65535 are scanned, alone and in ranges",
 	.points = 10,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_SCAN_CHECK_MS,
 	.flags = SL_NETWORK | SL_SANITIZE,
 	.programs = "scan",
 	.hint = "FIRST and LAST are both scanned: loop while port <= "
@@ -361,7 +367,7 @@ static const struct sl_check checks[] = {
 	.id = "accept-close",
 	.title = "A port that accepts and closes at once is open",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "The port is open when the connect succeeds (SO_ERROR "
@@ -373,7 +379,7 @@ static const struct sl_check checks[] = {
 	.id = "refused",
 	.title = "Refused ports are not reported; memory is freed",
 	.points = 6,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NETWORK | SL_SANITIZE | SL_LEAKS,
 	.programs = "scan",
 	.hint = "poll reports a refused connect as writable too "
@@ -389,7 +395,7 @@ static const struct sl_check checks[] = {
 	.title = "A silent port is filtered after the timeout: 500, "
 		 "1500 and the default",
 	.points = 11,
-	.timeout_ms = 16000,
+	.timeout_ms = SCAN_CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Give each connect a deadline (start time + "
@@ -406,7 +412,7 @@ static const struct sl_check checks[] = {
 	.id = "self-connect",
 	.title = "A socket that connects to itself is not an open port",
 	.points = 4,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "scan",
 	.hint = "Scanning your own machine, the kernel may give a "
@@ -421,7 +427,7 @@ static const struct sl_check checks[] = {
 	.title = "With 32 descriptors: at most 24 sockets, every port "
 		 "found",
 	.points = 8,
-	.timeout_ms = 35000,
+	.timeout_ms = LONG_SCAN_CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Each socket is a descriptor and socket() fails with "
@@ -437,7 +443,7 @@ static const struct sl_check checks[] = {
 	.title = "MAX_SOCKETS 3, 1 and left out (256): never more in "
 		 "flight",
 	.points = 6,
-	.timeout_ms = 16000,
+	.timeout_ms = SCAN_CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "MAX_SOCKETS is the most connects in flight at once: "
@@ -451,7 +457,7 @@ static const struct sl_check checks[] = {
 	.id = "full-range",
 	.title = "65534 ports, 32 of them silent, in 10 seconds",
 	.points = 9,
-	.timeout_ms = 18000,
+	.timeout_ms = SCAN_CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Keep up to MAX_SOCKETS connects in flight at once and "
@@ -464,7 +470,7 @@ static const struct sl_check checks[] = {
 	.title = "::1 and a name whose first address is ::1 are "
 		 "scanned over IPv6",
 	.points = 8,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NETWORK,
 	.programs = "scan",
 	.hint = "Ask getaddrinfo for AF_UNSPEC and scan its first "
@@ -480,7 +486,7 @@ static const struct sl_check checks[] = {
 	.title = "Connects that fail at once: every port filtered, no "
 		 "socket left open",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "scan",
 	.hint = "connect may fail at once (ENETUNREACH: no route to "
@@ -495,7 +501,7 @@ static const struct sl_check checks[] = {
 	.title = "Bad arguments get a usage line and status 1; the "
 		 "limits are accepted",
 	.points = 5,
-	.timeout_ms = 12000,
+	.timeout_ms = SCAN_CHECK_MS,
 	.programs = "scan",
 	.hint = "Accept 3 to 5 arguments; FIRST and LAST whole numbers "
 		"from 1 to 65535 with FIRST <= LAST, TIMEOUT_MS from 1 "
@@ -511,7 +517,7 @@ static const struct sl_check checks[] = {
 	.title = "An unknown host is reported with gai_strerror's "
 		 "reason, status 2",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "scan",
 	.hint = "When getaddrinfo returns rc != 0, print the host and "
 		"gai_strerror(rc) on stderr (not strerror(errno), and "

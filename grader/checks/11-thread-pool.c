@@ -71,12 +71,18 @@ static const struct hx_echo_rules echo_rules = {
 #include "support/11-thread-pool-pool.c"
 #include "support/11-thread-pool-shutdown.c"
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS      20000  /* most checks */
+#define LONG_CHECK_MS 30000  /* the queue driver, load, leaks */
+#define TOOL_CHECK_MS 120000 /* under ThreadSanitizer or memcheck */
+#define BUILD_MS      60000  /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "pool and the queue build without warnings",
 	.points = 6,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "pool queue-cases",
 	.hint =
 	    "Read the compiler's messages from the first one down; fix every "
@@ -89,7 +95,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "the queue: first in, first out, round its ring, up to 1024 slots",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "queue-cases",
 	.hint = "The tail is (head + count) % capacity; queue_take returns "
@@ -101,7 +107,7 @@ static const struct sl_check checks[] = {
 	.id = "queue-wait",
 	.title = "the queue: take waits while empty, put while full, in a loop",
 	.points = 7,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "queue-cases",
 	.hint = "Wait with while (count == 0 && !stopping) "
 		"pthread_cond_wait(&not_empty, &lock), never with if: a wait "
@@ -114,7 +120,7 @@ static const struct sl_check checks[] = {
 	.id = "queue-stop",
 	.title = "the queue: stop wakes every waiter, destroy closes and frees",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "queue-cases",
 	.hint =
@@ -129,7 +135,7 @@ static const struct sl_check checks[] = {
 	.title = "every line comes back exact: empty, CR LF, NUL bytes, a "
 		 "hundred at once",
 	.points = 7,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "pool",
 	.hint =
@@ -144,7 +150,7 @@ static const struct sl_check checks[] = {
 	.title = "lines in pieces: answered once whole; a last piece without "
 		 "\"\\n\" is not",
 	.points = 5,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint = "One recv is not one line: receive into the free part of the "
 		"buffer and echo only when memchr finds the \"\\n\", the whole "
@@ -157,7 +163,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "lines of 1023 and 1024 bytes echoed, longer ones refused once",
 	.points = 5,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "pool",
 	.hint =
@@ -172,7 +178,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "silent clients below WORKERS do not keep the next one waiting",
 	.points = 7,
-	.timeout_ms = 15000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint = "Start WORKERS threads before the first accept; each loops on "
 		"queue_take and serves its client to the end. Never hold the "
@@ -185,7 +191,7 @@ static const struct sl_check checks[] = {
 	.title = "with every worker busy, the next clients wait, then are "
 		 "served in order",
 	.points = 7,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "Exactly WORKERS clients are served at a time: never start a "
@@ -200,7 +206,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "a full queue makes accept wait; every waiting client is served",
 	.points = 6,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "pool",
 	.hint = "queue_put waits while count == capacity, so the main thread "
 		"stops accepting and new clients wait in the kernel's backlog "
@@ -212,7 +218,7 @@ static const struct sl_check checks[] = {
 	.id = "idle",
 	.title = "with nothing to do, no thread spins or polls",
 	.points = 5,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "A thread with nothing to do sleeps until there is something: in "
@@ -226,7 +232,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "exactly WORKERS + 1 threads: before, during and after clients",
 	.points = 4,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint = "main creates WORKERS threads with pthread_create before it "
 		"accepts, and no other thread ever: not per client, not when "
@@ -237,7 +243,7 @@ static const struct sl_check checks[] = {
 	.id = "throughput",
 	.title = "throughput under load: at least 20% of a plain echo server's",
 	.points = 6,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "Each put must wake a waiting worker at once (pthread_cond_signal "
@@ -250,7 +256,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "no data race: clients, a queue, resets and SIGTERM under helgrind",
 	.points = 6,
-	.timeout_ms = 120000,
+	.timeout_ms = TOOL_CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "Every variable two threads use is read and written with its "
@@ -264,7 +270,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "SIGTERM or SIGINT: exit 0 promptly, even with every thread busy",
 	.points = 6,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "The handler sets the flag and writes a byte into the stop pipe. "
@@ -278,7 +284,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "after SIGTERM: totals printed, nothing left allocated or open",
 	.points = 5,
-	.timeout_ms = 120000,
+	.timeout_ms = TOOL_CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "After the workers are joined: queue_destroy (closes what waits, "
@@ -292,7 +298,7 @@ static const struct sl_check checks[] = {
 	.title =
 	    "a client that resets before its echo does not stop the server",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "Ignore SIGPIPE with sigaction (SIG_IGN) before the first thread "
@@ -304,7 +310,7 @@ static const struct sl_check checks[] = {
 	.id = "fd-leak",
 	.title = "36 clients of every kind leave no descriptor open",
 	.points = 3,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "pool",
 	.hint = "Every way serve_client ends (EOF, a reset, a failed send, the "
 		"stop pipe) leads to one close of the client's socket, in the "
@@ -317,7 +323,7 @@ static const struct sl_check checks[] = {
 	.id = "usage",
 	.title = "bad arguments: usage and status 1; a port in use: status 2",
 	.points = 4,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "pool",
 	.hint =
 	    "Exactly three arguments, each a whole number made of digits only: "

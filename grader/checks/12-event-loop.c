@@ -117,12 +117,19 @@ static const struct hx_echo_rules echo_rules = {
 #include "support/12-event-loop-echo.c"
 #include "support/12-event-loop-limits.c"
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS       20000  /* most checks */
+#define LONG_CHECK_MS  30000  /* the conn driver, full sockets, load, leaks */
+#define CROWD_CHECK_MS 60000  /* hundreds of clients at once */
+#define TOOL_CHECK_MS  120000 /* the server under memcheck */
+#define BUILD_MS       60000  /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "evloop and conn.c build without warnings",
 	.points = 5,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "evloop conn-cases",
 	.hint = "Read the compiler's messages from the first one down; fix "
 		"every warning too (an unused variable, a missing return, a "
@@ -134,7 +141,7 @@ static const struct sl_check checks[] = {
 	.title = "conn.c: whole lines echoed, in pieces or many at once, "
 		 "long ones refused once",
 	.points = 5,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "conn-cases",
 	.hint = "recv into in + in_len, at most ECHO_LINE_MAX - in_len bytes; "
@@ -148,7 +155,7 @@ static const struct sl_check checks[] = {
 	.id = "conn-output",
 	.title = "conn.c: what send does not take waits in out, up to OUT_MAX",
 	.points = 7,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "conn-cases",
 	.hint = "send may take fewer bytes than asked, or none (EAGAIN): "
@@ -163,7 +170,7 @@ static const struct sl_check checks[] = {
 	.title = "conn.c: EOF, resets and conn_close end a connection "
 		 "cleanly",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE | SL_LEAKS,
 	.programs = "conn-cases",
 	.hint = "recv returning 0: eof = 1, then CONN_CLOSE if nothing waits "
@@ -178,7 +185,7 @@ static const struct sl_check checks[] = {
 	.title = "every line comes back exact, to each of two clients at "
 		 "once",
 	.points = 5,
-	.timeout_ms = 15000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "evloop",
 	.hint = "Each client has its own struct conn; poll every socket at "
@@ -192,7 +199,7 @@ static const struct sl_check checks[] = {
 	.title = "fifty clients sending a byte at a time: each gets its own "
 		 "line, once whole",
 	.points = 6,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "Never wait for the rest of a line: one recv per readable "
 		"socket, keep the bytes in that client's conn, and go back to "
@@ -204,7 +211,7 @@ static const struct sl_check checks[] = {
 	.id = "many-clients",
 	.title = "1,100 clients connected at once, every one served",
 	.points = 10,
-	.timeout_ms = 60000,
+	.timeout_ms = CROWD_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "evloop",
 	.hint = "No fixed limit on clients: grow the pollfd and conn arrays "
@@ -218,7 +225,7 @@ static const struct sl_check checks[] = {
 	.id = "one-thread",
 	.title = "one thread and no child process, however many clients",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "The loop serves every client itself: no pthread_create, no "
 		"fork. What a client has not finished waits in its conn, not "
@@ -230,7 +237,7 @@ static const struct sl_check checks[] = {
 	.title = "a client that never reads does not stall the loop, and is "
 		 "dropped past OUT_MAX",
 	.points = 8,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "evloop",
 	.hint = "Every socket non-blocking; conn_write returns at EAGAIN with "
@@ -244,7 +251,7 @@ static const struct sl_check checks[] = {
 	.title = "a client that reads late gets all its echo, in order, "
 		 "even after its EOF",
 	.points = 7,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "evloop",
 	.hint = "Watch POLLOUT for a client while out holds something, and "
@@ -258,7 +265,7 @@ static const struct sl_check checks[] = {
 	.title = "clients that reset are closed, at any moment, and the "
 		 "loop goes on",
 	.points = 5,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "evloop",
 	.hint = "A reset shows as POLLERR or POLLHUP (with POLLIN): call "
 		"conn_read, whose recv fails with ECONNRESET, and close the "
@@ -271,7 +278,7 @@ static const struct sl_check checks[] = {
 	.title = "with nothing to do the server sleeps, however many clients "
 		 "wait",
 	.points = 5,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "evloop",
 	.hint = "poll with no timeout (-1). Ask for POLLOUT only while out "
 		"holds something: an idle socket is always writable, so "
@@ -283,7 +290,7 @@ static const struct sl_check checks[] = {
 	.title = "out of descriptors (EMFILE): no spinning, the next client "
 		 "waits, then is served",
 	.points = 5,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "When accept fails with EMFILE or ENFILE, stop watching the "
 		"listening socket (events 0) and keep serving the others; "
@@ -297,7 +304,7 @@ static const struct sl_check checks[] = {
 	.title = "throughput under load: at least 25% of a plain echo "
 		 "server's",
 	.points = 5,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "No sleep and no poll timeout in the loop; recv as much as "
 		"in has room for, not a byte at a time; send an echo at once "
@@ -309,7 +316,7 @@ static const struct sl_check checks[] = {
 	.title = "SIGTERM or SIGINT: totals and exit 0 promptly, whatever "
 		 "the clients do",
 	.points = 4,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "The handler sets the flag and writes a byte into the stop "
 		"pipe, whose read end is in every poll: the loop wakes, "
@@ -321,7 +328,7 @@ static const struct sl_check checks[] = {
 	.id = "memcheck",
 	.title = "after SIGTERM: totals exact, nothing left allocated or open",
 	.points = 5,
-	.timeout_ms = 120000,
+	.timeout_ms = TOOL_CHECK_MS,
 	.programs = "evloop",
 	.hint = "After the loop: conn_close every client still connected "
 		"(adding its lines to the totals), free each conn and the "
@@ -334,7 +341,7 @@ static const struct sl_check checks[] = {
 	.title = "a client that resets before its echo does not stop the "
 		 "server",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = CHECK_MS,
 	.programs = "evloop",
 	.hint = "Ignore SIGPIPE with sigaction (SIG_IGN) at the start, so a "
 		"send to a client that has gone fails with EPIPE or "
@@ -345,7 +352,7 @@ static const struct sl_check checks[] = {
 	.id = "fd-leak",
 	.title = "36 clients of every kind leave no descriptor open",
 	.points = 3,
-	.timeout_ms = 30000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "evloop",
 	.hint = "Every way a client ends (EOF, a reset, a failed send, a "
 		"drop) leads to one conn_close, and its slot leaves the "
@@ -357,7 +364,7 @@ static const struct sl_check checks[] = {
 	.id = "usage",
 	.title = "bad arguments: usage and status 1; a port in use: status 2",
 	.points = 4,
-	.timeout_ms = 20000,
+	.timeout_ms = CHECK_MS,
 	.programs = "evloop",
 	.hint = "Exactly one argument, a whole number made of digits only, 1 "
 		"to 65535; else \"usage: evloop PORT\" on stderr, status 1. A "

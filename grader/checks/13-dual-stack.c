@@ -100,13 +100,19 @@ static const char fixture_nsswitch[] = "passwd: files\ngroup: files\n"
 #include "support/13-dual-stack-families.c"
 #include "support/13-dual-stack-client.c"
 
+/* Deadlines of whole checks (scaled like all deadlines). */
+#define CHECK_MS	8000  /* most checks */
+#define LONG_CHECK_MS	15000 /* both listeners, leaks, errors, usage */
+#define DRIVER_CHECK_MS 20000 /* format_peer through its driver */
+#define BUILD_MS	60000 /* the build */
+
 static const struct sl_check checks[] = {
     {
 	.id = "build",
 	.title = "server, client and the format_peer tests build without "
 		 "warnings",
 	.points = 5,
-	.timeout_ms = 60000,
+	.timeout_ms = BUILD_MS,
 	.programs = "server client peer-cases",
 	.hint = "Read the compiler's messages from the first one down; fix "
 		"every warning too (an unused variable, a missing return, a "
@@ -118,7 +124,7 @@ static const struct sl_check checks[] = {
 	.title = "format_peer: IPv4, IPv6, IPv4-mapped as IPv4, sizes to the "
 		 "byte",
 	.points = 4,
-	.timeout_ms = 20000,
+	.timeout_ms = DRIVER_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "peer-cases",
 	.hint = "AF_INET6 with IN6_IS_ADDR_V4MAPPED: inet_ntop(AF_INET, "
@@ -132,7 +138,7 @@ static const struct sl_check checks[] = {
 	.title = "format_peer: paths, abstract and unnamed, never past "
 		 "sun_path",
 	.points = 4,
-	.timeout_ms = 20000,
+	.timeout_ms = DRIVER_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "peer-cases",
 	.hint = "n = len - offsetof(struct sockaddr_un, sun_path), at most "
@@ -145,7 +151,7 @@ static const struct sl_check checks[] = {
 	.id = "ipv4",
 	.title = "IPv4 clients are greeted by their address, as IPv4",
 	.points = 7,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "One AF_INET6 socket bound to in6addr_any with IPV6_V6ONLY 0 "
 		"accepts IPv4 clients as ::ffff:a.b.c.d; greet them with "
@@ -157,7 +163,7 @@ static const struct sl_check checks[] = {
 	.id = "ipv6",
 	.title = "IPv6 clients are greeted by their address (::1)",
 	.points = 6,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Bind the AF_INET6 socket to in6addr_any (not ::1 and not "
 		"INADDR_ANY on AF_INET); getpeername into a sockaddr_storage "
@@ -168,7 +174,7 @@ static const struct sl_check checks[] = {
 	.id = "ipv6-long",
 	.title = "a client from a 39-character IPv6 address is named in full",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "server",
 	.hint = "inet_ntop(AF_INET6) needs INET6_ADDRSTRLEN (46) bytes, and "
@@ -181,7 +187,7 @@ static const struct sl_check checks[] = {
 	.title = "IPv4 and IPv6 share one TCP socket: AF_INET6, IPV6_V6ONLY "
 		 "off",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "listen_dual makes exactly one TCP socket: AF_INET6, "
 		"SO_REUSEADDR, IPV6_V6ONLY set to 0, bound to in6addr_any. No "
@@ -192,7 +198,7 @@ static const struct sl_check checks[] = {
 	.id = "v6only-off",
 	.title = "IPv4 is served where sockets are IPv6-only by default",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_NAMESPACE,
 	.programs = "server",
 	.hint = "The default of IPV6_V6ONLY is the sysctl "
@@ -206,7 +212,7 @@ static const struct sl_check checks[] = {
 	.title = "UNIX clients are greeted: unnamed, by path, abstract, 107 "
 		 "bytes",
 	.points = 7,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Greet \"unix (unnamed)\", \"unix PATH\" or \"unix @NAME\" "
 		"from getpeername's address and len into a sockaddr_storage "
@@ -218,7 +224,7 @@ static const struct sl_check checks[] = {
 	.id = "unix-mode",
 	.title = "the socket file has mode 0600 whatever the umask",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "bind creates the file with 0777 minus the umask: old = "
 		"umask(0177) before bind and umask(old) after gives 0600 "
@@ -229,7 +235,7 @@ static const struct sl_check checks[] = {
 	.id = "stale-socket",
 	.title = "a stale socket file from an earlier run is replaced",
 	.points = 5,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Before bind: lstat(path); a socket file there that refuses "
 		"a connect (ECONNREFUSED: nobody listens, a run killed before "
@@ -241,7 +247,7 @@ static const struct sl_check checks[] = {
 	.title = "a plain file or a live server's socket at PATH is left "
 		 "alone: status 2",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Remove only a stale socket: a file that is not a socket "
 		"(S_ISSOCK false) and a socket whose connect succeeds (a "
@@ -253,7 +259,7 @@ static const struct sl_check checks[] = {
 	.id = "both-listeners",
 	.title = "TCP and UNIX clients in any order: poll waits on both",
 	.points = 4,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "server",
 	.hint = "Never block in accept on one socket while a client waits on "
 		"the other: poll a struct pollfd[2] with POLLIN on both, then "
@@ -264,7 +270,7 @@ static const struct sl_check checks[] = {
 	.id = "restart",
 	.title = "the server restarts at once on the same port",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Set SO_REUSEADDR on the AF_INET6 socket before bind: "
 		"without it, bind fails with \"Address already in use\" while "
@@ -275,7 +281,7 @@ static const struct sl_check checks[] = {
 	.id = "stop-signal",
 	.title = "SIGTERM or SIGINT: exit 0 promptly, socket file removed",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "sigaction with sa_flags 0 for SIGINT and SIGTERM: poll fails "
 		"with EINTR and the loop sees the flag; then close both "
@@ -286,7 +292,7 @@ static const struct sl_check checks[] = {
 	.id = "leave-early",
 	.title = "clients gone before their greeting do not stop the server",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.programs = "server",
 	.hint = "Ignore SIGPIPE (sigaction with SIG_IGN); when getpeername "
 		"(ENOTCONN) or writen (EPIPE, ECONNRESET) fails, log it, close "
@@ -297,7 +303,7 @@ static const struct sl_check checks[] = {
 	.id = "fd-leak",
 	.title = "30 clients of every kind leave no descriptor open",
 	.points = 3,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "server",
 	.hint = "Close the connected socket on every path: after the "
 		"greeting, and when getpeername, format_peer or writen "
@@ -310,7 +316,7 @@ static const struct sl_check checks[] = {
 	.title = "bad arguments: usage and status 1; bad PATH or port in use: "
 		 "2",
 	.points = 3,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "server",
 	.hint = "Exactly two arguments: PORT (digits only, 1 to 65535) and "
@@ -324,7 +330,7 @@ static const struct sl_check checks[] = {
 	.title = "client prints a reply byte by byte, and 100 KB with NUL "
 		 "bytes",
 	.points = 4,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "client",
 	.hint = "recv in a loop until it returns 0, writing each piece to "
@@ -336,7 +342,7 @@ static const struct sl_check checks[] = {
 	.id = "client-ipv6",
 	.title = "client connects to an IPv6 literal (::1)",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "getaddrinfo with ai_family AF_UNSPEC, and each socket of the "
 		"address's own family (ai_family), never AF_INET.",
@@ -346,7 +352,7 @@ static const struct sl_check checks[] = {
 	.id = "client-unix",
 	.title = "client -U PATH connects to a UNIX socket, up to 107 bytes",
 	.points = 3,
-	.timeout_ms = 6000,
+	.timeout_ms = CHECK_MS,
 	.programs = "client",
 	.hint = "connect_unix: a struct sockaddr_un with AF_UNIX and PATH "
 		"copied with its '\\0' (strlen at most SOCKET_PATH_MAX), "
@@ -358,7 +364,7 @@ static const struct sl_check checks[] = {
 	.title = "client tries every address: localhost and a name whose "
 		 "first refuse",
 	.points = 6,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_FIXTURES,
 	.programs = "client",
 	.hint = "Loop over the whole getaddrinfo list: for each address a new "
@@ -371,7 +377,7 @@ static const struct sl_check checks[] = {
 	.title = "client closes each failed socket: 12 refused addresses, 10 "
 		 "descriptors",
 	.points = 3,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_FIXTURES,
 	.programs = "client",
 	.hint = "close(fd) after each connect that failed before you try the "
@@ -384,7 +390,7 @@ static const struct sl_check checks[] = {
 	.id = "client-errors",
 	.title = "refused, unknown host, missing or stale PATH: status 2",
 	.points = 3,
-	.timeout_ms = 10000,
+	.timeout_ms = LONG_CHECK_MS,
 	.programs = "client",
 	.hint = "Print \"client: \" and the message connect_host or "
 		"connect_unix wrote (the call, the host or PATH, and "
@@ -395,7 +401,7 @@ static const struct sl_check checks[] = {
 	.id = "client-usage",
 	.title = "client rejects bad arguments: usage line, status 1",
 	.points = 2,
-	.timeout_ms = 15000,
+	.timeout_ms = LONG_CHECK_MS,
 	.flags = SL_SANITIZE,
 	.programs = "client",
 	.hint = "\"HOST PORT\" (PORT digits only, 1 to 65535) or \"-U PATH\" "

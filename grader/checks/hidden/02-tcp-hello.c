@@ -19,6 +19,7 @@
 #define IO_MS	  1500 /* a connection completes, a greeting arrives */
 #define QUEUED	  5    /* clients connected before the first is served */
 #define REPLY_CAP 4096 /* more than any greeting */
+#define CHECK_MS  8000 /* the whole check */
 
 /* Connects QUEUED clients at once, so the kernel queues them all before
  * the server accepts the first; then each must get its own greeting. */
@@ -72,7 +73,7 @@ static const struct sl_check hidden_checks[] = {
 	.title = "server greets 5 clients that connected at once, each with "
 		 "its own port",
 	.points = 10,
-	.timeout_ms = 8000,
+	.timeout_ms = CHECK_MS,
 	.flags = SL_HIDDEN,
 	.programs = "server",
 	.hint = "Clients that connect while the server is busy wait in the "

@@ -222,8 +222,10 @@ out:
 static void check_pieces(struct hx_check *c)
 {
 	/* A pause between pieces, so no single recv gets them all. */
-	static const struct hx_plan byte_by_byte = {HX_BYTES, 0, 2};
-	static const struct hx_plan random_pieces = {HX_RANDOM, 6, 1};
+	static const struct hx_plan byte_by_byte = {.split = HX_BYTES,
+						    .delay_ms = 2};
+	static const struct hx_plan random_pieces = {
+	    .split = HX_RANDOM, .max_piece = 6, .delay_ms = 1};
 	static const char lines[] = "alpha\nbeta\ngamma gamma\n\ndelta\n"
 				    "epsilon, the last\n";
 	struct hx_proc *server = start_pool(c, 2, 2, NULL);
@@ -266,7 +268,8 @@ static void check_long_line(struct hx_check *c)
 {
 	/* Pieces of up to 200 bytes, apart: a recv that asks for more than
 	 * the buffer's free part is caught in the act. */
-	static const struct hx_plan pieces = {HX_RANDOM, 200, 1};
+	static const struct hx_plan pieces = {
+	    .split = HX_RANDOM, .max_piece = 200, .delay_ms = 1};
 	static const char too_long_then_after[] = TOO_LONG_REPLY "after\n";
 	static const char too_long_then_ok[] = TOO_LONG_REPLY "ok\n";
 	struct hx_proc *server = start_pool(c, 2, 2, NULL);

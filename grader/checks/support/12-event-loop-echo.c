@@ -164,7 +164,8 @@ static void check_slow_senders(struct hx_check *c)
 	if (connect_client(c, &tail, IO_MS) < 0)
 		goto out_close;
 	if (hx_send_str(c, &tail, "one\ntwo",
-			&(struct hx_plan){HX_BYTES, 0, 1}) == 0 &&
+			&(struct hx_plan){.split = HX_BYTES, .delay_ms = 1}) ==
+		0 &&
 	    hx_shutdown_write(c, &tail) == 0 &&
 	    hx_recv_all(c, &tail, 1 << 16, IO_MS) == 0)
 		hx_expect_bytes(c,

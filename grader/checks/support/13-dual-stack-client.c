@@ -99,8 +99,10 @@ static void check_client_ipv4(struct hx_check *c)
 {
 	static const char reply[] = GREETING "IPv4 127.0.0.1 port 40312\n";
 	/* a pause between bytes, so no single recv can get them all */
-	static const struct hx_plan byte_by_byte = {HX_BYTES, 0, 2};
-	static const struct hx_plan random_pieces = {HX_RANDOM, 4096, 0};
+	static const struct hx_plan byte_by_byte = {.split = HX_BYTES,
+						    .delay_ms = 2};
+	static const struct hx_plan random_pieces = {.split = HX_RANDOM,
+						     .max_piece = 4096};
 	char *long_reply = malloc(LONG_REPLY);
 
 	if (!long_reply) {
