@@ -729,7 +729,11 @@ int main(int argc, char **argv)
 	/* a closed pipe on stdout must not kill the grader mid-report */
 	signal(SIGPIPE, SIG_IGN);
 	catch_stop_signals();
-	hx_sandbox_adopt_orphans();
+	if (hx_sandbox_adopt_orphans() < 0)
+		fprintf(stderr,
+			"socklab: warning: prctl PR_SET_CHILD_SUBREAPER: %s: "
+			"a killed sandbox's orphans are not waited for\n",
+			strerror(errno));
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "--help") == 0) {
 		usage(argc < 2 ? stderr : stdout);

@@ -250,10 +250,10 @@ static int hx_map_ids(pid_t pid)
 	return hx_write_text(path, map);
 }
 
-void hx_sandbox_adopt_orphans(void)
+int hx_sandbox_adopt_orphans(void)
 {
-	prctl(PR_SET_CHILD_SUBREAPER, 1);
 	hx_run_pid = getpid();
+	return prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? -1 : 0;
 }
 
 /* Removes the control groups that can be removed now. */
@@ -407,9 +407,11 @@ static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
 	char err[512];
 	int null;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		hx_setup_fail_errno(fd, "prctl PR_SET_PDEATHSIG");
 	/* nothing inside may read or trace this process's memory */
-	prctl(PR_SET_DUMPABLE, 0);
+	if (prctl(PR_SET_DUMPABLE, 0) < 0)
+		hx_setup_fail_errno(fd, "prctl PR_SET_DUMPABLE");
 	/* a program that closes its end must not kill the harness */
 	signal(SIGPIPE, SIG_IGN);
 	if (spec->isolate) {
@@ -457,9 +459,11 @@ static void hx_sandbox_outer(struct hx_sandbox_spec *spec, int sync_up,
 	pid_t init;
 	int status, go = -1;
 
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		hx_setup_fail_errno(fd, "prctl PR_SET_PDEATHSIG");
 	/* a session of its own: no terminal a program could write to */
-	setsid();
+	if (setsid() < 0)
+		hx_setup_fail_errno(fd, "setsid");
 	if (spec->isolate) {
 		if (unshare(CLONE_NEWUSER) < 0)
 			hx_setup_fail_errno(fd, "unshare the user namespace");

@@ -66,8 +66,9 @@ struct hx_sandbox {
 /* Makes this process the reaper of every sandbox process orphaned when a
  * sandbox is killed, so hx_sandbox_reap_all can wait until none is left;
  * and names every control group of the run after it (socklab-PID-...),
- * its worker processes' too. */
-void hx_sandbox_adopt_orphans(void);
+ * its worker processes' too. 0, or -1 (errno) when the kernel refuses
+ * (orphans then go to PID 1 and are not waited for). */
+int hx_sandbox_adopt_orphans(void);
 /* Reaps every child that has ended or is ending and removes the control
  * groups of ended sandboxes; 0 when none is left, -1 if some still run
  * after timeout_ms. */

@@ -8,6 +8,7 @@
 
 #include <dirent.h>
 #include <net/if.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 /* Argument of every body. */
@@ -518,6 +519,63 @@ static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
 	hx_buf_free(&data);
 }
 
+/* prctl, wrapped (-Wl,--wrap=prctl): refuses the option refused_prctl
+ * with EPERM, and passes every other call on. */
+int __real_prctl(int option, unsigned long a2, unsigned long a3,
+		 unsigned long a4, unsigned long a5);
+int __wrap_prctl(int option, ...);
+static int refused_prctl = -1;
+
+int __wrap_prctl(int option, ...)
+{
+	unsigned long a[4];
+	va_list ap;
+
+	if (option == refused_prctl) {
+		errno = EPERM;
+		return -1;
+	}
+	va_start(ap, option);
+	for (int i = 0; i < 4; i++)
+		a[i] = va_arg(ap, unsigned long);
+	va_end(ap);
+	return __real_prctl(option, a[0], a[1], a[2], a[3]);
+}
+
+/* A prctl the sandbox needs, refused: the setup names it. */
+static void test_sandbox_refused_prctl_is_named(void **state)
+{
+	static const struct {
+		int option;
+		const char *message;
+	} cases[] = {
+	    {PR_SET_PDEATHSIG, "sandbox setup: prctl PR_SET_PDEATHSIG: "
+			       "Operation not permitted"},
+	    {PR_SET_DUMPABLE, "sandbox setup: prctl PR_SET_DUMPABLE: "
+			      "Operation not permitted"},
+	};
+	struct unit_fixture *f = *state;
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct body_arg arg = {.work_dir = f->dir};
+		struct hx_sandbox_spec spec;
+		struct hx_sandbox sb;
+		struct hx_verdict v;
+		char err[256] = "";
+
+		hx_sandbox_spec_init(&spec, 0, 5000, body_identity, &arg);
+		refused_prctl = cases[i].option;
+		assert_int_equal(hx_sandbox_start(&sb, &spec, err, sizeof(err)),
+				 0);
+		refused_prctl = -1;
+		assert_int_equal(
+		    collect_within(&sb, &v, (int)unit_scaled(10000)), 0);
+		assert_int_equal(v.status, HX_ERROR);
+		assert_string_equal(v.message.data, cases[i].message);
+		hx_verdict_free(&v);
+	}
+}
+
 /* A setup step that fails is named, not "ended without a verdict". */
 static void test_sandbox_setup_failure_is_named(void **state)
 {
@@ -681,6 +739,7 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
 	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
 	    SANDBOX_TEST(test_sandbox_setup_failure_is_named),
+	    SANDBOX_TEST(test_sandbox_refused_prctl_is_named),
 	    SANDBOX_TEST(test_sandbox_root_is_sealed),
 	    SANDBOX_TEST(test_sandbox_programs_run_as_student),
 	    SANDBOX_TEST(test_sandbox_etc_is_generated),
