@@ -73,6 +73,10 @@
 #define UNKNOWN_HOST "no-such-host.invalid" /* RFC 6761: never resolves */
 /* The last port of every long scan but range-ends'. */
 #define TOP_SCANNED 65534
+/* The first port of range-ends' long scan, which ends at 65535: the top
+ * eighth of the range, enough ports to run a leaky scanner out of
+ * descriptors, and a counter that wraps meets port 1 at once. */
+#define TOP_EIGHTH 57344
 /* IPv6 scans stay below the kernel's local ports (32768 and up), so that
  * no connect to ::1 can come from the port it tries. */
 #define V6_LOW	2000

@@ -109,13 +109,14 @@ static void check_range_ends(struct hx_check *c)
 
 	/* Ports 1, 2, 65534 and 65535 open; port 1 is watched for a second
 	 * connection in every scan, which only a counter that went past
-	 * 65535 and started over makes. */
+	 * 65535 and started over makes. The long scan: the top eighth. */
 	target_init(&t, SCAN_HOST);
 	t.nopen = 4;
 	t.open[0] = 1;
 	t.open[1] = 2;
 	t.open[2] = 65534;
 	t.open[3] = 65535;
+	run.first = TOP_EIGHTH;
 	run.last = 65535;
 	run.watch = &t.listeners[0];
 	if (open_ports(c, &t) < 0 || run_scan(c, &t, &run) < 0)
