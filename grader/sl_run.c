@@ -46,8 +46,10 @@ struct sl_checks {
 	int turnstile;			/* held by an exclusive waiter */
 	struct hx_cpu_mark cpu[SL_MAX_CHECKS]; /* the machine's CPU time
 						  when it started */
-	char first_try[SL_MAX_CHECKS][240];    /* how its first run failed, when
-						  it ran twice; "" */
+	char first_try[SL_MAX_CHECKS][160];    /* when it ran twice: its first
+						  run's status and the CPUs'
+						  load then; "" */
+	struct hx_buf first_message[SL_MAX_CHECKS]; /* and its message */
 };
 
 volatile sig_atomic_t sl_stop_signal;
@@ -346,9 +348,11 @@ static int sl_retry_when_busy(struct sl_checks *all, int i,
 		return 0;
 	snprintf(all->first_try[i], sizeof(all->first_try[i]),
 		 "this check ran twice: its first run (%s) came while the "
-		 "machine's CPUs were %.0f%% busy: %.120s",
-		 hx_status_name(r->verdict.status), busy * 100.0,
-		 r->verdict.message.data ? r->verdict.message.data : "");
+		 "machine's CPUs were %.0f%% busy",
+		 hx_status_name(r->verdict.status), busy * 100.0);
+	hx_buf_clear(&all->first_message[i]);
+	hx_buf_add(&all->first_message[i], r->verdict.message.data,
+		   r->verdict.message.len);
 	if (sl_start_check(run, r->check, r->seed, &all->jobs[i],
 			   &all->sandboxes[i], err, sizeof(err)) < 0)
 		return 0;
@@ -359,6 +363,28 @@ static int sl_retry_when_busy(struct sl_checks *all, int i,
 	job->deadline = all->sandboxes[i].deadline;
 	hx_cpu_mark(&all->cpu[i]);
 	return 1;
+}
+
+/* Says in the verdict's notes that the check ran twice, and what its
+ * first run said where the second says something else. */
+static void sl_note_first_try(struct sl_checks *all, int i)
+{
+	struct hx_verdict *v = &all->run->results[i].verdict;
+	const struct hx_buf *first = &all->first_message[i];
+	const char *said = first->data ? first->data : "";
+
+	if (first->len == v->message.len &&
+	    memcmp(said, v->message.data ? v->message.data : "", first->len) ==
+		0)
+		hx_buf_addf(&v->notes,
+			    "%s, and failed the same way; this is "
+			    "the second run's verdict\n",
+			    all->first_try[i]);
+	else
+		hx_buf_addf(&v->notes,
+			    "%s; this is the second run's "
+			    "verdict. The first said: %s\n",
+			    all->first_try[i], said);
 }
 
 static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
@@ -374,8 +400,7 @@ static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 	if (sl_retry_when_busy(all, i, job))
 		return 0;
 	if (all->first_try[i][0])
-		hx_buf_addf(&all->run->results[i].verdict.notes, "%s\n",
-			    all->first_try[i]);
+		sl_note_first_try(all, i);
 	sl_lock_release(all->locks[i], NULL);
 	all->locks[i] = -1;
 	sl_result_done(all->run, i);
@@ -419,6 +444,8 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 		all->locks[i] = -1;
 	rc = sl_pool_run(&pool, err, errlen);
 	sl_lock_release(-1, &all->turnstile);
+	for (int i = 0; i < SL_MAX_CHECKS; i++)
+		hx_buf_free(&all->first_message[i]);
 	free(all);
 	return rc;
 }
