@@ -407,7 +407,9 @@ static void sl_prepare(const struct sl_lab *lab, const char *class_dir,
 	if (kind == 1) {
 		char dest[1200];
 
-		snprintf(dest, sizeof(dest), "%s/%s", work, s->id);
+		/* students/ of their own: an id is a name the class chose,
+		 * and must not meet the batch's builds or temporary files */
+		snprintf(dest, sizeof(dest), "%s/students/%s", work, s->id);
 		sl_unpack(path, dest, s->problem, sizeof(s->problem));
 		if (s->problem[0])
 			return;
@@ -634,6 +636,11 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	snprintf(sl_batch_work, sizeof(sl_batch_work), "%s", work);
 	snprintf(sl_batch_cache, sizeof(sl_batch_cache), "%s/builds", work);
+	snprintf(path, sizeof(path), "%s/students", work);
+	if (mkdir(path, 0700) < 0) {
+		snprintf(err, errlen, "mkdir %s: %s", path, strerror(errno));
+		goto out_remove;
+	}
 	if (sl_scan_class(class_dir, &s, &n, &kinds, err, errlen) < 0)
 		goto out_remove;
 	if (opt->shards > 1)

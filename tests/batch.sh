@@ -60,6 +60,12 @@ add_common() {
 	tar -czf "$class/ref-tgz.tar.gz" -C reference/"$lab" .
 	cp "$class/ref-zip.zip" "$class/dup.zip"
 	cp "$class/ref-tgz.tar.gz" "$class/dup.tar.gz"
+	# ids that name the batch's own folders: their archives unpack
+	# beside the others, never into the build cache
+	cp "$class/ref-tgz.tar.gz" "$class/builds.tar.gz"
+	cp "$class/ref-tgz.tar.gz" "$class/students.tar.gz"
+	expect builds total 100
+	expect students total 100
 	expect ref-folder total 100
 	expect ref-zip total 100
 	expect ref-tgz total 100
