@@ -3,10 +3,12 @@
 #include "sl_grade.h"
 #include "sl_cache.h"
 #include "sl_files.h"
+#include "sl_scan.h"
 
 #include "../harness/hx_time.h"
 
 #include <dirent.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -268,6 +270,27 @@ static void sl_take_given(struct sl_run *run)
 	}
 }
 
+/* A student's file that uses what sl_scan.h refuses is taken away, so
+ * that nothing built from it runs, and the build check says why. */
+static void sl_scan_file(struct sl_build *b, const char *name, const char *path)
+{
+	struct hx_buf text;
+	char why[256];
+
+	hx_buf_init(&text);
+	if (sl_read_all(path, &text) == 0 &&
+	    sl_scan_source(text.data ? text.data : "", text.len, why,
+			   sizeof(why)) < 0) {
+		unlink(path);
+		hx_buf_addf(&b->files,
+			    "%s, %s: refused (a solution needs none of it, and "
+			    "the test drivers run your code in their own "
+			    "process); take it out\n",
+			    name, why);
+	}
+	hx_buf_free(&text);
+}
+
 static void sl_take_files(struct sl_run *run)
 {
 	const struct sl_lab *lab = run->lab;
@@ -304,6 +327,8 @@ static void sl_take_files(struct sl_run *run)
 		else if (sl_copy_file(from, to) < 0)
 			hx_buf_addf(&b->files, "%s could not be copied: %s\n",
 				    lab->files[i], strerror(errno));
+		else
+			sl_scan_file(b, lab->files[i], to);
 	}
 	sl_take_given(run);
 	dir = opendir(b->submission);
@@ -377,6 +402,8 @@ struct sl_compile {
 	char output[64]; /* the executable's name */
 	char paths[2 * SL_MAX_SOURCES + 2][800]; /* room for arguments */
 	char libs[256];	   /* the program's link flags, split in place */
+	int driver;	   /* 1: a test driver linked with the student's
+			      files (a program with support sources) */
 	char key[65];	   /* its name in the build cache */
 	int built;	   /* 1 once it built (from the sandbox) */
 	struct hx_buf log; /* what the compiler said */
@@ -422,6 +449,7 @@ static void sl_compile_args(const struct sl_program *prog, int asan,
 			 prog->support[i]);
 		k->argv[n++] = k->paths[np++];
 	}
+	k->driver = prog->support[0] != NULL;
 	/* libs is a list of flags: "-lcmocka -lm" */
 	snprintf(k->libs, sizeof(k->libs), "%s", prog->libs ? prog->libs : "");
 	for (char *save, *flag = strtok_r(k->libs, " ", &save); flag && n < 62;
@@ -457,6 +485,92 @@ static void sl_send_executable(const struct sl_build_job *job,
 	if (bytes.len <= SL_MAX_EXECUTABLE)
 		hx_frame_put(out, 'F', bytes.data, bytes.len);
 	hx_buf_free(&bytes);
+}
+
+/* Names a test driver's executable may define besides the student's
+ * and its own static functions. */
+static const char *const sl_driver_names[] = {"main",  "_start",     "_init",
+					      "_fini", "data_start", NULL};
+
+/* 1 if name is one the sanitizers' runtime defines, or for a test
+ * driver, the C library. */
+static int sl_library_name(const char *name, int driver)
+{
+	static const char *const runtime[] = {
+	    "__asan_", "__lsan_", "__ubsan_", "__sanitizer_", "__tsan_", NULL};
+
+	for (int i = 0; runtime[i]; i++)
+		if (strncmp(name, runtime[i], strlen(runtime[i])) == 0)
+			return 1;
+	if (!driver)
+		return 0;
+	for (int i = 0; sl_driver_names[i]; i++)
+		if (strcmp(name, sl_driver_names[i]) == 0)
+			return 0;
+	return dlsym(RTLD_DEFAULT, name) != NULL;
+}
+
+/* A test driver runs the student's code in its own process and judges
+ * it with the C library's functions (memcmp, printf, ...): a student's
+ * file that defines one of them would judge itself. And no program may
+ * define a sanitizer's hook (__lsan_is_turned_off turns the leak checker
+ * off). 0, or -1 with the names in log. */
+static int sl_check_symbols(struct hx_check *c, const struct sl_build_job *job,
+			    const struct sl_compile *k, int64_t deadline,
+			    struct hx_buf *log)
+{
+	char path[800];
+	const char *args[] = {"--defined-only", "--extern-only", "-P", path,
+			      NULL};
+	struct hx_spawn spawn = {.label = "nm",
+				 .program = "/usr/bin/nm",
+				 .args = args,
+				 .cwd = job->src};
+	struct hx_buf names;
+	struct hx_proc *p;
+	const char *line;
+	int rc = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", job->work, k->output);
+	p = hx_start_with(c, &spawn);
+	if (!p || hx_proc_wait(c, p, hx_remaining_ms(deadline)) < 0 ||
+	    !WIFEXITED(p->wait_status) || WEXITSTATUS(p->wait_status) != 0) {
+		hx_buf_addf(log, "socklab: could not list the symbols of %s\n",
+			    k->output);
+		return -1;
+	}
+	p->accepted = 1;
+	hx_buf_init(&names);
+	for (line = p->out.data ? p->out.data : ""; *line;) {
+		size_t len = strcspn(line, "\n");
+		char name[256], type;
+
+		if (sscanf(line, "%255s %c", name, &type) == 2 &&
+		    strchr("TWi", type) && sl_library_name(name, k->driver))
+			hx_buf_addf(&names, "%s%s", names.len ? ", " : "",
+				    name);
+		line += len;
+		line += *line == '\n';
+	}
+	if (names.len && k->driver) {
+		hx_buf_addf(log,
+			    "socklab: the test driver %s is linked with your "
+			    "files, and they define %s, which the C library "
+			    "or the sanitizers already have: the driver would "
+			    "run yours instead. Make such a function static, "
+			    "or give it a name of its own.\n",
+			    k->output, names.data);
+		rc = -1;
+	} else if (names.len) {
+		hx_buf_addf(log,
+			    "socklab: %s defines %s, a hook of the sanitizers "
+			    "the checks run your programs with: refused, take "
+			    "it out.\n",
+			    k->output, names.data);
+		rc = -1;
+	}
+	hx_buf_free(&names);
+	return rc;
 }
 
 /* The build sandbox's body: every compilation at once, one deadline for
@@ -520,6 +634,9 @@ static void sl_build_body(int fd, void *arg)
 			}
 			built = p->exited && WIFEXITED(p->wait_status) &&
 				WEXITSTATUS(p->wait_status) == 0;
+			if (built &&
+			    sl_check_symbols(&c, job, k, deadline, &log) < 0)
+				built = 0;
 		}
 		snprintf(number, sizeof(number), "%d", i);
 		hx_frame_put(&out, 'P', number, strlen(number));

@@ -62,10 +62,25 @@ struct hx_cases {
 	const char *code;    /* the student's file: "queue.c" */
 };
 
+/* Starts a test driver linked with the student's code and hands it, on
+ * stdin, a token of this run (32 hex digits from the kernel, never from
+ * the seed), which it reads before any of the student's code runs and
+ * prints only in its last line: "cases: N run, F failed, token T".
+ * token: at least 33 bytes. NULL once the check has failed. */
+struct hx_proc *hx_start_cases(struct hx_check *c, const char *program,
+			       const char *const *args, char *token,
+			       size_t size);
+
+/* Finds the line with this run's token in p's stdout: 1 and the
+ * counts; 0 when no such line came (the student's code, which shares the
+ * driver's process, may print anything else). */
+int hx_cases_summary(const struct hx_proc *p, const char *token, int *ran,
+		     int *failed);
+
 /* Runs the driver with args, within timeout_ms, and judges its report:
  * a line per case ("ok NAME" or "case failed: NAME: reason"), and last
- * "cases: N run, F failed". Killed by a signal is a crash naming
- * cases->crashed; failed cases a failure listing each; a report without
+ * the line with its token (hx_start_cases). Killed by a signal is a crash
+ * naming cases->crashed; failed cases a failure listing each; a report without
  * its last line an error. 0 when every case passed, else -1. */
 int hx_run_cases(struct hx_check *c, const struct hx_cases *cases,
 		 const char *const *args, int timeout_ms);
