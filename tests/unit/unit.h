@@ -52,6 +52,7 @@
 #include "../../harness/hx_check.h"
 #include "../../harness/hx_finish.h"
 #include "../../harness/hx_events.h"
+#include "../../harness/hx_file.h"
 #include "../../harness/hx_fixture.h"
 #include "../../harness/hx_lines.h"
 #include "../../harness/hx_net.h"
