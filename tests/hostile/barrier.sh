@@ -7,7 +7,8 @@
 # folders it plants there are nobody else's.
 # Safe outcome: a fixtures' folder a program made first, with a journal
 # of its choosing, is never used: nothing is written, copied or removed
-# where the journal says, and a fixture check fails naming the folder.
+# where the journal says, and a fixture check fails naming the folder; a
+# chain of processes that left its session dies with its check.
 if [ -z "${SOCKLAB_BARRIER_TMP:-}" ]; then
 	if [ "$(id -u)" != 0 ] || ! unshare -m true 2>/dev/null; then
 		echo "SKIP hostile uid barrier: needs root and a mount namespace"
@@ -99,4 +100,31 @@ grep -q '^ann,100$' "$instructor/grades.csv" && [ ! -e "$drop/copy" ] &&
 	! grep -rq "$secret" "$drop" &&
 	ok "after the fixture check: the journal still not followed" ||
 	bad "after the fixture check: the journal was followed"
+# a server leaves a chain of processes in a session of its own, seven
+# deep: each link's parent is killed before it, so it is a child of
+# nobody the grader knows when its turn comes. All die with the check.
+submission 02 "$scratch/chain"
+cat >"$scratch/chain/server.c" <<'C'
+#include <unistd.h>
+
+int main(void)
+{
+	if (fork() == 0) {
+		setsid();
+		for (int depth = 0; depth < 6; depth++)
+			if (fork() != 0)
+				break;
+		for (;;)
+			pause();
+	}
+	return 1;
+}
+C
+out=$("$SOCKLAB" grade 02 --dir "$scratch/chain" --check server-usage 2>&1)
+status=$?
+left=$(pgrep -f -- "$TMPDIR" | head -n 3)
+[ "$status" = 1 ] && grep -q "^score" <<<"$out" && [ -z "$left" ] &&
+	ok "a chain of processes in a session of its own: gone with its check" ||
+	bad "a chain of processes in a session of its own: exit $status, left: $left"
+pkill -KILL -f -- "$TMPDIR"
 done_testing

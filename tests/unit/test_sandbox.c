@@ -698,7 +698,7 @@ static char run_self(const char *mode, int no_namespaces)
 	close(out[1]);
 	pfd.fd = out[0];
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)unit_scaled(5000)) == 1 &&
+	if (poll(&pfd, 1, (int)unit_scaled(15000)) == 1 &&
 	    read(out[0], &answer, 1) != 1)
 		answer = 0;
 	close(out[0]);
@@ -716,6 +716,74 @@ static void test_sandbox_no_namespaces_forces_degraded(void **state)
 	require_namespaces();
 	assert_int_equal(run_self("--probe", 0), '1');
 	assert_int_equal(run_self("--probe", 1), '0');
+}
+
+/* Run as "--barrier-chain" in a fresh copy, root and SOCKLAB_NO_NAMESPACES
+ * set, so a uid barrier: a program of the check leaves a chain of
+ * processes in a session of its own (a shell, its child, that one's
+ * child), then the check ends. Prints 1 when none of them is left, 0 when
+ * one is (and kills them), s when there is no barrier here, n when the
+ * chain did not start. */
+static int barrier_chain(void)
+{
+	struct body_arg arg = {0};
+	struct hx_sandbox_spec spec;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char line[600], dir[256], marker[64], err[256] = "", answer = 'n';
+
+	if (hx_sandbox_mode() != HX_MODE_BARRIER ||
+	    unit_temp_dir(dir, sizeof(dir)) < 0) {
+		printf("s\n");
+		return 0;
+	}
+	/* a sleep of a few microseconds over 1000 s: unique to this run,
+	 * and not among this program's own arguments */
+	snprintf(marker, sizeof(marker), "1000.%06d", (int)getpid() % 1000000);
+	snprintf(line, sizeof(line),
+		 "setsid sh -c 'sh -c \"sleep \\$0 & touch \\$0.up; wait\" "
+		 "\"$0\" & wait' %s </dev/null >/dev/null 2>&1 & "
+		 "until [ -e %s.up ]; do sleep 0.05; done; echo started",
+		 marker, marker);
+	arg.work_dir = dir;
+	arg.marker = line;
+	hx_sandbox_spec_init(&spec, 0, 10000, body_shell, &arg);
+	spec.work_host = dir;
+	if (hx_sandbox_start(&sb, &spec, err, sizeof(err)) == 0 &&
+	    collect_within(&sb, &v, (int)unit_scaled(10000)) == 0) {
+		if (v.notes.data && strstr(v.notes.data, "started"))
+			answer = gone_within(marker, 2000) ? '1' : '0';
+		hx_verdict_free(&v);
+	}
+	if (answer == '0') {
+		char kill_line[300];
+
+		snprintf(kill_line, sizeof(kill_line), "pkill -KILL -f -- %s",
+			 marker);
+		if (system(kill_line) < 0) {
+			/* what is left ends with its sleep */
+		}
+	}
+	unit_remove_tree(dir);
+	printf("%c\n", answer);
+	return 0;
+}
+
+/* Under a uid barrier there is no PID namespace to end with the check:
+ * a process that left its session, and the children it started, must
+ * still die with it. Each sandbox there has a uid of its own, whose
+ * processes are all the check's. */
+static void test_sandbox_barrier_chain_dies_with_check(void **state)
+{
+	char answer;
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	answer = run_self("--barrier-chain", 1);
+	if (answer == 's')
+		skip();
+	assert_int_equal(answer, '1');
 }
 
 #define SANDBOX_TEST(name)                                                     \
@@ -738,6 +806,7 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
 	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
+	    SANDBOX_TEST(test_sandbox_barrier_chain_dies_with_check),
 	    SANDBOX_TEST(test_sandbox_setup_failure_is_named),
 	    SANDBOX_TEST(test_sandbox_refused_prctl_is_named),
 	    SANDBOX_TEST(test_sandbox_root_is_sealed),
@@ -750,6 +819,9 @@ int main(int argc, char **argv)
 		printf("%d\n", hx_sandbox_probe());
 		return 0;
 	}
+	/* run by test_sandbox_barrier_chain_dies_with_check */
+	if (argc == 2 && strcmp(argv[1], "--barrier-chain") == 0)
+		return barrier_chain();
 	unit_init();
 	return cmocka_run_group_tests_name("hx_sandbox", tests, NULL, NULL);
 }
