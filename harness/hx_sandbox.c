@@ -41,6 +41,7 @@ extern void __gcov_dump(void);
 #define HX_MEMORY_MB	1024	/* default budget of a sandbox */
 #define HX_PIDS		512	/* processes and threads of a sandbox */
 #define HX_SWEEP_MS	5000	/* a barrier's uid is rid of its processes */
+#define HX_ARG_FIELD	48	/* of /proc/PID/stat: arg_start, arg_end next */
 
 /* How the users of a sandbox map to the machine's. */
 enum hx_id_mode {
@@ -464,7 +465,7 @@ static int hx_loopback_up(void)
  * the memory PID 1 inherited, and /proc/1/cmdline would show it to every
  * process in the sandbox: it is overwritten. The grader keeps its own
  * copy of its arguments, so nothing here reads them. */
-static void hx_wipe_command_line(void)
+void hx_wipe_command_line(void)
 {
 	char text[1024];
 	unsigned long start = 0, end = 0;
@@ -479,10 +480,10 @@ static void hx_wipe_command_line(void)
 	if (n <= 0)
 		return;
 	text[n] = '\0';
-	/* after "pid (comm)" come fields 3...; arg_start and arg_end are
-	 * fields 48 and 49 */
+	/* fields counted from 1 as in proc(5): the name (2) may hold
+	 * spaces, so from its ')' on each field follows one space */
 	field = strrchr(text, ')');
-	for (int i = 2; field && i < 47; i++)
+	for (int i = 3; field && i <= HX_ARG_FIELD; i++)
 		field = strchr(field + 1, ' ');
 	if (field && sscanf(field, " %lu %lu", &start, &end) == 2 && start &&
 	    end > start && end - start < (1UL << 20))

@@ -128,4 +128,9 @@ const char *hx_sandbox_setup_error(const struct hx_sandbox *sb);
 /* Kills the sandbox and everything in it. */
 void hx_sandbox_kill(struct hx_sandbox *sb);
 
+/* Overwrites this process's arguments with zeros, so /proc/PID/cmdline
+ * shows nothing of them: PID 1 of a sandbox does, as it inherited the
+ * grader's. */
+void hx_wipe_command_line(void);
+
 #endif

@@ -786,6 +786,48 @@ static void test_sandbox_barrier_chain_dies_with_check(void **state)
 	assert_int_equal(answer, '1');
 }
 
+/* In a child: its arguments wiped, /proc/self/cmdline holds nothing but
+ * zeros (its length is the kernel's to keep). Exit 0 when so, 1 when a
+ * byte of them is still there, 2 when it could not be read. */
+static int wiped_child(void)
+{
+	struct hx_buf cmdline;
+	int rc = 0;
+
+	hx_wipe_command_line();
+	hx_buf_init(&cmdline);
+	if (unit_read_file("/proc/self/cmdline", &cmdline) < 0)
+		return 2;
+	for (size_t i = 0; i < cmdline.len; i++)
+		if (cmdline.data[i] != '\0')
+			rc = 1;
+	hx_buf_free(&cmdline);
+	return rc;
+}
+
+/* PID 1 of a sandbox inherits the grader's command line (a class folder,
+ * an output folder): after the wipe, none of it shows in /proc. */
+static void test_sandbox_command_line_wiped(void **state)
+{
+	struct hx_buf own;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	/* this program's own shows, to start with */
+	hx_buf_init(&own);
+	assert_int_equal(unit_read_file("/proc/self/cmdline", &own), 0);
+	assert_non_null(strstr(own.data, "test_sandbox"));
+	hx_buf_free(&own);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(wiped_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 #define SANDBOX_TEST(name)                                                     \
 	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
@@ -807,6 +849,7 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
 	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
 	    SANDBOX_TEST(test_sandbox_barrier_chain_dies_with_check),
+	    SANDBOX_TEST(test_sandbox_command_line_wiped),
 	    SANDBOX_TEST(test_sandbox_setup_failure_is_named),
 	    SANDBOX_TEST(test_sandbox_refused_prctl_is_named),
 	    SANDBOX_TEST(test_sandbox_root_is_sealed),
