@@ -54,6 +54,7 @@
 #include "../../harness/hx_events.h"
 #include "../../harness/hx_file.h"
 #include "../../harness/hx_fixture.h"
+#include "../../harness/hx_http.h"
 #include "../../harness/hx_lines.h"
 #include "../../harness/hx_net.h"
 #include "../../harness/hx_probe.h"
