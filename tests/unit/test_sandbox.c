@@ -519,6 +519,93 @@ static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
 	hx_buf_free(&data);
 }
 
+/* 1 if field is cut as the verdict cuts one: at most max bytes, its
+ * start kept, a marker at its end. */
+static int cut_like_a_field(const struct hx_buf *field, char first, size_t max)
+{
+	static const char marker[] = " bytes cut]";
+	size_t tail = sizeof(marker) - 1;
+
+	if (field->len > max || field->len < tail || field->data[0] != first ||
+	    memcmp(field->data + field->len - tail, marker, tail) != 0) {
+		print_message("a field of %zu bytes, limit %zu\n", field->len,
+			      max);
+		return 0;
+	}
+	return 1;
+}
+
+/* A program makes the check's actual value and notes a megabyte each
+ * (its output, a file it wrote): the sandbox sends a part of each, and
+ * the notes say what was cut. Sent through a file: a pipe would hold
+ * only 64 KiB until read. */
+static void test_sandbox_verdict_fields_cut_when_sent(void **state)
+{
+	struct unit_fixture *f = *state;
+	size_t big = 1 << 20;
+	char *bytes = malloc(big), path[300];
+	struct hx_buf data;
+	struct hx_verdict v;
+	int fd;
+
+	assert_non_null(bytes);
+	memset(bytes, 'x', big);
+	hx_fail_values(&f->c, HX_FAIL, "hello\n", 6, bytes, big,
+		       "differs from byte 0 on");
+	hx_buf_add(&f->c.notes, bytes, big);
+	snprintf(path, sizeof(path), "%s/verdict", f->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(hx_verdict_send(fd, &f->c), 0);
+	close(fd);
+	hx_buf_init(&data);
+	assert_int_equal(unit_read_file(path, &data), 0);
+	assert_true(data.len < 4 * HX_FIELD_MAX);
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), 0);
+	assert_true(cut_like_a_field(&v.actual, 'x', HX_FIELD_MAX));
+	assert_true(v.notes.len <= HX_FIELD_MAX);
+	assert_non_null(strstr(v.notes.data, "the actual value was 1048576 "
+					     "bytes"));
+	/* what was small is whole */
+	assert_int_equal(v.expected.len, 6);
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+	free(bytes);
+}
+
+/* The grader trusts no sandbox with its memory: frames longer than a
+ * field's limit are cut again where they are read. */
+static void test_sandbox_verdict_fields_cut_when_parsed(void **state)
+{
+	static const char tags[] = "MEANVWT";
+	size_t big = 2 << 20;
+	char *bytes = malloc(big);
+	struct hx_buf data;
+	struct hx_verdict v;
+
+	(void)state;
+	assert_non_null(bytes);
+	memset(bytes, 'y', big);
+	hx_buf_init(&data);
+	hx_frame_put(&data, 'S', "\1", 1);
+	for (const char *tag = tags; *tag; tag++)
+		hx_frame_put(&data, *tag, bytes, big);
+	hx_frame_put(&data, '.', "", 0);
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), 0);
+	assert_true(cut_like_a_field(&v.message, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.expected, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.actual, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.notes, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.memcheck, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.cause_text, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.transcript, 'y', HX_TRANSCRIPT_MAX));
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+	free(bytes);
+}
+
 /* prctl, wrapped (-Wl,--wrap=prctl): refuses the option refused_prctl
  * with EPERM, and passes every other call on. */
 int __real_prctl(int option, unsigned long a2, unsigned long a3,
@@ -847,6 +934,8 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_verdict_parse_round_trip),
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
+	    SANDBOX_TEST(test_sandbox_verdict_fields_cut_when_sent),
+	    SANDBOX_TEST(test_sandbox_verdict_fields_cut_when_parsed),
 	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
 	    SANDBOX_TEST(test_sandbox_barrier_chain_dies_with_check),
 	    SANDBOX_TEST(test_sandbox_command_line_wiped),
