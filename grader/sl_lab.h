@@ -9,6 +9,7 @@
 #define SL_LAB_H
 
 #include "../harness/hx_check.h"
+#include "../harness/hx_file.h"
 #include "../harness/hx_finish.h"
 #include "../harness/hx_fixture.h"
 #include "../harness/hx_inet.h"

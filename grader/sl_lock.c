@@ -8,28 +8,16 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/file.h>
-#include <sys/stat.h>
 #include <unistd.h>
+
+#include "../harness/hx_file.h"
 
 /* The folder of the locks: this user's alone (a student's program, under
  * a uid barrier, may not hold them to stall grading). */
 static int sl_lock_dir(char *dir, size_t size, char *err, size_t errlen)
 {
-	struct stat st;
-
 	snprintf(dir, size, "/tmp/socklab-locks-%u", (unsigned)getuid());
-	if (mkdir(dir, 0700) < 0 && errno != EEXIST) {
-		snprintf(err, errlen, "mkdir %s: %s", dir, strerror(errno));
-		return -1;
-	}
-	if (lstat(dir, &st) < 0 || !S_ISDIR(st.st_mode) ||
-	    st.st_uid != getuid() || (st.st_mode & 077)) {
-		snprintf(err, errlen,
-			 "%s is not a folder of this user's alone; remove it",
-			 dir);
-		return -1;
-	}
-	return 0;
+	return hx_private_dir(dir, err, errlen);
 }
 
 /* A descriptor of the lock file name holding how (LOCK_SH or LOCK_EX),

@@ -11,20 +11,35 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "hx_file.h"
 #include "hx_root.h"
 #include "hx_time.h"
 
 #define HX_FIXTURE_DIR	   "/tmp/socklab-fixtures" /* lock, journal, copies */
 #define HX_FIXTURE_LOCK_MS 60000 /* a fixture check waits its turn */
+#define HX_FIXTURE_MAX	   16	 /* fixtures of one check: journal lines */
+
+/* The files fixtures may replace in place, and so the only ones a journal
+ * may name: as root, the grader writes or removes whatever it names. */
+static const char *const hx_fixture_paths[] = {
+    "/etc/hosts",
+    "/etc/services",
+    "/etc/resolv.conf",
+    "/etc/nsswitch.conf",
+};
 
 /* Held while this process has fixtures in place. */
 static int hx_lock_fd = -1;
 /* Fixtures this process installed in place (the journal's lines). */
 static int hx_ninstalled;
 
-static int hx_write_file(const char *path, const char *content, size_t len)
+/* flags: O_NOFOLLOW for the files of the fixtures' folder; a file of
+ * /etc may be a link the machine made (resolv.conf often is). */
+static int hx_write_file(const char *path, int flags, const char *content,
+			 size_t len)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	int fd =
+	    open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | flags, 0644);
 
 	if (fd < 0)
 		return -1;
@@ -43,11 +58,11 @@ static int hx_write_file(const char *path, const char *content, size_t len)
 	return close(fd);
 }
 
-static int hx_read_file(const char *path, struct hx_buf *into)
+static int hx_read_file(const char *path, int flags, struct hx_buf *into)
 {
 	char chunk[4096];
 	ssize_t n;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	int fd = open(path, O_RDONLY | O_CLOEXEC | flags);
 
 	if (fd < 0)
 		return -1;
@@ -65,40 +80,96 @@ int hx_fixtures_in_place(void)
 	return getuid() == 0 && flag && strcmp(flag, "1") == 0;
 }
 
+/* 1 when path is a file fixtures may replace in place. */
+static int hx_fixture_path_known(const char *path)
+{
+	for (size_t i = 0;
+	     i < sizeof(hx_fixture_paths) / sizeof(*hx_fixture_paths); i++)
+		if (strcmp(path, hx_fixture_paths[i]) == 0)
+			return 1;
+	return 0;
+}
+
+/* One line of the journal: a file a fixture replaced. */
+struct hx_journal_entry {
+	char path[300]; /* the file, one of hx_fixture_paths */
+	int existed;	/* 1: its original is in saved; 0: remove it */
+	int saved;	/* number of its copy, N.saved: the line's */
+};
+
+/* The journal's lines, oldest first; a line that names another file than
+ * a fixture's is ignored, said in c. How many. */
+static int hx_read_journal(struct hx_check *c,
+			   struct hx_journal_entry entries[HX_FIXTURE_MAX])
+{
+	char line[600];
+	int n = 0, fd;
+	FILE *journal;
+
+	fd = open(HX_FIXTURE_DIR "/journal", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+	journal = fd >= 0 ? fdopen(fd, "re") : NULL;
+	if (!journal) {
+		if (fd >= 0)
+			close(fd);
+		return 0;
+	}
+	for (int i = 0;
+	     i < HX_FIXTURE_MAX && fgets(line, sizeof(line), journal); i++) {
+		struct hx_journal_entry *e = &entries[n];
+
+		if (sscanf(line, "%299[^\t]\t%d", e->path, &e->existed) != 2 ||
+		    !hx_fixture_path_known(e->path) ||
+		    (e->existed != 0 && e->existed != 1)) {
+			if (c)
+				hx_note(c,
+					"fixtures: line %d of the journal "
+					"names no fixture file: ignored",
+					i + 1);
+			continue;
+		}
+		e->saved = i;
+		n++;
+	}
+	fclose(journal);
+	return n;
+}
+
+/* Puts back the file of one journal line: its original copy, or no file
+ * where there was none. 0 or -1. */
+static int hx_restore_entry(const struct hx_journal_entry *e)
+{
+	char saved[64];
+	struct hx_buf content;
+	int rc;
+
+	if (!e->existed)
+		return unlink(e->path);
+	snprintf(saved, sizeof(saved), HX_FIXTURE_DIR "/%d.saved", e->saved);
+	hx_buf_init(&content);
+	rc = hx_read_file(saved, O_NOFOLLOW, &content);
+	if (rc == 0)
+		rc = hx_write_file(e->path, 0, content.data ? content.data : "",
+				   content.len);
+	hx_buf_free(&content);
+	return rc;
+}
+
 /* Puts back every file the journal lists, newest first, then empties
  * it: what a check installed, or what one killed at its deadline left. */
 static void hx_replay_journal(struct hx_check *c)
 {
-	char line[600];
-	char paths[16][300];
-	int existed[16], n = 0;
-	FILE *journal = fopen(HX_FIXTURE_DIR "/journal", "re");
+	struct hx_journal_entry entries[HX_FIXTURE_MAX];
+	int n = hx_read_journal(c, entries);
 
-	while (journal && n < 16 && fgets(line, sizeof(line), journal))
-		if (sscanf(line, "%299[^\t]\t%d", paths[n], &existed[n]) == 2)
-			n++;
-	if (journal)
-		fclose(journal);
-	for (int i = n - 1; i >= 0; i--) {
+	for (int i = n - 1; i >= 0; i--)
+		if (hx_restore_entry(&entries[i]) < 0 && c)
+			hx_note(c, "fixtures: could not restore %s: %s",
+				entries[i].path, strerror(errno));
+	for (int i = 0; i < HX_FIXTURE_MAX; i++) {
 		char saved[64];
-		struct hx_buf content;
-		int rc;
 
 		snprintf(saved, sizeof(saved), HX_FIXTURE_DIR "/%d.saved", i);
-		hx_buf_init(&content);
-		rc = existed[i] ? hx_read_file(saved, &content) == 0 &&
-					  hx_write_file(
-					      paths[i],
-					      content.data ? content.data : "",
-					      content.len) == 0
-				      ? 0
-				      : -1
-				: unlink(paths[i]);
-		if (rc < 0 && c)
-			hx_note(c, "fixtures: could not restore %s: %s",
-				paths[i], strerror(errno));
 		unlink(saved);
-		hx_buf_free(&content);
 	}
 	unlink(HX_FIXTURE_DIR "/journal");
 }
@@ -109,14 +180,16 @@ static int hx_take_lock(struct hx_check *c)
 {
 	int64_t deadline = hx_deadline(HX_FIXTURE_LOCK_MS);
 	int attempt = 0;
+	char err[512];
 
 	if (hx_lock_fd >= 0)
 		return 0;
-	if (mkdir(HX_FIXTURE_DIR, 0700) < 0 && errno != EEXIST)
-		return hx_fail(c, HX_ERROR, "fixtures: mkdir %s: %s",
-			       HX_FIXTURE_DIR, strerror(errno));
-	hx_lock_fd =
-	    open(HX_FIXTURE_DIR "/lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	/* a folder a student's program made first, in a /tmp every user
+	 * may write, holds a journal of its choosing: never read */
+	if (hx_private_dir(HX_FIXTURE_DIR, err, sizeof(err)) < 0)
+		return hx_fail(c, HX_ERROR, "fixtures: %s", err);
+	hx_lock_fd = open(HX_FIXTURE_DIR "/lock",
+			  O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (hx_lock_fd < 0)
 		return hx_fail(c, HX_ERROR, "fixtures: open the lock: %s",
 			       strerror(errno));
@@ -141,24 +214,30 @@ static int hx_fixture_in_place(struct hx_check *c, const char *path,
 	struct hx_buf original;
 	int existed, fd, rc = 0;
 
+	if (!hx_fixture_path_known(path))
+		return hx_fail(c, HX_ERROR,
+			       "fixture %s: not a file fixtures may replace "
+			       "in place",
+			       path);
 	if (hx_take_lock(c) < 0)
 		return -1;
-	if (hx_ninstalled == 16)
-		return hx_fail(c, HX_ERROR,
-			       "fixtures: more than 16 in a check");
+	if (hx_ninstalled == HX_FIXTURE_MAX)
+		return hx_fail(c, HX_ERROR, "fixtures: more than %d in a check",
+			       HX_FIXTURE_MAX);
 	/* the original first, then the journal's line, then the fixture:
 	 * whenever the check dies, the journal restores what it changed */
 	snprintf(saved, sizeof(saved), HX_FIXTURE_DIR "/%d.saved",
 		 hx_ninstalled);
 	hx_buf_init(&original);
-	existed = hx_read_file(path, &original) == 0;
-	if (existed && hx_write_file(saved, original.data ? original.data : "",
-				     original.len) < 0)
+	existed = hx_read_file(path, 0, &original) == 0;
+	if (existed &&
+	    hx_write_file(saved, O_NOFOLLOW, original.data ? original.data : "",
+			  original.len) < 0)
 		rc = -1;
 	hx_buf_free(&original);
 	snprintf(entry, sizeof(entry), "%s\t%d\n", path, existed);
 	fd = open(HX_FIXTURE_DIR "/journal",
-		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0600);
+		  O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (rc < 0 || fd < 0 || write(fd, entry, strlen(entry)) < 0 ||
 	    fsync(fd) < 0)
 		rc = -1;
@@ -168,7 +247,7 @@ static int hx_fixture_in_place(struct hx_check *c, const char *path,
 		return hx_fail(c, HX_ERROR, "fixture %s: keep the original: %s",
 			       path, strerror(errno));
 	hx_ninstalled++;
-	if (hx_write_file(path, content, strlen(content)) < 0)
+	if (hx_write_file(path, 0, content, strlen(content)) < 0)
 		return hx_fail(c, HX_ERROR, "fixture %s: write: %s", path,
 			       strerror(errno));
 	return 0;
@@ -190,7 +269,7 @@ int hx_fixture_file(struct hx_check *c, const char *path, const char *content)
 	if (hx_root_writable(1) < 0)
 		return hx_fail(c, HX_ERROR, "fixture %s: make / writable: %s",
 			       path, strerror(errno));
-	rc = hx_write_file(path, content, strlen(content));
+	rc = hx_write_file(path, 0, content, strlen(content));
 	if (rc < 0)
 		hx_fail(c, HX_ERROR, "fixture %s: write: %s", path,
 			strerror(errno));

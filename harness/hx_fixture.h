@@ -8,6 +8,10 @@
  * place, one check at a time under a lock, with a journal of what they
  * replaced; the machine's own files are restored when the check ends, or
  * by the next fixture check (or the grader, at its end) if it was killed.
+ * The lock, the journal and the originals are kept in a folder of /tmp the
+ * grader makes for itself (hx_private_dir): one made first by anyone else,
+ * a student's program under the uid barrier, is refused and never read,
+ * and a journal may only name the files of /etc fixtures replace.
  * Anywhere else the check is skipped, with the reason.
  */
 #ifndef HX_FIXTURE_H
@@ -18,8 +22,9 @@
 /* 1 when fixtures may be installed in place here (see above). */
 int hx_fixtures_in_place(void);
 
-/* Makes path hold content for the rest of the check. 0, or -1 after a
- * skip or a failure. */
+/* Makes path hold content for the rest of the check. In place, path is
+ * one of /etc/hosts, /etc/services, /etc/resolv.conf and
+ * /etc/nsswitch.conf. 0, or -1 after a skip or a failure. */
 int hx_fixture_file(struct hx_check *c, const char *path, const char *content);
 
 /* Makes the hostname name for the rest of the check: in a UTS namespace

@@ -63,12 +63,19 @@ int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
 	return 0;
 }
 
-/* The mask of a "SigIgn:" line (hex) in /proc/PID/status; 0 if absent. */
+/* The mask (hex) of the line of /proc/PID/status that starts with key
+ * ("SigIgn:"); 0 if absent. Only at the start of a line: a process may
+ * name itself "SigIgn:1000", and its Name: line then holds that. */
 static unsigned long long hx_signal_mask(const char *status, const char *key)
 {
-	const char *at = strstr(status, key);
+	size_t len = strlen(key);
 
-	return at ? strtoull(at + strlen(key), NULL, 16) : 0;
+	for (const char *line = status; line; line = strchr(line, '\n')) {
+		line += *line == '\n';
+		if (strncmp(line, key, len) == 0)
+			return strtoull(line + len, NULL, 16);
+	}
+	return 0;
 }
 
 int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)

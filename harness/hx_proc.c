@@ -19,6 +19,7 @@
 #include <grp.h>
 #include <unistd.h>
 
+#include "hx_file.h"
 #include "hx_sandbox.h"
 #include "hx_time.h"
 
@@ -251,15 +252,18 @@ static int hx_build_argv(const struct hx_check *c, const struct hx_spawn *spawn,
 }
 
 /* The sanitizers' folder: any user may add a report, none may list or
- * remove another's. */
-static int hx_make_sanitizer_dir(const struct hx_check *c)
+ * remove another's. It is in a folder the programs write (the work
+ * folder, a sandbox's /tmp): by the second program of a check, the first
+ * may have put a link to a folder of the grader's in its place, which a
+ * chmod by name would open to everyone. 0, or -1 after a failure. */
+static int hx_make_sanitizer_dir(struct hx_check *c)
 {
-	char dir[600];
+	char dir[600], err[700];
 
 	hx_sanitizer_dir(c, dir, sizeof(dir));
-	if (mkdir(dir, 01733) < 0 && errno != EEXIST)
-		return -1;
-	return chmod(dir, 01733);
+	if (hx_shared_dir(dir, 01733, err, sizeof(err)) < 0)
+		return hx_fail(c, HX_ERROR, "sanitizer reports: %s", err);
+	return 0;
 }
 
 /* The pipe a tool writes its log to: no process may open it again
@@ -329,7 +333,7 @@ struct hx_proc *hx_start_with(struct hx_check *c, const struct hx_spawn *spawn)
 		goto out_free;
 	}
 	if (c->sanitize && hx_make_sanitizer_dir(c) < 0)
-		goto out_fail_errno;
+		goto out_free;
 	if (p->tool && hx_make_log_pipe(log) < 0)
 		goto out_fail_errno;
 	if (hx_make_pipes(pipes) < 0)

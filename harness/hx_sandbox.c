@@ -40,6 +40,8 @@ extern void __gcov_dump(void);
 #define HX_UID_BASE	1000000 /* as root: sandbox users start here */
 #define HX_MEMORY_MB	1024	/* default budget of a sandbox */
 #define HX_PIDS		512	/* processes and threads of a sandbox */
+#define HX_SWEEP_MS	5000	/* a barrier's uid is rid of its processes */
+#define HX_ARG_FIELD	48	/* of /proc/PID/stat: arg_start, arg_end next */
 
 /* How the users of a sandbox map to the machine's. */
 enum hx_id_mode {
@@ -250,6 +252,94 @@ static int hx_map_ids(pid_t pid)
 	return hx_write_text(path, map);
 }
 
+/* Under a uid barrier: the uid of the programs of the sandbox whose
+ * outer process is outer (fresh per sandbox while outer lives). */
+static int hx_barrier_uid(pid_t outer)
+{
+	return HX_UID_BASE + 2 * (int)outer + 1;
+}
+
+/* 1 when /proc shows a process of uid (real, effective, saved or file
+ * system) that has not ended: a zombie has, and waits only to be reaped. */
+static int hx_uid_has_processes(uid_t uid)
+{
+	char path[300], text[2048];
+	struct dirent *e;
+	DIR *proc = opendir("/proc");
+	int found = 0;
+
+	while (proc && !found && (e = readdir(proc))) {
+		const char *state, *ids;
+		unsigned long real, effective, saved, fs;
+		ssize_t n;
+		int fd;
+
+		if (e->d_name[0] < '1' || e->d_name[0] > '9')
+			continue;
+		snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		n = read(fd, text, sizeof(text) - 1);
+		close(fd);
+		if (n <= 0)
+			continue;
+		text[n] = '\0';
+		/* "State:" and "Uid:" open lines: a name cannot, its line
+		 * breaks are escaped */
+		state = strstr(text, "\nState:\t");
+		ids = strstr(text, "\nUid:\t");
+		if (!state || !ids || state[8] == 'Z' || state[8] == 'X' ||
+		    sscanf(ids + 6, "%lu %lu %lu %lu", &real, &effective,
+			   &saved, &fs) != 4)
+			continue;
+		found = real == uid || effective == uid || saved == uid ||
+			fs == uid;
+	}
+	if (proc)
+		closedir(proc);
+	return found;
+}
+
+/* Kills every process of uid, until /proc shows none or timeout_ms has
+ * passed: from a child that becomes uid, kill(-1) reaches each process
+ * that uid may signal, wherever it is (a session of its own, a chain of
+ * children re-parented one by one), and nothing else. 0, or -1 when
+ * some still run. */
+static int hx_kill_uid(uid_t uid, int timeout_ms)
+{
+	int64_t deadline = hx_deadline(timeout_ms);
+	int attempt = 0;
+
+	for (;;) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			if (setresgid(uid, uid, uid) == 0 &&
+			    setresuid(uid, uid, uid) == 0)
+				kill(-1, SIGKILL);
+			_exit(0);
+		}
+		if (pid > 0)
+			while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+				;
+		if (!hx_uid_has_processes(uid))
+			return 0;
+		if (hx_remaining_ms(deadline) == 0)
+			return -1;
+		hx_backoff(&attempt, deadline);
+	}
+}
+
+/* A sandbox behind a uid barrier has ended or is killed: nothing of its
+ * programs may outlive it. Called while its outer process is not yet
+ * reaped, so its pid, and with it the uid, is no other sandbox's. */
+static void hx_sweep_barrier(struct hx_sandbox *sb)
+{
+	if (sb->barrier_uid > 0)
+		hx_kill_uid((uid_t)sb->barrier_uid, HX_SWEEP_MS);
+}
+
 int hx_sandbox_adopt_orphans(void)
 {
 	hx_run_pid = getpid();
@@ -307,7 +397,7 @@ int hx_sandbox_reap_all(int timeout_ms)
 {
 	int64_t deadline = hx_deadline(timeout_ms);
 	int64_t grace = hx_deadline(timeout_ms / 5);
-	int attempt = 0, killed = 0;
+	int attempt = 0;
 
 	for (;;) {
 		pid_t pid = waitpid(-1, NULL, WNOHANG);
@@ -324,11 +414,10 @@ int hx_sandbox_reap_all(int timeout_ms)
 		if (hx_remaining_ms(deadline) == 0)
 			return -1;
 		/* processes killed a moment ago are on their way out; those
-		 * still here after a while escaped their sandbox */
-		if (!killed && hx_remaining_ms(grace) == 0) {
+		 * still here after a while escaped their sandbox. Every round:
+		 * a child of one killed now comes to us next */
+		if (hx_remaining_ms(grace) == 0)
 			hx_kill_children();
-			killed = 1;
-		}
 		hx_backoff(&attempt, deadline);
 	}
 }
@@ -376,7 +465,7 @@ static int hx_loopback_up(void)
  * the memory PID 1 inherited, and /proc/1/cmdline would show it to every
  * process in the sandbox: it is overwritten. The grader keeps its own
  * copy of its arguments, so nothing here reads them. */
-static void hx_wipe_command_line(void)
+void hx_wipe_command_line(void)
 {
 	char text[1024];
 	unsigned long start = 0, end = 0;
@@ -391,10 +480,10 @@ static void hx_wipe_command_line(void)
 	if (n <= 0)
 		return;
 	text[n] = '\0';
-	/* after "pid (comm)" come fields 3...; arg_start and arg_end are
-	 * fields 48 and 49 */
+	/* fields counted from 1 as in proc(5): the name (2) may hold
+	 * spaces, so from its ')' on each field follows one space */
 	field = strrchr(text, ')');
-	for (int i = 2; field && i < 47; i++)
+	for (int i = 3; field && i <= HX_ARG_FIELD; i++)
 		field = strchr(field + 1, ' ');
 	if (field && sscanf(field, " %lu %lu", &start, &end) == 2 && start &&
 	    end > start && end - start < (1UL << 20))
@@ -441,7 +530,7 @@ static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
  * nor another sandbox's. */
 static void hx_raise_barrier(struct hx_sandbox_spec *spec, int fd)
 {
-	int uid = HX_UID_BASE + 2 * (int)getpid() + 1;
+	int uid = hx_barrier_uid(getpid());
 
 	if (spec->work_host &&
 	    (chown(spec->work_host, (uid_t)uid, (gid_t)uid) < 0 ||
@@ -547,6 +636,8 @@ int hx_sandbox_start(struct hx_sandbox *sb, const struct hx_sandbox_spec *spec,
 	close(verdict[1]);
 	close(up[1]);
 	close(down[0]);
+	if (!own.isolate && hx_mode == HX_MODE_BARRIER)
+		sb->barrier_uid = hx_barrier_uid(sb->pid);
 	sb->verdict_fd = verdict[0];
 	fcntl(sb->verdict_fd, F_SETFL, O_NONBLOCK);
 	/* an outer process that failed before asking has said why on the
@@ -622,6 +713,7 @@ void hx_sandbox_kill(struct hx_sandbox *sb)
 
 		kill(-sb->pid, SIGKILL);
 		kill(sb->pid, SIGKILL);
+		hx_sweep_barrier(sb);
 		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
 			;
 		sb->pid = 0;
@@ -662,6 +754,7 @@ int hx_sandbox_poll(struct hx_sandbox *sb)
 	}
 	/* everything is read; collect the outer process */
 	if (sb->pid > 0) {
+		hx_sweep_barrier(sb);
 		while (waitpid(sb->pid, &status, 0) < 0 && errno == EINTR)
 			;
 		sb->exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 0;

@@ -16,7 +16,10 @@
  * memory and process budget.
  *
  * Without namespaces (hx_sandbox_probe() == 0) the body runs in a plain
- * child process in its own session: degraded, and said so.
+ * child process in its own session: degraded, and said so. As root there
+ * (a uid barrier) the programs run as a uid of the sandbox's own, and
+ * when the sandbox ends every process of that uid is killed, wherever it
+ * went (a session of its own, a chain of orphans).
  */
 #ifndef HX_SANDBOX_H
 #define HX_SANDBOX_H
@@ -61,6 +64,9 @@ struct hx_sandbox {
 	struct hx_cgroup cgroup; /* its control group (version 0: none) */
 	struct hx_budget budget; /* the budget it was given */
 	struct hx_usage usage;	 /* what it used, once it has ended */
+	int barrier_uid;	 /* behind a uid barrier: its programs' uid,
+				    every process of which dies with it;
+				    0 otherwise */
 };
 
 /* Makes this process the reaper of every sandbox process orphaned when a
@@ -121,5 +127,10 @@ const char *hx_sandbox_setup_error(const struct hx_sandbox *sb);
 
 /* Kills the sandbox and everything in it. */
 void hx_sandbox_kill(struct hx_sandbox *sb);
+
+/* Overwrites this process's arguments with zeros, so /proc/PID/cmdline
+ * shows nothing of them: PID 1 of a sandbox does, as it inherited the
+ * grader's. */
+void hx_wipe_command_line(void);
 
 #endif

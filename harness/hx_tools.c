@@ -14,6 +14,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "hx_file.h"
+
+#define HX_REPORT_MAX (64 << 10) /* bytes read of one sanitizer report */
+
 /* The lines of p's tool log that Valgrind wrote for p itself, each
  * starting "==PID== ", without that prefix. */
 static void hx_own_lines(const struct hx_proc *p, struct hx_buf *out)
@@ -163,21 +167,6 @@ out_free:
 	hx_buf_free(&log);
 }
 
-/* The whole of a small file; empty when it cannot be read. */
-static void hx_read_small(int dirfd, const char *name, struct hx_buf *into)
-{
-	char chunk[4096];
-	int fd =
-	    openat(dirfd, name, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	ssize_t n;
-
-	while (fd >= 0 && into->len < (64 << 10) &&
-	       (n = read(fd, chunk, sizeof(chunk))) > 0)
-		hx_buf_add(into, chunk, (size_t)n);
-	if (fd >= 0)
-		close(fd);
-}
-
 /* The first frame of a leak's stack that is the program's own, not the
  * allocator's: "in read_line course.c:88". */
 static void hx_leak_frame(const char *report, struct hx_buf *out)
@@ -276,7 +265,7 @@ int hx_sanitizer_reports(const char *dir, struct hx_proc *const *procs,
 				label = procs[i]->label;
 		hx_buf_init(&text);
 		hx_buf_init(&line);
-		hx_read_small(dirfd(d), e->d_name, &text);
+		hx_read_shared_at(dirfd(d), e->d_name, HX_REPORT_MAX, &text);
 		if (hx_summarise_report(text.data ? text.data : "", &line)) {
 			hx_buf_addf(out, "%s%s: %s", found ? "\n" : "", label,
 				    line.data);

@@ -44,9 +44,25 @@ int hx_frame_next(const struct hx_buf *in, size_t *at, char *tag,
 /* Writes all of data to fd; 0 or -1. */
 int hx_write_all(int fd, const void *data, size_t len);
 
-/* Inside the sandbox: serialise a finished check to fd. */
+/* Most bytes of one field of a verdict (its message, values, notes,
+ * Valgrind's findings, cause), and of its transcript: a program that
+ * prints without end, or a file of a gigabyte, must not make the grader
+ * hold and write as much. A longer field keeps its start and ends in
+ * " ...[N bytes cut]", within the limit; the notes say which was cut. */
+#define HX_FIELD_MAX	  (64u << 10)
+#define HX_TRANSCRIPT_MAX (512u << 10)
+
+/* Appends data to field, cut as above so that field stays within max
+ * bytes, marker included. How many bytes of data were cut. */
+size_t hx_field_add(struct hx_buf *field, const void *data, size_t len,
+		    size_t max);
+
+/* Inside the sandbox: serialise a finished check to fd, each field cut
+ * to its limit. */
 int hx_verdict_send(int fd, const struct hx_check *c);
-/* Parse what hx_verdict_send wrote; -1 if it is incomplete. */
+/* Parse what hx_verdict_send wrote, each field cut to its limit again
+ * (the grader trusts no sandbox with its memory); -1 if it is
+ * incomplete. */
 int hx_verdict_parse(const struct hx_buf *data, struct hx_verdict *v);
 void hx_verdict_init(struct hx_verdict *v);
 void hx_verdict_free(struct hx_verdict *v);

@@ -4,6 +4,7 @@
 #include "unit.h"
 
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <time.h>
 
@@ -119,6 +120,20 @@ static void test_probe_sigpipe_ignored_reads_masks(void **state)
 	assert_int_equal(f->c.cause, HX_CAUSE_SIGPIPE);
 }
 
+/* A server that leaves SIGPIPE alone but names itself "SigIgn:1000", so
+ * its status's Name: line reads like the mask with SIGPIPE's bit: the
+ * probe reads the real line. */
+static void test_probe_sigpipe_ignored_not_fooled_by_name(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct hx_proc *disguised =
+	    start_server(&f->c, "--disguised", hx_free_port());
+
+	assert_non_null(disguised);
+	assert_int_equal(hx_expect_sigpipe_ignored(&f->c, disguised), -1);
+	assert_int_equal(f->c.cause, HX_CAUSE_SIGPIPE);
+}
+
 /* Runs n clients that each say a line and read the answer. */
 static void run_clients(struct hx_check *c, int port, int n)
 {
@@ -208,6 +223,7 @@ int main(int argc, char **argv)
 	    PROBE_TEST(test_probe_leave_early_passes_careful_server),
 	    PROBE_TEST(test_probe_leave_early_names_sigpipe),
 	    PROBE_TEST(test_probe_sigpipe_ignored_reads_masks),
+	    PROBE_TEST(test_probe_sigpipe_ignored_not_fooled_by_name),
 	    PROBE_TEST(test_probe_fds_steady_passes_closing_server),
 	    PROBE_TEST(test_probe_fds_steady_names_leak),
 	    PROBE_TEST(test_probe_no_stdout),
@@ -220,6 +236,10 @@ int main(int argc, char **argv)
 		return serve(atoi(argv[2]), 1, 0);
 	if (argc == 3 && strcmp(argv[1], "--careless") == 0)
 		return serve(atoi(argv[2]), 0, 0);
+	if (argc == 3 && strcmp(argv[1], "--disguised") == 0) {
+		prctl(PR_SET_NAME, "SigIgn:1000");
+		return serve(atoi(argv[2]), 0, 0);
+	}
 	if (argc == 3 && strcmp(argv[1], "--leaky") == 0)
 		return serve(atoi(argv[2]), 1, 1);
 	if (argc == 3 && strcmp(argv[1], "--talk") == 0)

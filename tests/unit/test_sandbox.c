@@ -519,6 +519,93 @@ static void test_sandbox_verdict_parse_rejects_unknown_record(void **state)
 	hx_buf_free(&data);
 }
 
+/* 1 if field is cut as the verdict cuts one: at most max bytes, its
+ * start kept, a marker at its end. */
+static int cut_like_a_field(const struct hx_buf *field, char first, size_t max)
+{
+	static const char marker[] = " bytes cut]";
+	size_t tail = sizeof(marker) - 1;
+
+	if (field->len > max || field->len < tail || field->data[0] != first ||
+	    memcmp(field->data + field->len - tail, marker, tail) != 0) {
+		print_message("a field of %zu bytes, limit %zu\n", field->len,
+			      max);
+		return 0;
+	}
+	return 1;
+}
+
+/* A program makes the check's actual value and notes a megabyte each
+ * (its output, a file it wrote): the sandbox sends a part of each, and
+ * the notes say what was cut. Sent through a file: a pipe would hold
+ * only 64 KiB until read. */
+static void test_sandbox_verdict_fields_cut_when_sent(void **state)
+{
+	struct unit_fixture *f = *state;
+	size_t big = 1 << 20;
+	char *bytes = malloc(big), path[300];
+	struct hx_buf data;
+	struct hx_verdict v;
+	int fd;
+
+	assert_non_null(bytes);
+	memset(bytes, 'x', big);
+	hx_fail_values(&f->c, HX_FAIL, "hello\n", 6, bytes, big,
+		       "differs from byte 0 on");
+	hx_buf_add(&f->c.notes, bytes, big);
+	snprintf(path, sizeof(path), "%s/verdict", f->dir);
+	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(hx_verdict_send(fd, &f->c), 0);
+	close(fd);
+	hx_buf_init(&data);
+	assert_int_equal(unit_read_file(path, &data), 0);
+	assert_true(data.len < 4 * HX_FIELD_MAX);
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), 0);
+	assert_true(cut_like_a_field(&v.actual, 'x', HX_FIELD_MAX));
+	assert_true(v.notes.len <= HX_FIELD_MAX);
+	assert_non_null(strstr(v.notes.data, "the actual value was 1048576 "
+					     "bytes"));
+	/* what was small is whole */
+	assert_int_equal(v.expected.len, 6);
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+	free(bytes);
+}
+
+/* The grader trusts no sandbox with its memory: frames longer than a
+ * field's limit are cut again where they are read. */
+static void test_sandbox_verdict_fields_cut_when_parsed(void **state)
+{
+	static const char tags[] = "MEANVWT";
+	size_t big = 2 << 20;
+	char *bytes = malloc(big);
+	struct hx_buf data;
+	struct hx_verdict v;
+
+	(void)state;
+	assert_non_null(bytes);
+	memset(bytes, 'y', big);
+	hx_buf_init(&data);
+	hx_frame_put(&data, 'S', "\1", 1);
+	for (const char *tag = tags; *tag; tag++)
+		hx_frame_put(&data, *tag, bytes, big);
+	hx_frame_put(&data, '.', "", 0);
+	hx_verdict_init(&v);
+	assert_int_equal(hx_verdict_parse(&data, &v), 0);
+	assert_true(cut_like_a_field(&v.message, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.expected, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.actual, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.notes, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.memcheck, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.cause_text, 'y', HX_FIELD_MAX));
+	assert_true(cut_like_a_field(&v.transcript, 'y', HX_TRANSCRIPT_MAX));
+	hx_verdict_free(&v);
+	hx_buf_free(&data);
+	free(bytes);
+}
+
 /* prctl, wrapped (-Wl,--wrap=prctl): refuses the option refused_prctl
  * with EPERM, and passes every other call on. */
 int __real_prctl(int option, unsigned long a2, unsigned long a3,
@@ -698,7 +785,7 @@ static char run_self(const char *mode, int no_namespaces)
 	close(out[1]);
 	pfd.fd = out[0];
 	pfd.events = POLLIN;
-	if (poll(&pfd, 1, (int)unit_scaled(5000)) == 1 &&
+	if (poll(&pfd, 1, (int)unit_scaled(15000)) == 1 &&
 	    read(out[0], &answer, 1) != 1)
 		answer = 0;
 	close(out[0]);
@@ -716,6 +803,116 @@ static void test_sandbox_no_namespaces_forces_degraded(void **state)
 	require_namespaces();
 	assert_int_equal(run_self("--probe", 0), '1');
 	assert_int_equal(run_self("--probe", 1), '0');
+}
+
+/* Run as "--barrier-chain" in a fresh copy, root and SOCKLAB_NO_NAMESPACES
+ * set, so a uid barrier: a program of the check leaves a chain of
+ * processes in a session of its own (a shell, its child, that one's
+ * child), then the check ends. Prints 1 when none of them is left, 0 when
+ * one is (and kills them), s when there is no barrier here, n when the
+ * chain did not start. */
+static int barrier_chain(void)
+{
+	struct body_arg arg = {0};
+	struct hx_sandbox_spec spec;
+	struct hx_sandbox sb;
+	struct hx_verdict v;
+	char line[600], dir[256], marker[64], err[256] = "", answer = 'n';
+
+	if (hx_sandbox_mode() != HX_MODE_BARRIER ||
+	    unit_temp_dir(dir, sizeof(dir)) < 0) {
+		printf("s\n");
+		return 0;
+	}
+	/* a sleep of a few microseconds over 1000 s: unique to this run,
+	 * and not among this program's own arguments */
+	snprintf(marker, sizeof(marker), "1000.%06d", (int)getpid() % 1000000);
+	snprintf(line, sizeof(line),
+		 "setsid sh -c 'sh -c \"sleep \\$0 & touch \\$0.up; wait\" "
+		 "\"$0\" & wait' %s </dev/null >/dev/null 2>&1 & "
+		 "until [ -e %s.up ]; do sleep 0.05; done; echo started",
+		 marker, marker);
+	arg.work_dir = dir;
+	arg.marker = line;
+	hx_sandbox_spec_init(&spec, 0, 10000, body_shell, &arg);
+	spec.work_host = dir;
+	if (hx_sandbox_start(&sb, &spec, err, sizeof(err)) == 0 &&
+	    collect_within(&sb, &v, (int)unit_scaled(10000)) == 0) {
+		if (v.notes.data && strstr(v.notes.data, "started"))
+			answer = gone_within(marker, 2000) ? '1' : '0';
+		hx_verdict_free(&v);
+	}
+	if (answer == '0') {
+		char kill_line[300];
+
+		snprintf(kill_line, sizeof(kill_line), "pkill -KILL -f -- %s",
+			 marker);
+		if (system(kill_line) < 0) {
+			/* what is left ends with its sleep */
+		}
+	}
+	unit_remove_tree(dir);
+	printf("%c\n", answer);
+	return 0;
+}
+
+/* Under a uid barrier there is no PID namespace to end with the check:
+ * a process that left its session, and the children it started, must
+ * still die with it. Each sandbox there has a uid of its own, whose
+ * processes are all the check's. */
+static void test_sandbox_barrier_chain_dies_with_check(void **state)
+{
+	char answer;
+
+	(void)state;
+	if (getuid() != 0)
+		skip();
+	answer = run_self("--barrier-chain", 1);
+	if (answer == 's')
+		skip();
+	assert_int_equal(answer, '1');
+}
+
+/* In a child: its arguments wiped, /proc/self/cmdline holds nothing but
+ * zeros (its length is the kernel's to keep). Exit 0 when so, 1 when a
+ * byte of them is still there, 2 when it could not be read. */
+static int wiped_child(void)
+{
+	struct hx_buf cmdline;
+	int rc = 0;
+
+	hx_wipe_command_line();
+	hx_buf_init(&cmdline);
+	if (unit_read_file("/proc/self/cmdline", &cmdline) < 0)
+		return 2;
+	for (size_t i = 0; i < cmdline.len; i++)
+		if (cmdline.data[i] != '\0')
+			rc = 1;
+	hx_buf_free(&cmdline);
+	return rc;
+}
+
+/* PID 1 of a sandbox inherits the grader's command line (a class folder,
+ * an output folder): after the wipe, none of it shows in /proc. */
+static void test_sandbox_command_line_wiped(void **state)
+{
+	struct hx_buf own;
+	int status;
+	pid_t pid;
+
+	(void)state;
+	/* this program's own shows, to start with */
+	hx_buf_init(&own);
+	assert_int_equal(unit_read_file("/proc/self/cmdline", &own), 0);
+	assert_non_null(strstr(own.data, "test_sandbox"));
+	hx_buf_free(&own);
+	pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0)
+		_exit(wiped_child());
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
 #define SANDBOX_TEST(name)                                                     \
@@ -737,7 +934,11 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_verdict_parse_round_trip),
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_truncated),
 	    SANDBOX_TEST(test_sandbox_verdict_parse_rejects_unknown_record),
+	    SANDBOX_TEST(test_sandbox_verdict_fields_cut_when_sent),
+	    SANDBOX_TEST(test_sandbox_verdict_fields_cut_when_parsed),
 	    SANDBOX_TEST(test_sandbox_no_namespaces_forces_degraded),
+	    SANDBOX_TEST(test_sandbox_barrier_chain_dies_with_check),
+	    SANDBOX_TEST(test_sandbox_command_line_wiped),
 	    SANDBOX_TEST(test_sandbox_setup_failure_is_named),
 	    SANDBOX_TEST(test_sandbox_refused_prctl_is_named),
 	    SANDBOX_TEST(test_sandbox_root_is_sealed),
@@ -750,6 +951,9 @@ int main(int argc, char **argv)
 		printf("%d\n", hx_sandbox_probe());
 		return 0;
 	}
+	/* run by test_sandbox_barrier_chain_dies_with_check */
+	if (argc == 2 && strcmp(argv[1], "--barrier-chain") == 0)
+		return barrier_chain();
 	unit_init();
 	return cmocka_run_group_tests_name("hx_sandbox", tests, NULL, NULL);
 }

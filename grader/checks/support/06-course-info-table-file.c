@@ -4,19 +4,14 @@
  * check files themselves), after the definitions it uses.
  */
 
-/* Writes a fixture file into the programs' working folder. */
+/* Writes a fixture file into the programs' working folder: a new one,
+ * as a server run before may have left a link in its place. */
 static int write_file(struct hx_check *c, const char *name, const char *text)
 {
 	char path[1024];
-	FILE *f;
 
 	snprintf(path, sizeof(path), "%s/%s", c->work_dir, name);
-	f = fopen(path, "we");
-	if (!f)
-		return hx_fail(c, HX_ERROR, "cannot write %s: %s", name,
-			       strerror(errno));
-	fputs(text, f);
-	if (fclose(f) != 0)
+	if (hx_write_shared(path, text, strlen(text)) < 0)
 		return hx_fail(c, HX_ERROR, "cannot write %s: %s", name,
 			       strerror(errno));
 	hx_recordf(c, 0, "wrote %s: %s", name, text);

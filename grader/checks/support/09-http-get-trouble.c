@@ -275,7 +275,7 @@ static void check_get_errors(struct hx_check *c)
 static void take_leak_reports(struct hx_check *c, long *bytes, long *allocs,
 			      struct hx_buf *where)
 {
-	char dir[600], chunk[4096];
+	char dir[600];
 	struct hx_buf report;
 	struct dirent *e;
 	DIR *d;
@@ -289,20 +289,13 @@ static void take_leak_reports(struct hx_check *c, long *bytes, long *allocs,
 	while ((e = readdir(d))) {
 		const char *text, *sum, *frame;
 		long b = 0, n = 0;
-		ssize_t len;
-		int fd;
 
 		if (strncmp(e->d_name, "report.", 7) != 0)
 			continue;
-		fd = openat(dirfd(d), e->d_name,
-			    O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-		if (fd < 0)
-			continue;
 		hx_buf_clear(&report);
-		while (report.len < (1 << 20) &&
-		       (len = read(fd, chunk, sizeof(chunk))) > 0)
-			hx_buf_add(&report, chunk, (size_t)len);
-		close(fd);
+		if (hx_read_shared_at(dirfd(d), e->d_name, 1 << 20, &report) <
+		    0)
+			continue;
 		text = report.data ? report.data : "";
 		if (!strstr(text, "ERROR: LeakSanitizer") ||
 		    strstr(text, "ERROR: AddressSanitizer:"))

@@ -226,15 +226,7 @@ static void check_path_safety(struct hx_check *c)
 	if (expect_refused_path(c, "a plain file") < 0)
 		return;
 	hx_buf_init(&kept);
-	f = fopen(file, "re");
-	if (f) {
-		char chunk[256];
-		size_t n;
-
-		while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-			hx_buf_add(&kept, chunk, n);
-		fclose(f);
-	}
+	hx_read_shared(file, 2 * sizeof(precious), &kept);
 	if (hx_expect_bytes(c, "the plain file at " SOCKET " afterwards",
 			    precious, strlen(precious), kept.data,
 			    kept.len) < 0) {
