@@ -122,8 +122,8 @@ static const struct sl_check checks[] = {
 	    "image/png, .jpg and .jpeg image/jpeg, compared in any case "
 	    "(strcasecmp); anything else, no extension included, "
 	    "application/octet-stream. The extension is what follows the last "
-	    "'.' after the last '/': \"notes.txt.bak\" has \".bak\", "
-	    "\"pages.html/README\" has none.",
+	    "'.' after the last '/' (strrchr): \"photo.v2.png\" has \".png\", "
+	    "\"notes.txt.bak\" has \".bak\", \"pages.html/README\" has none.",
 	.run = check_types,
     },
     {

@@ -30,6 +30,7 @@ static const struct typed_file typed_files[] = {
     {.name = "photo.JpEg", .type = "image/jpeg"},
     {.name = "data.bin", .type = "application/octet-stream"},
     {.name = "README", .type = "application/octet-stream"},
+    {.name = "photo.v2.png", .type = "image/png"},
     {.name = "notes.txt.bak", .type = "application/octet-stream"},
     {.name = "ends-in-a-dot.", .type = "application/octet-stream"},
     {.name = "pages.html/README", .type = "application/octet-stream"},
