@@ -91,11 +91,11 @@ static const struct sl_check checks[] = {
 	.timeout_ms = CHECK_MS,
 	.programs = "web",
 	.hint =
-	    "Answer \"HTTP/1.0 200 OK\\r\\n\", Content-Type, Content-Length "
-	    "(the file's size from fstat) and an empty line, then the file's "
-	    "bytes. Drop a \"?query\", %-decode the rest (%65 is 'e', %2F is "
-	    "'/'); a target ending in \"/\" means that folder's index.html. "
-	    "Log on stderr: stdout stays empty.",
+	    "Answer \"HTTP/1.0 200 OK\\r\\n\" (exactly), Content-Type, "
+	    "Content-Length (the file's size from fstat) and an empty line, "
+	    "then the file's bytes. Drop a \"?query\", %-decode the rest (%65 "
+	    "is 'e', %2F is '/'); a target ending in \"/\" means that "
+	    "folder's index.html. Log on stderr: stdout stays empty.",
 	.run = check_text,
     },
     {
@@ -135,8 +135,9 @@ static const struct sl_check checks[] = {
 	.hint =
 	    "When open fails with ENOENT or ENOTDIR, or fstat says the path "
 	    "is not a regular file (a folder without its \"/\"), answer 404; "
-	    "when open fails with EACCES, 403. Each with a short text body "
-	    "and its Content-Length.",
+	    "when open fails with EACCES, 403. Each with its status line "
+	    "(\"HTTP/1.0 404 Not Found\"), a short text body and its "
+	    "Content-Length.",
 	.run = check_not_found,
     },
     {
@@ -153,7 +154,8 @@ static const struct sl_check checks[] = {
 	    "capitals. Anything else, a bad %-escape (two hex digits must "
 	    "follow '%') or %00 is 400. A well-formed request whose method is "
 	    "not exactly \"GET\" (HEAD, POST, get) is 501. Never assume "
-	    "strtok or strchr found something: test for NULL.",
+	    "strtok or strchr found something: test for NULL. Every error's "
+	    "status line is \"HTTP/1.0 400 Bad Request\" and the like.",
 	.run = check_malformed,
     },
     {

@@ -194,29 +194,46 @@ static void check_text(struct hx_check *c)
 {
 	struct site *s = NULL;
 	struct hx_proc *server = set_up(c, &s);
-
-	if (server &&
-	    expect_file(c, server, "/index.html", INDEX_HTML,
-			strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/notes.txt?lang=en", s->notes,
-			s->notes_len) == 0 &&
-	    expect_file(c, server, "/", INDEX_HTML, strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/?page=2", INDEX_HTML,
-			strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/sub/", SUB_HTML, strlen(SUB_HTML)) == 0 &&
+	const struct {
+		const char *target; /* asked with GET */
+		const void *body;   /* the file expected */
+		size_t len;	    /* its bytes */
+	} cases[] = {
+	    {.target = "/index.html", .body = INDEX_HTML},
+	    {.target = "/notes.txt?lang=en",
+	     .body = s ? s->notes : "",
+	     .len = s ? s->notes_len : 0},
+	    {.target = "/", .body = INDEX_HTML},
+	    {.target = "/?page=2", .body = INDEX_HTML},
+	    {.target = "/sub/", .body = SUB_HTML},
 	    /* %-escapes of ordinary bytes, in both cases */
-	    expect_file(c, server, "/not%65s.txt", s->notes, s->notes_len) ==
-		0 &&
-	    expect_file(c, server, "/sub%2Findex%2ehtml", SUB_HTML,
-			strlen(SUB_HTML)) == 0 &&
-	    expect_file(c, server, "/%5aebra.txt", ZEBRA_TEXT,
-			strlen(ZEBRA_TEXT)) == 0 &&
-	    expect_file(c, server, "/%5Aebra.txt", ZEBRA_TEXT,
-			strlen(ZEBRA_TEXT)) == 0) {
+	    {.target = "/not%65s.txt",
+	     .body = s ? s->notes : "",
+	     .len = s ? s->notes_len : 0},
+	    {.target = "/sub%2Findex%2ehtml", .body = SUB_HTML},
+	    {.target = "/%5aebra.txt", .body = ZEBRA_TEXT},
+	    {.target = "/%5Aebra.txt", .body = ZEBRA_TEXT},
+	};
+
+	for (int i = 0; server && i < SL_COUNT(cases); i++) {
+		struct hx_http_message resp;
+		size_t len =
+		    cases[i].len ? cases[i].len : strlen(cases[i].body);
+		int rc = fetch_file(c, server, cases[i].target, cases[i].body,
+				    len, &resp);
+
+		if (rc == 0)
+			rc = expect_status_line(c, &resp);
+		hx_http_message_free(&resp);
+		if (rc < 0)
+			goto out_free;
+	}
+	if (server) {
 		/* stdio keeps what a server prints on a pipe until it exits */
 		stop_quietly(c, server);
 		hx_expect_no_stdout(c, server);
 	}
+out_free:
 	free(s);
 }
 

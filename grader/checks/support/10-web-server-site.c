@@ -249,25 +249,33 @@ static int ask(struct hx_check *c, struct hx_proc *server, const char *request,
 	return 0;
 }
 
-/* GET target must answer 200 with exactly body (len bytes). */
+/* GET target must answer 200 with exactly body (len bytes). resp is
+ * left for the caller to look at and free. */
+static int fetch_file(struct hx_check *c, struct hx_proc *server,
+		      const char *target, const void *body, size_t len,
+		      struct hx_http_message *resp)
+{
+	char request[512], what[300];
+
+	request_for(request, sizeof(request), target);
+	if (ask(c, server, request, NULL, 200, resp) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "body of GET %s", target);
+	return hx_expect_bytes(c, what, body, len, resp->body.data,
+			       resp->body.len);
+}
+
 static int expect_file(struct hx_check *c, struct hx_proc *server,
 		       const char *target, const void *body, size_t len)
 {
 	struct hx_http_message resp;
-	char request[512], what[300];
-	int rc;
+	int rc = fetch_file(c, server, target, body, len, &resp);
 
-	request_for(request, sizeof(request), target);
-	rc = ask(c, server, request, NULL, 200, &resp);
-	snprintf(what, sizeof(what), "body of GET %s", target);
-	if (rc == 0)
-		rc = hx_expect_bytes(c, what, body, len, resp.body.data,
-				     resp.body.len);
 	hx_http_message_free(&resp);
 	return rc;
 }
 
-/* The reason phrase of an error status the server sends. */
+/* The reason phrase of a status the server sends. */
 static const char *reason_of(int status)
 {
 	switch (status) {
@@ -283,17 +291,33 @@ static const char *reason_of(int status)
 	return "OK";
 }
 
-/* An error answer's reason phrase, Content-Type and body, as the
+/* The status line exactly as the handout writes it, version and reason
+ * phrase included: "HTTP/1.0 200 OK", "HTTP/1.0 404 Not Found". */
+static int expect_status_line(struct hx_check *c,
+			      const struct hx_http_message *resp)
+{
+	const char *head = resp->head.data ? resp->head.data : "";
+	char want[64], got[256], what[64];
+
+	snprintf(want, sizeof(want), "HTTP/1.0 %d %s", resp->status,
+		 reason_of(resp->status));
+	snprintf(got, sizeof(got), "%.*s", (int)strcspn(head, "\r\n"), head);
+	snprintf(what, sizeof(what), "status line of a %d answer",
+		 resp->status);
+	return hx_expect_str(c, what, want, got);
+}
+
+/* An error answer's status line, Content-Type and body, as the
  * handout's status table has them: "404 Not Found\n", text/plain. */
 static int expect_error_body(struct hx_check *c,
-			     const struct hx_http_message *resp, int status)
+			     const struct hx_http_message *resp)
 {
 	const char *type = hx_http_header(resp, "Content-Type");
+	int status = resp->status;
 	char body[64], what[64], got_type[128];
 
 	snprintf(body, sizeof(body), "%d %s\n", status, reason_of(status));
-	snprintf(what, sizeof(what), "reason phrase of a %d answer", status);
-	if (hx_expect_str(c, what, reason_of(status), resp->start[2]) < 0)
+	if (expect_status_line(c, resp) < 0)
 		return -1;
 	snprintf(got_type, sizeof(got_type), "%.*s",
 		 type ? (int)strcspn(type, "; ") : 0, type ? type : "");
@@ -321,7 +345,7 @@ static int expect_answer(struct hx_check *c, struct hx_proc *server,
 			     "secret file above the folder",
 			     request);
 	if (rc == 0 && want != 200)
-		rc = expect_error_body(c, &resp, want);
+		rc = expect_error_body(c, &resp);
 	hx_http_message_free(&resp);
 	return rc;
 }
