@@ -60,10 +60,12 @@
 #define INDEX_HTML                                                             \
 	"<html><head><title>lab 10</title></head>\n"                           \
 	"<body><h1>It works</h1></body></html>\n"
-#define SUB_HTML     "<p>the index of a sub-folder</p>\n"
-#define DOTS_TEXT    "two dots inside a name are not a climb\n"
-#define PRIVATE_TEXT "no one may read this\n"
-#define ZEBRA_TEXT   "a name with a Z, for the hex digits a and A\n"
+#define SUB_HTML      "<p>the index of a sub-folder</p>\n"
+#define DOTS_TEXT     "two dots inside a name are not a climb\n"
+#define PRIVATE_TEXT  "no one may read this\n"
+#define ZEBRA_TEXT    "a name with a Z, for the hex digits a and A\n"
+#define QUESTION_TEXT "a '?' in a name, sent as %3F\n"
+#define PLUS_TEXT     "a '+' in a name is a '+'\n"
 
 #include "support/10-web-server-site.c"
 #include "support/10-web-server-requests.c"
@@ -93,9 +95,10 @@ static const struct sl_check checks[] = {
 	.hint =
 	    "Answer \"HTTP/1.0 200 OK\\r\\n\" (exactly), Content-Type, "
 	    "Content-Length (the file's size from fstat) and an empty line, "
-	    "then the file's bytes. Drop a \"?query\", %-decode the rest (%65 "
-	    "is 'e', %2F is '/'); a target ending in \"/\" means that "
-	    "folder's index.html. Log on stderr: stdout stays empty.",
+	    "then the file's bytes. Drop a \"?query\" first, then %-decode "
+	    "the rest (%65 is 'e', %2F is '/', %3F is a '?' of the name; '+' "
+	    "stays '+'); a target ending in \"/\" means that folder's "
+	    "index.html. Log on stderr: stdout stays empty.",
 	.run = check_text,
     },
     {

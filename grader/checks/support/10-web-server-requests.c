@@ -213,6 +213,10 @@ static void check_text(struct hx_check *c)
 	    {.target = "/sub%2Findex%2ehtml", .body = SUB_HTML},
 	    {.target = "/%5aebra.txt", .body = ZEBRA_TEXT},
 	    {.target = "/%5Aebra.txt", .body = ZEBRA_TEXT},
+	    /* the query is cut before decoding: %3F is a '?' of the name */
+	    {.target = "/a%3Fb.txt", .body = QUESTION_TEXT},
+	    /* '+' is a byte like the others, not a space */
+	    {.target = "/a+b.txt", .body = PLUS_TEXT},
 	};
 
 	for (int i = 0; server && i < SL_COUNT(cases); i++) {

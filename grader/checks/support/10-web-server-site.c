@@ -92,7 +92,9 @@ static int make_site(struct hx_check *c, struct site *s)
 	    write_text(c, SITE "/v1..2.txt", DOTS_TEXT) < 0 ||
 	    write_text(c, SITE "/..notes.txt", DOTS_TEXT) < 0 ||
 	    write_text(c, SITE "/private.txt", PRIVATE_TEXT) < 0 ||
-	    write_text(c, SITE "/Zebra.txt", ZEBRA_TEXT) < 0)
+	    write_text(c, SITE "/Zebra.txt", ZEBRA_TEXT) < 0 ||
+	    write_text(c, SITE "/a?b.txt", QUESTION_TEXT) < 0 ||
+	    write_text(c, SITE "/a+b.txt", PLUS_TEXT) < 0)
 		return -1;
 	/* Nobody may read it: open fails with EACCES (unless root). */
 	snprintf(private_path, sizeof(private_path), "%s/" SITE "/private.txt",
