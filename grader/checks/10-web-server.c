@@ -56,6 +56,7 @@
 #define MEMORY_ROUNDS  6	 /* the same, under LeakSanitizer */
 #define LOGO_BYTES     100000	 /* the binary file's size */
 #define EARLY_ATTEMPTS 3	 /* tries when a reset destroyed an answer */
+#define LONG_FIELD     3000	 /* a method or path past struct request */
 
 #define INDEX_HTML                                                             \
 	"<html><head><title>lab 10</title></head>\n"                           \
@@ -157,8 +158,10 @@ static const struct sl_check checks[] = {
 	    "capitals. Anything else, a bad %-escape (two hex digits must "
 	    "follow '%') or %00 is 400. A well-formed request whose method is "
 	    "not exactly \"GET\" (HEAD, POST, get) is 501. Never assume "
-	    "strtok or strchr found something: test for NULL. Every error's "
-	    "status line is \"HTTP/1.0 400 Bad Request\" and the like.",
+	    "strtok or strchr found something: test for NULL. A method "
+	    "longer than method[] holds is 400 or 501, never copied past it. "
+	    "Every error's status line is \"HTTP/1.0 400 Bad Request\" and "
+	    "the like.",
 	.run = check_malformed,
     },
     {
@@ -186,7 +189,8 @@ static const struct sl_check checks[] = {
 	    "a head of HEAD_MAX bytes, empty line included, is a request. "
 	    "When HEAD_MAX bytes came without the empty line, answer 400 at "
 	    "once (wait for nothing more) and close. Keep room for the '\\0' "
-	    "after the head.",
+	    "after the head. A decoded path longer than path[] holds is 400 "
+	    "or 404: stop decoding at TARGET_MAX - 1 bytes.",
 	.run = check_overlong,
     },
     {
