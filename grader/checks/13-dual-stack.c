@@ -335,7 +335,8 @@ static const struct sl_check checks[] = {
 	.programs = "client",
 	.hint = "recv in a loop until it returns 0, writing each piece to "
 		"stdout with writen, exactly the n bytes received: no string "
-		"functions (the reply may hold '\\0'), no buf[n] = '\\0'.",
+		"functions (the reply may hold '\\0'), no buf[n] = '\\0'. "
+		"Nothing on stderr when all goes well.",
 	.run = check_client_ipv4,
     },
     {

@@ -56,6 +56,25 @@ static int serve_client(struct hx_check *c, struct hx_conn *listener,
 			       client->out.len);
 }
 
+/* The client started last wrote nothing on stderr: a client that
+ * succeeds prints only what it received (the handout's exit table). */
+static int expect_quiet_client(struct hx_check *c)
+{
+	struct hx_proc *client = c->nprocs ? c->procs[c->nprocs - 1] : NULL;
+
+	if (!client)
+		return 0;
+	hx_proc_pump(client, 0);
+	if (client->err.len == 0)
+		return 0;
+	return hx_fail_values(c, HX_FAIL, "", 0, client->err.data,
+			      client->err.len,
+			      "%s exited 0 but wrote on stderr: a client that "
+			      "succeeds writes nothing there (stderr is for "
+			      "what went wrong)",
+			      client->label);
+}
+
 /* Listens on TCP host (numeric), port 0 of the check, and serves one run
  * of "client connect_to PORT". */
 static int serve_tcp_client(struct hx_check *c, const char *host,
@@ -121,9 +140,11 @@ static void check_client_ipv4(struct hx_check *c)
 			long_reply[i++] = '\0';
 	}
 	if (serve_tcp_client(c, "127.0.0.1", "127.0.0.1", reply, strlen(reply),
-			     &byte_by_byte) == 0)
-		serve_tcp_client(c, "127.0.0.1", "127.0.0.1", long_reply,
-				 LONG_REPLY, &random_pieces);
+			     &byte_by_byte) == 0 &&
+	    expect_quiet_client(c) == 0 &&
+	    serve_tcp_client(c, "127.0.0.1", "127.0.0.1", long_reply,
+			     LONG_REPLY, &random_pieces) == 0)
+		expect_quiet_client(c);
 	free(long_reply);
 }
 
