@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #define EXIT_MS	   1500	 /* a program exits after bad arguments */
 #define RESOLVE_MS 3000	 /* the client gives up on a name that cannot exist */
 #define CASES_MS   10000 /* the format_peer driver runs one group */
+#define SLICE_MS   20	 /* a wait on one listener, between looks at others */
 
 #define SOCKET	     "lab13.sock" /* the PATH server checks give */
 #define GREETING     "Thank you for connecting, "
@@ -368,9 +370,10 @@ static const struct sl_check checks[] = {
 	.timeout_ms = CHECK_MS,
 	.flags = SL_FIXTURES,
 	.programs = "client",
-	.hint = "Loop over the whole getaddrinfo list: for each address a new "
-		"socket(ai_family, ai_socktype, ai_protocol) and connect; on "
-		"failure close it and go on; stop at the first that connects.",
+	.hint = "Loop over the whole getaddrinfo list, in its order (never "
+		"IPv4 first): for each address a new socket(ai_family, "
+		"ai_socktype, ai_protocol) and connect; on failure close it "
+		"and go on; stop at the first that connects.",
 	.run = check_client_fallback,
     },
     {
