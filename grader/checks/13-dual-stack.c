@@ -71,6 +71,7 @@ _Static_assert(sizeof(NAME_108) == 109, "NAME_108 has 108 bytes");
 #define FD_LEAK_FILES  16 /* RLIMIT_NOFILE of the fd-leak check */
 #define FD_LEAK_VISITS 30 /* clients of the fd-leak check, six kinds */
 #define MANY_FILES     10 /* RLIMIT_NOFILE of the client-many check */
+#define SOCKETS_SEEN   16 /* sockets of the server counted, at most */
 
 /* The fixture names: their first addresses refuse, the last answers
  * (getaddrinfo sorts them; the checks ask it for the order). */
@@ -241,7 +242,8 @@ static const struct sl_check checks[] = {
 	.programs = "server",
 	.hint = "Before bind: lstat(path); a socket file there that refuses "
 		"a connect (ECONNREFUSED: nobody listens, a run killed before "
-		"its unlink left it) is stale: unlink it, then bind.",
+		"its unlink left it) is stale: unlink it, then bind. Close the "
+		"socket that tried it, whatever connect answered.",
 	.run = check_stale_socket,
     },
     {
