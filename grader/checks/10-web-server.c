@@ -56,14 +56,17 @@
 #define MEMORY_ROUNDS  6	 /* the same, under LeakSanitizer */
 #define LOGO_BYTES     100000	 /* the binary file's size */
 #define EARLY_ATTEMPTS 3	 /* tries when a reset destroyed an answer */
+#define LONG_FIELD     3000	 /* a method or path past struct request */
 
 #define INDEX_HTML                                                             \
 	"<html><head><title>lab 10</title></head>\n"                           \
 	"<body><h1>It works</h1></body></html>\n"
-#define SUB_HTML     "<p>the index of a sub-folder</p>\n"
-#define DOTS_TEXT    "two dots inside a name are not a climb\n"
-#define PRIVATE_TEXT "no one may read this\n"
-#define ZEBRA_TEXT   "a name with a Z, for the hex digits a and A\n"
+#define SUB_HTML      "<p>the index of a sub-folder</p>\n"
+#define DOTS_TEXT     "two dots inside a name are not a climb\n"
+#define PRIVATE_TEXT  "no one may read this\n"
+#define ZEBRA_TEXT    "a name with a Z, for the hex digits a and A\n"
+#define QUESTION_TEXT "a '?' in a name, sent as %3F\n"
+#define PLUS_TEXT     "a '+' in a name is a '+'\n"
 
 #include "support/10-web-server-site.c"
 #include "support/10-web-server-requests.c"
@@ -91,11 +94,12 @@ static const struct sl_check checks[] = {
 	.timeout_ms = CHECK_MS,
 	.programs = "web",
 	.hint =
-	    "Answer \"HTTP/1.0 200 OK\\r\\n\", Content-Type, Content-Length "
-	    "(the file's size from fstat) and an empty line, then the file's "
-	    "bytes. Drop a \"?query\", %-decode the rest (%65 is 'e', %2F is "
-	    "'/'); a target ending in \"/\" means that folder's index.html. "
-	    "Log on stderr: stdout stays empty.",
+	    "Answer \"HTTP/1.0 200 OK\\r\\n\" (exactly), Content-Type, "
+	    "Content-Length (the file's size from fstat) and an empty line, "
+	    "then the file's bytes. Drop a \"?query\" first, then %-decode "
+	    "the rest (%65 is 'e', %2F is '/', %3F is a '?' of the name; '+' "
+	    "stays '+'); a target ending in \"/\" means that folder's "
+	    "index.html. Log on stderr: stdout stays empty.",
 	.run = check_text,
     },
     {
@@ -122,8 +126,8 @@ static const struct sl_check checks[] = {
 	    "image/png, .jpg and .jpeg image/jpeg, compared in any case "
 	    "(strcasecmp); anything else, no extension included, "
 	    "application/octet-stream. The extension is what follows the last "
-	    "'.' after the last '/': \"notes.txt.bak\" has \".bak\", "
-	    "\"pages.html/README\" has none.",
+	    "'.' after the last '/' (strrchr): \"photo.v2.png\" has \".png\", "
+	    "\"notes.txt.bak\" has \".bak\", \"pages.html/README\" has none.",
 	.run = check_types,
     },
     {
@@ -135,8 +139,9 @@ static const struct sl_check checks[] = {
 	.hint =
 	    "When open fails with ENOENT or ENOTDIR, or fstat says the path "
 	    "is not a regular file (a folder without its \"/\"), answer 404; "
-	    "when open fails with EACCES, 403. Each with a short text body "
-	    "and its Content-Length.",
+	    "when open fails with EACCES, 403. Each with its status line "
+	    "(\"HTTP/1.0 404 Not Found\"), a short text body and its "
+	    "Content-Length.",
 	.run = check_not_found,
     },
     {
@@ -153,7 +158,10 @@ static const struct sl_check checks[] = {
 	    "capitals. Anything else, a bad %-escape (two hex digits must "
 	    "follow '%') or %00 is 400. A well-formed request whose method is "
 	    "not exactly \"GET\" (HEAD, POST, get) is 501. Never assume "
-	    "strtok or strchr found something: test for NULL.",
+	    "strtok or strchr found something: test for NULL. A method "
+	    "longer than method[] holds is 400 or 501, never copied past it. "
+	    "Every error's status line is \"HTTP/1.0 400 Bad Request\" and "
+	    "the like.",
 	.run = check_malformed,
     },
     {
@@ -181,7 +189,8 @@ static const struct sl_check checks[] = {
 	    "a head of HEAD_MAX bytes, empty line included, is a request. "
 	    "When HEAD_MAX bytes came without the empty line, answer 400 at "
 	    "once (wait for nothing more) and close. Keep room for the '\\0' "
-	    "after the head.",
+	    "after the head. A decoded path longer than path[] holds is 400 "
+	    "or 404: stop decoding at TARGET_MAX - 1 bytes.",
 	.run = check_overlong,
     },
     {

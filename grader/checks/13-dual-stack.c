@@ -27,6 +27,7 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +48,7 @@
 #define EXIT_MS	   1500	 /* a program exits after bad arguments */
 #define RESOLVE_MS 3000	 /* the client gives up on a name that cannot exist */
 #define CASES_MS   10000 /* the format_peer driver runs one group */
+#define SLICE_MS   20	 /* a wait on one listener, between looks at others */
 
 #define SOCKET	     "lab13.sock" /* the PATH server checks give */
 #define GREETING     "Thank you for connecting, "
@@ -69,6 +71,7 @@ _Static_assert(sizeof(NAME_108) == 109, "NAME_108 has 108 bytes");
 #define FD_LEAK_FILES  16 /* RLIMIT_NOFILE of the fd-leak check */
 #define FD_LEAK_VISITS 30 /* clients of the fd-leak check, six kinds */
 #define MANY_FILES     10 /* RLIMIT_NOFILE of the client-many check */
+#define SOCKETS_SEEN   16 /* sockets of the server counted, at most */
 
 /* The fixture names: their first addresses refuse, the last answers
  * (getaddrinfo sorts them; the checks ask it for the order). */
@@ -239,7 +242,8 @@ static const struct sl_check checks[] = {
 	.programs = "server",
 	.hint = "Before bind: lstat(path); a socket file there that refuses "
 		"a connect (ECONNREFUSED: nobody listens, a run killed before "
-		"its unlink left it) is stale: unlink it, then bind.",
+		"its unlink left it) is stale: unlink it, then bind. Close the "
+		"socket that tried it, whatever connect answered.",
 	.run = check_stale_socket,
     },
     {
@@ -335,7 +339,8 @@ static const struct sl_check checks[] = {
 	.programs = "client",
 	.hint = "recv in a loop until it returns 0, writing each piece to "
 		"stdout with writen, exactly the n bytes received: no string "
-		"functions (the reply may hold '\\0'), no buf[n] = '\\0'.",
+		"functions (the reply may hold '\\0'), no buf[n] = '\\0'. "
+		"Nothing on stderr when all goes well.",
 	.run = check_client_ipv4,
     },
     {
@@ -367,9 +372,10 @@ static const struct sl_check checks[] = {
 	.timeout_ms = CHECK_MS,
 	.flags = SL_FIXTURES,
 	.programs = "client",
-	.hint = "Loop over the whole getaddrinfo list: for each address a new "
-		"socket(ai_family, ai_socktype, ai_protocol) and connect; on "
-		"failure close it and go on; stop at the first that connects.",
+	.hint = "Loop over the whole getaddrinfo list, in its order (never "
+		"IPv4 first): for each address a new socket(ai_family, "
+		"ai_socktype, ai_protocol) and connect; on failure close it "
+		"and go on; stop at the first that connects.",
 	.run = check_client_fallback,
     },
     {

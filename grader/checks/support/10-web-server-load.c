@@ -59,7 +59,7 @@ static void check_many_clients(struct hx_check *c)
 		} else if (hx_http_parse_response(c, conns[i].in.data,
 						  conns[i].in.len,
 						  &resp) == 0 &&
-			   expect_status(c, target, &resp, 200) == 0) {
+			   expect_status(c, target, &resp, 200, 0) == 0) {
 			hx_expect_bytes(c, what, body, len, resp.body.data,
 					resp.body.len);
 		}

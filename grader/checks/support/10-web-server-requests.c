@@ -194,29 +194,50 @@ static void check_text(struct hx_check *c)
 {
 	struct site *s = NULL;
 	struct hx_proc *server = set_up(c, &s);
-
-	if (server &&
-	    expect_file(c, server, "/index.html", INDEX_HTML,
-			strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/notes.txt?lang=en", s->notes,
-			s->notes_len) == 0 &&
-	    expect_file(c, server, "/", INDEX_HTML, strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/?page=2", INDEX_HTML,
-			strlen(INDEX_HTML)) == 0 &&
-	    expect_file(c, server, "/sub/", SUB_HTML, strlen(SUB_HTML)) == 0 &&
+	const struct {
+		const char *target; /* asked with GET */
+		const void *body;   /* the file expected */
+		size_t len;	    /* its bytes */
+	} cases[] = {
+	    {.target = "/index.html", .body = INDEX_HTML},
+	    {.target = "/notes.txt?lang=en",
+	     .body = s ? s->notes : "",
+	     .len = s ? s->notes_len : 0},
+	    {.target = "/", .body = INDEX_HTML},
+	    {.target = "/?page=2", .body = INDEX_HTML},
+	    {.target = "/sub/", .body = SUB_HTML},
 	    /* %-escapes of ordinary bytes, in both cases */
-	    expect_file(c, server, "/not%65s.txt", s->notes, s->notes_len) ==
-		0 &&
-	    expect_file(c, server, "/sub%2Findex%2ehtml", SUB_HTML,
-			strlen(SUB_HTML)) == 0 &&
-	    expect_file(c, server, "/%5aebra.txt", ZEBRA_TEXT,
-			strlen(ZEBRA_TEXT)) == 0 &&
-	    expect_file(c, server, "/%5Aebra.txt", ZEBRA_TEXT,
-			strlen(ZEBRA_TEXT)) == 0) {
+	    {.target = "/not%65s.txt",
+	     .body = s ? s->notes : "",
+	     .len = s ? s->notes_len : 0},
+	    {.target = "/sub%2Findex%2ehtml", .body = SUB_HTML},
+	    {.target = "/%5aebra.txt", .body = ZEBRA_TEXT},
+	    {.target = "/%5Aebra.txt", .body = ZEBRA_TEXT},
+	    /* the query is cut before decoding: %3F is a '?' of the name */
+	    {.target = "/a%3Fb.txt", .body = QUESTION_TEXT},
+	    /* '+' is a byte like the others, not a space */
+	    {.target = "/a+b.txt", .body = PLUS_TEXT},
+	};
+
+	for (int i = 0; server && i < SL_COUNT(cases); i++) {
+		struct hx_http_message resp;
+		size_t len =
+		    cases[i].len ? cases[i].len : strlen(cases[i].body);
+		int rc = fetch_file(c, server, cases[i].target, cases[i].body,
+				    len, &resp);
+
+		if (rc == 0)
+			rc = expect_status_line(c, &resp);
+		hx_http_message_free(&resp);
+		if (rc < 0)
+			goto out_free;
+	}
+	if (server) {
 		/* stdio keeps what a server prints on a pipe until it exits */
 		stop_quietly(c, server);
 		hx_expect_no_stdout(c, server);
 	}
+out_free:
 	free(s);
 }
 
@@ -244,7 +265,7 @@ static void check_types(struct hx_check *c)
 		snprintf(target, sizeof(target), "/types/%s",
 			 typed_files[i].name);
 		request_for(request, sizeof(request), target);
-		if (ask(c, server, request, NULL, 200, &resp) < 0)
+		if (ask(c, server, request, NULL, 200, 0, &resp) < 0)
 			return;
 		got = hx_http_header(&resp, "Content-Type");
 		/* Parameters (";charset=...") are the server's business. */
@@ -297,6 +318,19 @@ struct raw_case {
 	int status;	     /* the status expected */
 };
 
+/* The request format makes of a field (a method, a path) of LONG_FIELD
+ * bytes of letter: more than struct request holds, well inside a head. */
+static void long_field_request(struct hx_buf *out, const char *format,
+			       char letter)
+{
+	char field[LONG_FIELD + 1];
+
+	memset(field, letter, LONG_FIELD);
+	field[LONG_FIELD] = '\0';
+	hx_buf_clear(out);
+	hx_buf_addf(out, format, field);
+}
+
 static void check_malformed(struct hx_check *c)
 {
 	static const struct raw_case cases[] = {
@@ -336,11 +370,27 @@ static void check_malformed(struct hx_check *c)
 	     .status = 200},
 	};
 	struct hx_proc *server = set_up(c, NULL);
+	struct hx_buf request;
 
 	for (int i = 0; server && i < SL_COUNT(cases); i++)
 		if (expect_answer(c, server, cases[i].request, NULL,
-				  cases[i].status) < 0)
+				  cases[i].status, 0) < 0)
 			return;
+	if (!server)
+		return;
+	/* A method longer than method[] holds: refused as too long (400)
+	 * or as not GET (501), never copied past the field. */
+	hx_buf_init(&request);
+	long_field_request(&request, "%s /index.html HTTP/1.0\r\n\r\n", 'M');
+	if (expect_answer(c, server, request.data, NULL, 400, 501) == 0)
+		expect_file(c, server, "/index.html", INDEX_HTML,
+			    strlen(INDEX_HTML));
+	else
+		hx_note(c,
+			"the method had %d bytes; method[] in struct "
+			"request holds 15 and its '\\0'",
+			LONG_FIELD);
+	hx_buf_free(&request);
 }
 
 static void check_pieces(struct hx_check *c)
@@ -402,7 +452,7 @@ static void check_pieces(struct hx_check *c)
 					      RESPONSE_CAP, IO_MS);
 		}
 		if (rc == 0)
-			rc = expect_status(c, cases[i].request, &resp, 200);
+			rc = expect_status(c, cases[i].request, &resp, 200, 0);
 		if (rc == 0)
 			rc = hx_expect_bytes(c, "body of the answer",
 					     cases[i].body, cases[i].len,
@@ -467,7 +517,7 @@ static void check_overlong(struct hx_check *c)
 		snprintf(what, sizeof(what), "a head of exactly %zu bytes",
 			 len);
 		if (len <= HEAD_MAX &&
-		    expect_answer(c, server, request.data, NULL, 200) < 0) {
+		    expect_answer(c, server, request.data, NULL, 200, 0) < 0) {
 			hx_note(c, "%s, empty line included, is a request",
 				what);
 			goto out_free;
@@ -476,6 +526,16 @@ static void check_overlong(struct hx_check *c)
 		    expect_early_status(c, server, what, request.data,
 					request.len, 0, 400) < 0)
 			goto out_free;
+	}
+	/* A path longer than path[] holds, of no file: refused as too long
+	 * (400) or not found (404), never decoded past the field. */
+	long_field_request(&request, "GET /%s HTTP/1.0\r\n\r\n", 'p');
+	if (expect_answer(c, server, request.data, NULL, 400, 404) < 0) {
+		hx_note(c,
+			"the path had %d bytes; path[] in struct request "
+			"holds TARGET_MAX - 1 and its '\\0'",
+			LONG_FIELD + 1);
+		goto out_free;
 	}
 	expect_file(c, server, "/index.html", INDEX_HTML, strlen(INDEX_HTML));
 out_free:
@@ -539,7 +599,7 @@ static void check_slow_client(struct hx_check *c)
 	}
 	if (hx_http_exchange(c, &slow, "\r\n", 2, NULL, &resp, RESPONSE_CAP,
 			     IO_MS) == 0 &&
-	    expect_status(c, "GET /index.html HTTP/1.0", &resp, 200) == 0)
+	    expect_status(c, "GET /index.html HTTP/1.0", &resp, 200, 0) == 0)
 		hx_expect_bytes(c, "body for the slow client", INDEX_HTML,
 				strlen(INDEX_HTML), resp.body.data,
 				resp.body.len);

@@ -30,6 +30,7 @@ static const struct typed_file typed_files[] = {
     {.name = "photo.JpEg", .type = "image/jpeg"},
     {.name = "data.bin", .type = "application/octet-stream"},
     {.name = "README", .type = "application/octet-stream"},
+    {.name = "photo.v2.png", .type = "image/png"},
     {.name = "notes.txt.bak", .type = "application/octet-stream"},
     {.name = "ends-in-a-dot.", .type = "application/octet-stream"},
     {.name = "pages.html/README", .type = "application/octet-stream"},
@@ -91,7 +92,9 @@ static int make_site(struct hx_check *c, struct site *s)
 	    write_text(c, SITE "/v1..2.txt", DOTS_TEXT) < 0 ||
 	    write_text(c, SITE "/..notes.txt", DOTS_TEXT) < 0 ||
 	    write_text(c, SITE "/private.txt", PRIVATE_TEXT) < 0 ||
-	    write_text(c, SITE "/Zebra.txt", ZEBRA_TEXT) < 0)
+	    write_text(c, SITE "/Zebra.txt", ZEBRA_TEXT) < 0 ||
+	    write_text(c, SITE "/a?b.txt", QUESTION_TEXT) < 0 ||
+	    write_text(c, SITE "/a+b.txt", PLUS_TEXT) < 0)
 		return -1;
 	/* Nobody may read it: open fails with EACCES (unless root). */
 	snprintf(private_path, sizeof(private_path), "%s/" SITE "/private.txt",
@@ -212,32 +215,36 @@ static void first_line(char *out, size_t size, const char *request)
 	snprintf(out, size, "%.*s", (int)strcspn(request, "\r\n"), request);
 }
 
-/* Requires the response's status to be want. */
+/* Requires the response's status to be want, or also when also is not 0
+ * (where the handout leaves the choice between two). */
 static int expect_status(struct hx_check *c, const char *request,
-			 const struct hx_http_message *resp, int want)
+			 const struct hx_http_message *resp, int want, int also)
 {
-	char what[300], line[200];
+	char what[300], line[200], expected[32];
 
-	if (resp->status == want)
+	if (resp->status == want || (also && resp->status == also))
 		return 0;
 	first_line(line, sizeof(line), request);
 	snprintf(what, sizeof(what), "status of the answer to \"%s\"", line);
+	snprintf(expected, sizeof(expected), also ? "%d or %d" : "%d", want,
+		 also);
 	return hx_fail_values(c, HX_FAIL, NULL, 0, resp->head.data,
 			      resp->head.len,
-			      "%s: expected %d, got %d (\"%s\")", what, want,
-			      resp->status, resp->start[2]);
+			      "%s: expected %s, got %d (\"%s\")", what,
+			      expected, resp->status, resp->start[2]);
 }
 
 /* Sends request cut by plan on a connection of its own and requires the
- * status want. resp is left for the caller to look at and free. */
+ * status want (or also, when not 0). resp is left for the caller to look
+ * at and free. */
 static int ask(struct hx_check *c, struct hx_proc *server, const char *request,
-	       const struct hx_plan *plan, int want,
+	       const struct hx_plan *plan, int want, int also,
 	       struct hx_http_message *resp)
 {
 	hx_http_message_init(resp);
 	if (hx_http_fetch(c, "127.0.0.1", hx_port(c, 0), request, plan, resp,
 			  RESPONSE_CAP, IO_MS) < 0 ||
-	    expect_status(c, request, resp, want) < 0) {
+	    expect_status(c, request, resp, want, also) < 0) {
 		char line[300];
 
 		first_line(line, sizeof(line), request);
@@ -248,25 +255,33 @@ static int ask(struct hx_check *c, struct hx_proc *server, const char *request,
 	return 0;
 }
 
-/* GET target must answer 200 with exactly body (len bytes). */
+/* GET target must answer 200 with exactly body (len bytes). resp is
+ * left for the caller to look at and free. */
+static int fetch_file(struct hx_check *c, struct hx_proc *server,
+		      const char *target, const void *body, size_t len,
+		      struct hx_http_message *resp)
+{
+	char request[512], what[300];
+
+	request_for(request, sizeof(request), target);
+	if (ask(c, server, request, NULL, 200, 0, resp) < 0)
+		return -1;
+	snprintf(what, sizeof(what), "body of GET %s", target);
+	return hx_expect_bytes(c, what, body, len, resp->body.data,
+			       resp->body.len);
+}
+
 static int expect_file(struct hx_check *c, struct hx_proc *server,
 		       const char *target, const void *body, size_t len)
 {
 	struct hx_http_message resp;
-	char request[512], what[300];
-	int rc;
+	int rc = fetch_file(c, server, target, body, len, &resp);
 
-	request_for(request, sizeof(request), target);
-	rc = ask(c, server, request, NULL, 200, &resp);
-	snprintf(what, sizeof(what), "body of GET %s", target);
-	if (rc == 0)
-		rc = hx_expect_bytes(c, what, body, len, resp.body.data,
-				     resp.body.len);
 	hx_http_message_free(&resp);
 	return rc;
 }
 
-/* The reason phrase of an error status the server sends. */
+/* The reason phrase of a status the server sends. */
 static const char *reason_of(int status)
 {
 	switch (status) {
@@ -282,17 +297,33 @@ static const char *reason_of(int status)
 	return "OK";
 }
 
-/* An error answer's reason phrase, Content-Type and body, as the
+/* The status line exactly as the handout writes it, version and reason
+ * phrase included: "HTTP/1.0 200 OK", "HTTP/1.0 404 Not Found". */
+static int expect_status_line(struct hx_check *c,
+			      const struct hx_http_message *resp)
+{
+	const char *head = resp->head.data ? resp->head.data : "";
+	char want[64], got[256], what[64];
+
+	snprintf(want, sizeof(want), "HTTP/1.0 %d %s", resp->status,
+		 reason_of(resp->status));
+	snprintf(got, sizeof(got), "%.*s", (int)strcspn(head, "\r\n"), head);
+	snprintf(what, sizeof(what), "status line of a %d answer",
+		 resp->status);
+	return hx_expect_str(c, what, want, got);
+}
+
+/* An error answer's status line, Content-Type and body, as the
  * handout's status table has them: "404 Not Found\n", text/plain. */
 static int expect_error_body(struct hx_check *c,
-			     const struct hx_http_message *resp, int status)
+			     const struct hx_http_message *resp)
 {
 	const char *type = hx_http_header(resp, "Content-Type");
+	int status = resp->status;
 	char body[64], what[64], got_type[128];
 
 	snprintf(body, sizeof(body), "%d %s\n", status, reason_of(status));
-	snprintf(what, sizeof(what), "reason phrase of a %d answer", status);
-	if (hx_expect_str(c, what, reason_of(status), resp->start[2]) < 0)
+	if (expect_status_line(c, resp) < 0)
 		return -1;
 	snprintf(got_type, sizeof(got_type), "%.*s",
 		 type ? (int)strcspn(type, "; ") : 0, type ? type : "");
@@ -304,23 +335,23 @@ static int expect_error_body(struct hx_check *c,
 			       resp->body.len);
 }
 
-/* Sends request as it is (NULL plan: whole) and requires status want,
- * with the error body the handout gives for it; no body may give the
- * secret away. */
+/* Sends request as it is (NULL plan: whole) and requires status want
+ * (or also, when not 0), with the error body the handout gives for it;
+ * no body may give the secret away. */
 static int expect_answer(struct hx_check *c, struct hx_proc *server,
 			 const char *request, const struct hx_plan *plan,
-			 int want)
+			 int want, int also)
 {
 	struct hx_http_message resp;
-	int rc = ask(c, server, request, plan, want, &resp);
+	int rc = ask(c, server, request, plan, want, also, &resp);
 
 	if (rc == 0 && resp.body.data && strstr(resp.body.data, "TOP SECRET"))
 		rc = hx_fail(c, HX_FAIL,
 			     "the answer to \"%.100s\" holds the "
 			     "secret file above the folder",
 			     request);
-	if (rc == 0 && want != 200)
-		rc = expect_error_body(c, &resp, want);
+	if (rc == 0 && resp.status != 200)
+		rc = expect_error_body(c, &resp);
 	hx_http_message_free(&resp);
 	return rc;
 }
@@ -333,7 +364,7 @@ static int expect_statuses(struct hx_check *c, struct hx_proc *server,
 		char request[2048];
 
 		request_for(request, sizeof(request), targets[i]);
-		if (expect_answer(c, server, request, NULL, want) < 0)
+		if (expect_answer(c, server, request, NULL, want, 0) < 0)
 			return -1;
 	}
 	return 0;

@@ -17,31 +17,18 @@ static void command_line(const char *const *args, char *out, size_t size)
 		    strlen(args[i]) > 40 ? " %.20s..." : " %s", args[i]);
 }
 
-/* Plays the server for one run of the client: listener listens already
- * (at where, for feedback); starts "client args", accepts, sends reply
- * cut by plan, closes, and requires the client to print exactly reply
- * and exit 0. */
-static int serve_client(struct hx_check *c, struct hx_conn *listener,
-			const char *where, const char *const *args,
-			const void *reply, size_t len,
-			const struct hx_plan *plan)
+/* Serves client (labelled label), which has connected to listener:
+ * accepts, sends reply cut by plan, closes, and requires the client to
+ * print exactly reply and exit 0. */
+static int serve_connected(struct hx_check *c, struct hx_proc *client,
+			   const char *label, struct hx_conn *listener,
+			   const void *reply, size_t len,
+			   const struct hx_plan *plan)
 {
-	char label[128], what[200];
-	struct hx_proc *client;
+	char what[200];
 	struct hx_conn conn;
-	int ready;
 
-	command_line(args, label, sizeof(label));
-	client = hx_start_labelled(c, label, "client", args);
-	if (!client)
-		return -1;
-	snprintf(what, sizeof(what), "without connecting to %s", where);
-	ready = hx_wait_readable(c, listener->fd, client, what, IO_MS);
-	if (ready == 0)
-		return hx_fail(c, HX_TIMEOUT,
-			       "%s did not connect to %s within %.1f s", label,
-			       where, IO_MS / 1000.0);
-	if (ready < 0 || hx_tcp_accept(c, listener, &conn, IO_MS) < 0)
+	if (hx_tcp_accept(c, listener, &conn, IO_MS) < 0)
 		return -1;
 	if (hx_send(c, &conn, reply, len, plan) < 0) {
 		hx_proc_wait(c, client, IO_MS);
@@ -54,6 +41,52 @@ static int serve_client(struct hx_check *c, struct hx_conn *listener,
 	snprintf(what, sizeof(what), "stdout of %s", label);
 	return hx_expect_bytes(c, what, reply, len, client->out.data,
 			       client->out.len);
+}
+
+/* Plays the server for one run of the client: listener listens already
+ * (at where, for feedback); starts "client args" and serves it (see
+ * serve_connected). */
+static int serve_client(struct hx_check *c, struct hx_conn *listener,
+			const char *where, const char *const *args,
+			const void *reply, size_t len,
+			const struct hx_plan *plan)
+{
+	char label[128], what[200];
+	struct hx_proc *client;
+	int ready;
+
+	command_line(args, label, sizeof(label));
+	client = hx_start_labelled(c, label, "client", args);
+	if (!client)
+		return -1;
+	snprintf(what, sizeof(what), "without connecting to %s", where);
+	ready = hx_wait_readable(c, listener->fd, client, what, IO_MS);
+	if (ready == 0)
+		return hx_fail(c, HX_TIMEOUT,
+			       "%s did not connect to %s within %.1f s", label,
+			       where, IO_MS / 1000.0);
+	if (ready < 0)
+		return -1;
+	return serve_connected(c, client, label, listener, reply, len, plan);
+}
+
+/* The client started last wrote nothing on stderr: a client that
+ * succeeds prints only what it received (the handout's exit table). */
+static int expect_quiet_client(struct hx_check *c)
+{
+	struct hx_proc *client = c->nprocs ? c->procs[c->nprocs - 1] : NULL;
+
+	if (!client)
+		return 0;
+	hx_proc_pump(client, 0);
+	if (client->err.len == 0)
+		return 0;
+	return hx_fail_values(c, HX_FAIL, "", 0, client->err.data,
+			      client->err.len,
+			      "%s exited 0 but wrote on stderr: a client that "
+			      "succeeds writes nothing there (stderr is for "
+			      "what went wrong)",
+			      client->label);
 }
 
 /* Listens on TCP host (numeric), port 0 of the check, and serves one run
@@ -121,9 +154,11 @@ static void check_client_ipv4(struct hx_check *c)
 			long_reply[i++] = '\0';
 	}
 	if (serve_tcp_client(c, "127.0.0.1", "127.0.0.1", reply, strlen(reply),
-			     &byte_by_byte) == 0)
-		serve_tcp_client(c, "127.0.0.1", "127.0.0.1", long_reply,
-				 LONG_REPLY, &random_pieces);
+			     &byte_by_byte) == 0 &&
+	    expect_quiet_client(c) == 0 &&
+	    serve_tcp_client(c, "127.0.0.1", "127.0.0.1", long_reply,
+			     LONG_REPLY, &random_pieces) == 0)
+		expect_quiet_client(c);
 	free(long_reply);
 }
 
@@ -243,6 +278,98 @@ static int fallback_case(struct hx_check *c, const char *name)
 	return -1;
 }
 
+/* Listens on every distinct address of r the harness can listen on, at
+ * port 0 of the check, first address first. Returns how many listen. */
+static int listen_on_all(struct hx_check *c, const struct resolved *r,
+			 struct hx_conn *listeners, const char **addresses)
+{
+	int n = 0;
+
+	for (int i = 0; i < r->n; i++) {
+		int seen = 0;
+
+		for (int k = 0; k < n; k++)
+			seen |= strcmp(addresses[k], r->address[i]) == 0;
+		if (seen || !bindable(r->address[i]))
+			continue;
+		if (hx_tcp_listen(c, &listeners[n], r->address[i],
+				  hx_port(c, 0)) < 0)
+			break;
+		addresses[n++] = r->address[i];
+	}
+	return n;
+}
+
+/* Runs "client name PORT" where every address of name answers: the
+ * client must connect to the first one getaddrinfo gives, not to the
+ * one it likes best. 1 when run, 0 when the first address cannot be
+ * listened on here or is the only one (nothing to tell), -1 after a
+ * failure. */
+static int order_case(struct hx_check *c, const char *name)
+{
+	char port_arg[16], reply[NAME_CAP], label[128], what[200];
+	const char *args[] = {name, port_arg, NULL};
+	const char *addresses[16];
+	struct hx_conn listeners[16];
+	struct hx_proc *client;
+	struct resolved r;
+	int64_t deadline = hx_deadline(IO_MS);
+	int n, ready = 0, rc = -1;
+
+	if (resolve(c, name, &r) < 0)
+		return -1;
+	if (r.n < 2 || !bindable(r.address[0]))
+		return 0;
+	n = listen_on_all(c, &r, listeners, addresses);
+	if (!hx_ok(c) || n < 2) {
+		rc = hx_ok(c) ? 0 : -1;
+		goto out_close;
+	}
+	hx_recordf(c, 0,
+		   "getaddrinfo(\"%s\") gives %s; the harness listens "
+		   "on every one",
+		   name, r.order);
+	snprintf(port_arg, sizeof(port_arg), "%d", hx_port(c, 0));
+	command_line(args, label, sizeof(label));
+	client = hx_start_labelled(c, label, "client", args);
+	if (!client)
+		goto out_close;
+	snprintf(what, sizeof(what), "without connecting to %s port %d",
+		 addresses[0], hx_port(c, 0));
+	/* in slices, to see a connection to any other address at once */
+	while (ready == 0 && hx_remaining_ms(deadline) > 0) {
+		ready = hx_wait_readable(c, listeners[0].fd, client, what,
+					 SLICE_MS);
+		for (int k = 1; ready == 0 && k < n; k++) {
+			struct pollfd pfd = {.fd = listeners[k].fd,
+					     .events = POLLIN};
+
+			if (poll(&pfd, 1, 0) == 1) {
+				hx_fail(c, HX_FAIL,
+					"%s connected to %s first, though "
+					"getaddrinfo gives %s in this order "
+					"and every one of them answers",
+					label, addresses[k], r.order);
+				goto out_close;
+			}
+		}
+	}
+	if (ready == 0)
+		hx_fail(c, HX_TIMEOUT, "%s did not connect to %s within %.1f s",
+			label, addresses[0], IO_MS / 1000.0);
+	if (ready <= 0)
+		goto out_close;
+	snprintf(reply, sizeof(reply), GREETING "%s %s port 40312\n",
+		 strchr(addresses[0], ':') ? "IPv6" : "IPv4", addresses[0]);
+	if (serve_connected(c, client, label, &listeners[0], reply,
+			    strlen(reply), NULL) == 0)
+		rc = 1;
+out_close:
+	for (int k = 0; k < n; k++)
+		hx_close(c, &listeners[k]);
+	return rc;
+}
+
 static int install_fixtures(struct hx_check *c)
 {
 	if (hx_fixture_file(c, "/etc/hosts", fixture_hosts) < 0 ||
@@ -264,10 +391,20 @@ static void check_client_fallback(struct hx_check *c)
 	rc = fallback_case(c, "lab13-far");
 	if (rc < 0)
 		return;
+	ran += rc;
+	/* every address answers: the first must be the one used */
+	rc = order_case(c, "localhost");
+	if (rc < 0) {
+		hx_note(c, "try the addresses in the order getaddrinfo gives "
+			   "them: it has sorted them for this machine already "
+			   "(RFC 6724)");
+		return;
+	}
 	if (ran + rc == 0)
 		hx_skip(c, "here getaddrinfo gives first the one address the "
 			   "harness can listen on, for localhost and for "
-			   "lab13-far: no address before it to refuse");
+			   "lab13-far: no address before it to refuse, and no "
+			   "order to tell");
 }
 
 static void check_client_many(struct hx_check *c)

@@ -146,6 +146,30 @@ out:
 	finish(c, server);
 }
 
+/* Once listening and idle, the server holds its listeners and no other
+ * socket: one more is a socket it opened on the way and never closed
+ * (the one that tried the stale file with connect). */
+static int expect_only_listeners(struct hx_check *c, struct hx_proc *server)
+{
+	unsigned long inodes[SOCKETS_SEEN];
+	int n, ipv4 = 0, ipv6 = 0, others;
+
+	hx_proc_wait_idle(server, IO_MS);
+	n = hx_proc_socket_inodes(server, inodes, SOCKETS_SEEN);
+	/* a server that ended is judged by the next step */
+	if (hx_proc_tcp_listeners(server, &ipv4, &ipv6) < 0)
+		return 0;
+	/* every socket but the TCP listeners and the UNIX one */
+	others = n - ipv4 - ipv6 - 1;
+	if (others <= 0)
+		return 0;
+	return hx_fail(c, HX_FAIL,
+		       "%s holds %d sockets once it listens, %d of them not "
+		       "listening: close the socket that tried the stale "
+		       "file at %s, whatever connect answered",
+		       server->label, n, others, SOCKET);
+}
+
 static void check_stale_socket(struct hx_check *c)
 {
 	struct hx_proc *server;
@@ -162,7 +186,8 @@ static void check_stale_socket(struct hx_check *c)
 			SOCKET);
 		return;
 	}
-	if (greet_unix(c, server, SOCKET, NULL, 0, "a client") < 0)
+	if (expect_only_listeners(c, server) < 0 ||
+	    greet_unix(c, server, SOCKET, NULL, 0, "a client") < 0)
 		goto out;
 	finish(c, server);
 	/* killed: nothing removes the file this time */
