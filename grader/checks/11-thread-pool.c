@@ -46,7 +46,7 @@
 
 /* The idle check: a window with nothing to do, and what a thread may do
  * in it. */
-#define IDLE_WINDOW_MS 1000 /* unscaled: the test is about time */
+#define IDLE_WINDOW_MS 2000 /* unscaled: the test is about time */
 #define IDLE_WAKEUPS   3    /* times one thread may wake in the window */
 #define IDLE_CPU_MS    50   /* CPU time the server may use in it */
 

@@ -89,7 +89,7 @@
 
 /* The idle checks: a window with nothing to do, and what the server may
  * do in it. */
-#define IDLE_WINDOW_MS 1000 /* unscaled: the test is about time */
+#define IDLE_WINDOW_MS 2000 /* unscaled: the test is about time */
 #define IDLE_WAKEUPS   3    /* times its thread may wake in the window */
 #define IDLE_CPU_MS    50   /* CPU time it may use in it */
 

@@ -127,7 +127,7 @@ static int expect_threads(struct hx_check *c, struct hx_proc *server, int want,
 		       n, when, want, want - 1);
 }
 
-/* Nothing happens for a second: the server must sleep through it. */
+/* Nothing happens for two seconds: the server must sleep through it. */
 static int expect_asleep(struct hx_check *c, struct hx_proc *server,
 			 const char *when)
 {

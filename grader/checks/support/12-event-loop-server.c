@@ -147,7 +147,7 @@ static int expect_single(struct hx_check *c, struct hx_proc *server,
 	return 0;
 }
 
-/* Nothing happens for a second: the server must sleep through it. */
+/* Nothing happens for two seconds: the server must sleep through it. */
 static int expect_asleep(struct hx_check *c, struct hx_proc *server,
 			 const char *when)
 {
