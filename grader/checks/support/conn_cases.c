@@ -484,6 +484,40 @@ static int case_one_line(void)
 	return failure[0] ? -1 : 0;
 }
 
+/* conn_read sends the echo it queued at once (conn_write), without
+ * waiting for the loop's next POLLOUT round. */
+static int case_read_sends(void)
+{
+	static const char line[] = "at once\n";
+	struct bytes got = {0};
+	struct pollfd p;
+	int fd, peer;
+	struct conn *c;
+
+	if (make_pair(&fd, &peer, 0) < 0)
+		return -1;
+	c = new_conn(fd);
+	p = (struct pollfd){.fd = fd, .events = POLLIN};
+	if (send(peer, line, sizeof(line) - 1, MSG_NOSIGNAL) !=
+		(ssize_t)(sizeof(line) - 1) ||
+	    poll(&p, 1, step_ms) != 1)
+		fail("driver: the line did not reach the conn");
+	else if (expect_result(call_read(c), CONN_KEEP,
+			       "conn_read of \"at once\\n\"") == 0) {
+		peer_receive(peer, &got);
+		if (got.len != sizeof(line) - 1)
+			fail("after one conn_read of a whole line, the client "
+			     "had %zu of its %zu bytes of echo: conn_read "
+			     "must send what it queued at once (conn_write), "
+			     "not leave it for the next POLLOUT",
+			     got.len, sizeof(line) - 1);
+	}
+	bytes_free(&got);
+	end_conn(c);
+	close(peer);
+	return failure[0] ? -1 : 0;
+}
+
 static int case_pieces(void)
 {
 	static const char bytewise[] = "one byte at a time\n";
@@ -1160,6 +1194,7 @@ struct test_case {
 
 static const struct test_case cases[] = {
     {"lines", "one line comes back", case_one_line},
+    {"lines", "conn_read sends the echo at once", case_read_sends},
     {"lines", "a line in pieces, and one byte at a time", case_pieces},
     {"lines", "a hundred lines in one send", case_many_at_once},
     {"lines", "empty, CR LF, '\\0' and bytes above 127", case_any_byte},
