@@ -115,6 +115,49 @@ int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
 		       p->label);
 }
 
+int hx_expect_threads_block(struct hx_check *c, struct hx_proc *p,
+			    const int *signals, const char *why)
+{
+	unsigned long long want = 0;
+	char path[320], status[4096];
+	struct dirent *e;
+	DIR *tasks;
+	int rc = 0;
+
+	for (int i = 0; signals[i]; i++)
+		want |= 1ULL << (signals[i] - 1);
+	snprintf(path, sizeof(path), "/proc/%d/task", (int)p->pid);
+	tasks = opendir(path);
+	if (!tasks)
+		return 0; /* it has ended: how is another check's business */
+	while (rc == 0 && (e = readdir(tasks))) {
+		ssize_t n;
+		int fd;
+
+		/* the main thread takes the signals; every other blocks them */
+		if (e->d_name[0] == '.' || atoi(e->d_name) == (int)p->pid)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
+			 (int)p->pid, e->d_name);
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue; /* a thread that just ended */
+		n = read(fd, status, sizeof(status) - 1);
+		close(fd);
+		status[n > 0 ? n : 0] = '\0';
+		if ((hx_signal_mask(status, "SigBlk:") & want) != want)
+			rc = hx_fail(c, HX_FAIL,
+				     "a thread of %s other than its main "
+				     "thread (thread %s) does not block %s: %s",
+				     p->label, e->d_name,
+				     signals[1] ? "SIGINT and SIGTERM"
+						: hx_signal_name(signals[0]),
+				     why);
+	}
+	closedir(tasks);
+	return rc;
+}
+
 int hx_proc_count_fds(struct hx_proc *p)
 {
 	char path[64];

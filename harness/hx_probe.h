@@ -62,6 +62,13 @@ struct hx_cases {
 	const char *code;    /* the student's file: "queue.c" */
 };
 
+/* Every thread of p but its main thread blocks each of signals (a list
+ * ending in 0), as /proc/PID/task/TID/status says (SigBlk:); why ends
+ * the failure's message. 0, or -1 naming the first thread that does not
+ * (0 too once p has ended: how it ended is another check's business). */
+int hx_expect_threads_block(struct hx_check *c, struct hx_proc *p,
+			    const int *signals, const char *why);
+
 /* Starts a test driver linked with the student's code and hands it, on
  * stdin, a token of this run (32 hex digits from the kernel, never from
  * the seed), which it reads before any of the student's code runs and

@@ -3,6 +3,7 @@
  * is seen to pass a correct program and fail the one with the bug. */
 #include "unit.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -213,6 +214,64 @@ static void test_probe_line_by_names_late_output(void **state)
 	assert_int_equal(f->c.cause, HX_CAUSE_LATE_OUTPUT);
 }
 
+static int sleepers_started; /* sleepers running their own code */
+
+/* A thread of this test process that sleeps until told to leave. */
+static void *sleeper(void *arg)
+{
+	int *leave = arg;
+
+	__atomic_add_fetch(&sleepers_started, 1, __ATOMIC_SEQ_CST);
+	while (!__atomic_load_n(leave, __ATOMIC_SEQ_CST))
+		usleep(1000);
+	return NULL;
+}
+
+/* Starts a sleeper with SIGINT and SIGTERM blocked (or not), and waits
+ * until it runs its own code: a new thread starts with every signal
+ * blocked until its creator's mask is restored in it. */
+static void start_sleeper(pthread_t *t, int *leave, int blocked)
+{
+	int before = __atomic_load_n(&sleepers_started, __ATOMIC_SEQ_CST);
+	int64_t deadline = hx_deadline(2000);
+	sigset_t stops, old;
+	int attempt = 0;
+
+	sigemptyset(&stops);
+	sigaddset(&stops, SIGINT);
+	sigaddset(&stops, SIGTERM);
+	pthread_sigmask(blocked ? SIG_BLOCK : SIG_UNBLOCK, &stops, &old);
+	assert_int_equal(pthread_create(t, NULL, sleeper, leave), 0);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	while (__atomic_load_n(&sleepers_started, __ATOMIC_SEQ_CST) == before &&
+	       hx_remaining_ms(deadline) > 0)
+		hx_backoff(&attempt, deadline);
+}
+
+/* Every thread but the main one blocks the stop signals: read in /proc
+ * per thread, the first that does not named. */
+static void test_probe_threads_block_reads_each_thread(void **state)
+{
+	static const int stops[] = {SIGINT, SIGTERM, 0};
+	struct unit_fixture *f = *state;
+	struct hx_proc self = {.pid = getpid(), .label = "this test"};
+	pthread_t careful, careless;
+	int leave = 0;
+
+	start_sleeper(&careful, &leave, 1);
+	assert_int_equal(hx_expect_threads_block(&f->c, &self, stops, "why"),
+			 0);
+	assert_int_equal(f->c.status, HX_PASS);
+	start_sleeper(&careless, &leave, 0);
+	assert_int_equal(hx_expect_threads_block(&f->c, &self, stops, "why"),
+			 -1);
+	assert_true(unit_message_has(&f->c, "does not block SIGINT and "
+					    "SIGTERM: why"));
+	__atomic_store_n(&leave, 1, __ATOMIC_SEQ_CST);
+	pthread_join(careful, NULL);
+	pthread_join(careless, NULL);
+}
+
 #define PROBE_TEST(name)                                                       \
 	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
@@ -224,6 +283,7 @@ int main(int argc, char **argv)
 	    PROBE_TEST(test_probe_leave_early_names_sigpipe),
 	    PROBE_TEST(test_probe_sigpipe_ignored_reads_masks),
 	    PROBE_TEST(test_probe_sigpipe_ignored_not_fooled_by_name),
+	    PROBE_TEST(test_probe_threads_block_reads_each_thread),
 	    PROBE_TEST(test_probe_fds_steady_passes_closing_server),
 	    PROBE_TEST(test_probe_fds_steady_names_leak),
 	    PROBE_TEST(test_probe_no_stdout),

@@ -332,6 +332,7 @@ static void check_usage(struct hx_check *c)
 static void check_stop_signal(struct hx_check *c)
 {
 	static const char *const folder[] = {SITE, NULL};
+	static const int stops[] = {SIGINT, SIGTERM, 0};
 	struct hx_proc *server;
 	struct hx_conn conn;
 
@@ -345,8 +346,17 @@ static void check_stop_signal(struct hx_check *c)
 	if (!server ||
 	    hx_tcp_connect(c, &conn, "127.0.0.1", hx_port(c, 0), IO_MS) < 0)
 		return;
-	if (hx_send_str(c, &conn, "GET /index.html HTTP/1.0\r\n", NULL) == 0 &&
+	if (hx_send_str(c, &conn, "GET /index.html HTTP/1.0\r\n", NULL) < 0)
+		goto out;
+	/* its thread was born with both signals blocked */
+	hx_proc_wait_idle(server, IO_MS);
+	if (hx_expect_threads_block(
+		c, server, stops,
+		"block both with pthread_sigmask just before pthread_create "
+		"and restore the mask just after, so that only the main "
+		"thread takes them") == 0 &&
 	    hx_proc_signal_exit(c, server, SIGTERM, STOP_MS) < 0)
 		hx_note(c, "a client was in the middle of a request");
+out:
 	hx_close(c, &conn);
 }

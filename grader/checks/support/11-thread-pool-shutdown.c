@@ -90,12 +90,21 @@ static int flood(struct hx_check *c, struct hx_proc *server,
 
 static void check_stop_signal(struct hx_check *c)
 {
+	static const int stops[] = {SIGINT, SIGTERM, 0};
 	struct hx_proc *server = start_pool(c, 2, 2, NULL);
 	struct hx_conn conns[6];
 	int n = 0;
 
-	/* nothing to do: SIGTERM */
-	if (!server || hx_proc_signal_exit(c, server, SIGTERM, STOP_MS) < 0)
+	/* the workers were born with both blocked; nothing to do: SIGTERM */
+	if (server)
+		hx_proc_wait_idle(server, IO_MS);
+	if (!server ||
+	    hx_expect_threads_block(
+		c, server, stops,
+		"start the workers with both blocked (pthread_sigmask "
+		"before pthread_create, the old mask back after), so that "
+		"only the main thread runs the handler") < 0 ||
+	    hx_proc_signal_exit(c, server, SIGTERM, STOP_MS) < 0)
 		goto out;
 	finish(c, server);
 	/* busy workers, a full queue, one more accepted and one in the
