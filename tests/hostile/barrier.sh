@@ -14,9 +14,27 @@ if [ -z "${SOCKLAB_BARRIER_TMP:-}" ]; then
 		echo "SKIP hostile uid barrier: needs root and a mount namespace"
 		exit 0
 	fi
-	exec unshare -m --propagation private env SOCKLAB_BARRIER_TMP=1 \
-		bash -c 'mount -t tmpfs -o mode=1777 tmpfs /tmp && exec bash "$0"' \
-		"$0"
+	# the fresh /tmp hides the old one: the project and the grader, when
+	# they live there, are bound back where they were
+	hold=$(mktemp -d /var/tmp/socklab-barrier.XXXXXX) || exit 1
+	here=$(cd "$(dirname "$0")/../.." && pwd)
+	unshare -m --propagation private env SOCKLAB_BARRIER_TMP="$hold" \
+		bash -c 'hold=$SOCKLAB_BARRIER_TMP
+		mount --bind /tmp "$hold" &&
+			mount -t tmpfs -o mode=1777 tmpfs /tmp || exit 1
+		for keep in "$1" "$(dirname "$SOCKLAB")"; do
+			case $keep in
+			/tmp/*)
+				mkdir -p "$keep" &&
+					mount --bind "$hold/${keep#/tmp/}" "$keep" ||
+					exit 1
+				;;
+			esac
+		done
+		exec bash "$0"' "$0" "$here"
+	status=$?
+	rmdir "$hold"
+	exit "$status"
 fi
 source "$(dirname "$0")/lib.sh"
 export SOCKLAB_NO_NAMESPACES=1 SOCKLAB_CONTAINER=1

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Submissions that attack the compiler: a source that includes itself
 # twice per level, 40 levels deep (it would compile for ever), the same
-# in a header the lab gives (never compiled: the lab's copy is), and 78
-# bytes of assembly that ask for a 1.75 GiB object file.
+# in a header the lab gives (never compiled: the lab's copy is), and an
+# array of 1.75 GiB with one byte set, which asks for an object file as
+# large (inline assembly, the shortest way, is refused before compiling).
 # Safe outcome: the include bomb is stopped at the build's deadline with
 # the deadline named and no compiler left running; the huge object is
 # stopped by the file-size limit, and nothing large is written anywhere.
@@ -41,7 +42,7 @@ grep -q "^  pass .* build " <<<"$out" &&
 
 huge=$scratch/huge
 submission 02 "$huge"
-printf '__asm__(".fill 0x70000000");\n' >>"$huge/client.c"
+printf 'char huge_object[0x70000000] = {1};\n' >>"$huge/client.c"
 out=$("$SOCKLAB" grade 02 --dir "$huge" 2>&1)
 grep -qi "file size limit\|File too large\|SIGXFSZ" <<<"$out" &&
 	ok "huge object: stopped by the file-size limit" ||
