@@ -54,9 +54,18 @@ static void forge(void)
 		closedir(fds);
 }
 
-__attribute__((constructor)) static void forge_at_start(void) { forge(); }
-__attribute__((destructor)) static void forge_at_exit(void) { forge(); }
 C
+# at start and at exit: main calls it first and registers it with atexit
+# (constructors are refused in a student's file)
+python3 - "$dir/room.c" <<'PY'
+import re, sys
+p = sys.argv[1]
+s = open(p).read()
+s = re.sub(r'(#include [^\n]*\n)', r'\1static void forge(void);\n', s, count=1)
+s = re.sub(r'(\nint main\([^)]*\)\n\{\n)', r'\1\tforge();\n\tatexit(forge);\n', s, count=1)
+open(p, 'w').write(s)
+PY
+grep -q 'atexit(forge);' "$dir/room.c" || bad "forged thread-checker log: the forger is not called"
 out=$("$SOCKLAB" grade 07 --dir "$dir" --check race 2>&1)
 status=$(awk '$3 == "race" { print $1 }' <<<"$out")
 [ "$status" = fail ] && grep -q "data race" <<<"$out" &&

@@ -85,8 +85,18 @@ C
 		bad "as $as: alice beside mallory: $alice ($(tail -n 3 "$home/batch.log"))"
 }
 
+# readable: the project as another user sees it (a clone in a folder of
+# root's alone is not, and then no instructor but root can use it)
+readable() {
+	setpriv --reuid="$1" --regid="$(id -g "$1")" --clear-groups \
+		test -r "$here/grader/checks/support/writen_cases.c"
+}
+
 attack root
-if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null &&
+	! readable nobody; then
+	echo "SKIP hostile as an unprivileged instructor: the project is not readable by others here"
+elif [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
 	# without subordinate ids: programs share the instructor's uid
 	attack nobody
 	# with them (newuidmap): programs get a uid of their own

@@ -157,9 +157,9 @@ done
 grep -q "No such file" "$outputs/bob.txt" &&
 	ok "#include of a classmate's file: the compiler's \"No such file\"" ||
 	bad "#include of a classmate's file: no \"No such file\" in the feedback"
-grep -qi "file not found\|No such file" "$outputs/carol.txt" &&
-	ok ".incbin of the hidden check: the assembler's \"not found\"" ||
-	bad ".incbin of the hidden check: no \"not found\" in the feedback"
+grep -qi "file not found\|No such file\|inline assembly" "$outputs/carol.txt" &&
+	ok ".incbin of the hidden check: refused, or the assembler's \"not found\"" ||
+	bad ".incbin of the hidden check: no refusal and no \"not found\" in the feedback"
 for what in "$secret" "$reference_line" "$hidden_line"; do
 	leaks=$(grep -rlF -- "$what" "$outputs" | grep -v '/alice\.')
 	[ -z "$leaks" ] && ok "nothing of \"${what:0:40}\" in any output" ||
