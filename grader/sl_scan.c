@@ -5,11 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-/* Identifiers refused anywhere, and why. */
-static const struct {
+/* A name refused, and why. */
+struct sl_refusal {
 	const char *name;
 	const char *why;
-} sl_refused[] = {
+};
+
+/* Identifiers refused anywhere. */
+static const struct sl_refusal sl_refused[] = {
     {"asm", "inline assembly"},
     {"__asm", "inline assembly"},
     {"__asm__", "inline assembly"},
@@ -31,11 +34,8 @@ static const struct {
 static const char *const sl_refused_prefixes[] = {
     "__asan_", "__lsan_", "__ubsan_", "__sanitizer_", "__tsan_", NULL};
 
-/* Attributes refused inside __attribute__((...)), and why. */
-static const struct {
-	const char *name;
-	const char *why;
-} sl_refused_attributes[] = {
+/* Attributes refused inside __attribute__((...)). */
+static const struct sl_refusal sl_refused_attributes[] = {
     {"section", "a function or variable placed in a section of its own"},
     {"alias", "an alias of another symbol"},
     {"weak", "a weak symbol"},

@@ -63,6 +63,21 @@ int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
 	return 0;
 }
 
+/* A /proc status file (of a process or a thread), NUL-terminated; 0, or
+ * -1 once it has ended. */
+static int hx_read_status(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return 0;
+}
+
 /* The mask (hex) of the line of /proc/PID/status that starts with key
  * ("SigIgn:"); 0 if absent. Only at the start of a line: a process may
  * name itself "SigIgn:1000", and its Name: line then holds that. */
@@ -82,22 +97,16 @@ int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
 {
 	unsigned long long bit = 1ULL << (SIGPIPE - 1);
 	char path[64], status[4096];
-	ssize_t n;
-	int fd;
 
 	hx_proc_wait_idle(p, 1000);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	if (hx_read_status(path, status, sizeof(status)) < 0) {
 		hx_note_end(c, p);
 		return hx_fail(c, HX_FAIL,
 			       "%s ended before its signals could "
 			       "be looked at",
 			       p->label);
 	}
-	n = read(fd, status, sizeof(status) - 1);
-	close(fd);
-	status[n > 0 ? n : 0] = '\0';
 	if ((hx_signal_mask(status, "SigIgn:") |
 	     hx_signal_mask(status, "SigBlk:") |
 	     hx_signal_mask(status, "SigCgt:")) &
@@ -131,20 +140,13 @@ int hx_expect_threads_block(struct hx_check *c, struct hx_proc *p,
 	if (!tasks)
 		return 0; /* it has ended: how is another check's business */
 	while (rc == 0 && (e = readdir(tasks))) {
-		ssize_t n;
-		int fd;
-
 		/* the main thread takes the signals; every other blocks them */
 		if (e->d_name[0] == '.' || atoi(e->d_name) == (int)p->pid)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
 			 (int)p->pid, e->d_name);
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
+		if (hx_read_status(path, status, sizeof(status)) < 0)
 			continue; /* a thread that just ended */
-		n = read(fd, status, sizeof(status) - 1);
-		close(fd);
-		status[n > 0 ? n : 0] = '\0';
 		if ((hx_signal_mask(status, "SigBlk:") & want) != want)
 			rc = hx_fail(c, HX_FAIL,
 				     "a thread of %s other than its main "
@@ -267,6 +269,7 @@ struct hx_proc *hx_start_cases(struct hx_check *c, const char *program,
 			       size_t size)
 {
 	unsigned char bytes[16];
+	char line[2 * sizeof(bytes) + 2];
 	struct hx_proc *p;
 	size_t n = 0;
 
@@ -280,8 +283,8 @@ struct hx_proc *hx_start_cases(struct hx_check *c, const char *program,
 	if (!p)
 		return NULL;
 	/* a pipe's buffer holds the line whether or not it reads yet */
-	hx_proc_write(c, p, token, n, 1000);
-	hx_proc_write(c, p, "\n", 1, 1000);
+	snprintf(line, sizeof(line), "%s\n", token);
+	hx_proc_write(c, p, line, strlen(line), 1000);
 	hx_proc_close_stdin(p);
 	return hx_ok(c) ? p : NULL;
 }
