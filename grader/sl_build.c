@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "sl_grade.h"
 #include "sl_cache.h"
+#include "sl_elf.h"
 #include "sl_files.h"
 #include "sl_scan.h"
 
@@ -458,33 +459,38 @@ static void sl_compile_args(const struct sl_program *prog, int asan,
 	k->argv[n] = NULL;
 }
 
-/* Sends an executable the compiler wrote in the work folder; the grader,
- * not the sandbox, writes it to the build's folder. */
-static void sl_send_executable(const struct sl_build_job *job,
-			       const struct sl_compile *k, struct hx_buf *out)
+/* Reads an executable the compiler wrote in the work folder into bytes
+ * (the grader, not the sandbox, writes it to the build's folder). 0, or
+ * -1 with why in log. */
+static int sl_read_executable(const struct sl_build_job *job,
+			      const struct sl_compile *k, struct hx_buf *bytes,
+			      struct hx_buf *log)
 {
 	char path[800], chunk[65536];
-	struct hx_buf bytes;
 	struct stat st;
-	ssize_t n;
+	ssize_t n = 0;
 	int fd;
 
 	snprintf(path, sizeof(path), "%s/%s", job->work, k->output);
 	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) ||
 	    st.st_size > SL_MAX_EXECUTABLE) {
+		hx_buf_addf(log,
+			    "socklab: %s is not a file of at most %d MiB\n",
+			    k->output, SL_MAX_EXECUTABLE >> 20);
 		if (fd >= 0)
 			close(fd);
-		return;
+		return -1;
 	}
-	hx_buf_init(&bytes);
-	while (bytes.len <= SL_MAX_EXECUTABLE &&
+	while (bytes->len <= SL_MAX_EXECUTABLE &&
 	       (n = read(fd, chunk, sizeof(chunk))) > 0)
-		hx_buf_add(&bytes, chunk, (size_t)n);
+		hx_buf_add(bytes, chunk, (size_t)n);
 	close(fd);
-	if (bytes.len <= SL_MAX_EXECUTABLE)
-		hx_frame_put(out, 'F', bytes.data, bytes.len);
-	hx_buf_free(&bytes);
+	if (n < 0 || bytes->len > SL_MAX_EXECUTABLE) {
+		hx_buf_addf(log, "socklab: could not read %s\n", k->output);
+		return -1;
+	}
+	return 0;
 }
 
 /* Names a test driver's executable may define besides the student's
@@ -510,66 +516,56 @@ static int sl_library_name(const char *name, int driver)
 	return dlsym(RTLD_DEFAULT, name) != NULL;
 }
 
+/* What sl_check_symbols collects from an executable's table. */
+struct sl_symbols {
+	int driver;	     /* 1: a test driver's executable */
+	struct hx_buf names; /* the names refused, joined by ", " */
+};
+
+static void sl_note_symbol(const char *name, void *arg)
+{
+	struct sl_symbols *found = arg;
+
+	if (sl_library_name(name, found->driver))
+		hx_buf_addf(&found->names, "%s%s", found->names.len ? ", " : "",
+			    name);
+}
+
 /* A test driver runs the student's code in its own process and judges
  * it with the C library's functions (memcmp, printf, ...): a student's
  * file that defines one of them would judge itself. And no program may
  * define a sanitizer's hook (__lsan_is_turned_off turns the leak checker
  * off). 0, or -1 with the names in log. */
-static int sl_check_symbols(struct hx_check *c, const struct sl_build_job *job,
-			    const struct sl_compile *k, int64_t deadline,
-			    struct hx_buf *log)
+static int sl_check_symbols(const struct sl_compile *k,
+			    const struct hx_buf *exe, struct hx_buf *log)
 {
-	char path[800];
-	const char *args[] = {"--defined-only", "--extern-only", "-P", path,
-			      NULL};
-	struct hx_spawn spawn = {.label = "nm",
-				 .program = "/usr/bin/nm",
-				 .args = args,
-				 .cwd = job->src};
-	struct hx_buf names;
-	struct hx_proc *p;
-	const char *line;
+	struct sl_symbols found = {.driver = k->driver};
 	int rc = 0;
 
-	snprintf(path, sizeof(path), "%s/%s", job->work, k->output);
-	p = hx_start_with(c, &spawn);
-	if (!p || hx_proc_wait(c, p, hx_remaining_ms(deadline)) < 0 ||
-	    !WIFEXITED(p->wait_status) || WEXITSTATUS(p->wait_status) != 0) {
+	hx_buf_init(&found.names);
+	if (sl_elf_functions((const unsigned char *)exe->data, exe->len,
+			     sl_note_symbol, &found) < 0) {
 		hx_buf_addf(log, "socklab: could not list the symbols of %s\n",
 			    k->output);
-		return -1;
-	}
-	p->accepted = 1;
-	hx_buf_init(&names);
-	for (line = p->out.data ? p->out.data : ""; *line;) {
-		size_t len = strcspn(line, "\n");
-		char name[256], type;
-
-		if (sscanf(line, "%255s %c", name, &type) == 2 &&
-		    strchr("TWi", type) && sl_library_name(name, k->driver))
-			hx_buf_addf(&names, "%s%s", names.len ? ", " : "",
-				    name);
-		line += len;
-		line += *line == '\n';
-	}
-	if (names.len && k->driver) {
+		rc = -1;
+	} else if (found.names.len && k->driver) {
 		hx_buf_addf(log,
 			    "socklab: the test driver %s is linked with your "
 			    "files, and they define %s, which the C library "
 			    "or the sanitizers already have: the driver would "
 			    "run yours instead. Make such a function static, "
 			    "or give it a name of its own.\n",
-			    k->output, names.data);
+			    k->output, found.names.data);
 		rc = -1;
-	} else if (names.len) {
+	} else if (found.names.len) {
 		hx_buf_addf(log,
 			    "socklab: %s defines %s, a hook of the sanitizers "
 			    "the checks run your programs with: refused, take "
 			    "it out.\n",
-			    k->output, names.data);
+			    k->output, found.names.data);
 		rc = -1;
 	}
-	hx_buf_free(&names);
+	hx_buf_free(&found.names);
 	return rc;
 }
 
@@ -604,7 +600,7 @@ static void sl_build_body(int fd, void *arg)
 	for (int i = 0; i < job->ncompiles; i++) {
 		const struct sl_compile *k = &job->compiles[i];
 		struct hx_proc *p = procs[i];
-		struct hx_buf log;
+		struct hx_buf log, exe;
 		char number[16];
 		int built;
 
@@ -634,16 +630,18 @@ static void sl_build_body(int fd, void *arg)
 			}
 			built = p->exited && WIFEXITED(p->wait_status) &&
 				WEXITSTATUS(p->wait_status) == 0;
-			if (built &&
-			    sl_check_symbols(&c, job, k, deadline, &log) < 0)
-				built = 0;
 		}
+		hx_buf_init(&exe);
+		if (built && (sl_read_executable(job, k, &exe, &log) < 0 ||
+			      sl_check_symbols(k, &exe, &log) < 0))
+			built = 0;
 		snprintf(number, sizeof(number), "%d", i);
 		hx_frame_put(&out, 'P', number, strlen(number));
 		hx_frame_put(&out, 'R', built ? "1" : "0", 1);
 		hx_frame_put(&out, 'L', log.data, log.len);
 		if (built)
-			sl_send_executable(job, k, &out);
+			hx_frame_put(&out, 'F', exe.data, exe.len);
+		hx_buf_free(&exe);
 		hx_buf_free(&log);
 	}
 	hx_frame_put(&out, '.', "", 0);
