@@ -408,12 +408,30 @@ struct sl_compile {
 	char key[65];	   /* its name in the build cache */
 	int built;	   /* 1 once it built (from the sandbox) */
 	struct hx_buf log; /* what the compiler said */
+	/* how the sandbox builds it: its objects, then one link */
+	int objects[2 * SL_MAX_SOURCES]; /* indices in the job's objects */
+	int nobjects;
+	char *link[64]; /* the linker's arguments, from argv[1] */
 };
+
+/* One source compiled once for every program of the build that links
+ * it, plain or with the sanitizers (wrappers.c once for the server, the
+ * client and a test driver). */
+struct sl_object {
+	const char *source; /* as the compiler is given it */
+	int asan;	    /* 1: with the sanitizers */
+	char path[800];	    /* the object file, in the work folder */
+	char *argv[32];	    /* the compiler's arguments, from argv[1] */
+};
+
+#define SL_MAX_OBJECTS 32
 
 /* What the build sandbox needs; copied into it by fork. */
 struct sl_build_job {
 	struct sl_compile compiles[2 * SL_MAX_PROGRAMS]; /* what to run */
-	int ncompiles;	/* compilations in use */
+	int ncompiles;				  /* compilations in use */
+	struct sl_object objects[SL_MAX_OBJECTS]; /* what they link */
+	int nobjects;
 	char src[700];	/* the sources, as the body sees them */
 	char work[700]; /* where executables are written, likewise */
 	int isolated;	/* 1 in a sealed sandbox */
@@ -457,6 +475,65 @@ static void sl_compile_args(const struct sl_program *prog, int asan,
 	     flag = strtok_r(NULL, " ", &save))
 		k->argv[n++] = flag;
 	k->argv[n] = NULL;
+}
+
+/* The index of source's object (plain or with the sanitizers) in job,
+ * added if new; -1 when the job has no room. */
+static int sl_object_of(struct sl_build_job *job, const char *source, int asan)
+{
+	struct sl_object *o;
+	int n = 0;
+
+	for (int i = 0; i < job->nobjects; i++)
+		if (job->objects[i].asan == asan &&
+		    strcmp(job->objects[i].source, source) == 0)
+			return i;
+	if (job->nobjects == SL_MAX_OBJECTS)
+		return -1;
+	o = &job->objects[job->nobjects];
+	o->source = source;
+	o->asan = asan;
+	snprintf(o->path, sizeof(o->path), "%s/obj-%d.o", job->work,
+		 job->nobjects);
+	for (int i = 0; sl_cflags[i]; i++)
+		o->argv[n++] = (char *)sl_cflags[i];
+	for (int i = 0; asan && sl_asan_flags[i]; i++)
+		o->argv[n++] = (char *)sl_asan_flags[i];
+	o->argv[n++] = "-I.";
+	o->argv[n++] = "-c";
+	o->argv[n++] = (char *)source;
+	o->argv[n++] = "-o";
+	o->argv[n++] = o->path;
+	o->argv[n] = NULL;
+	return job->nobjects++;
+}
+
+/* Splits compilation k (gcc's arguments for the whole program) into its
+ * objects and a link of them: the same flags, the sources replaced by
+ * their objects. -1 when the job has no room for another object. */
+static int sl_plan_link(struct sl_build_job *job, struct sl_compile *k)
+{
+	int n = 0, output = 0;
+
+	for (int i = 0; k->argv[i] && n < 62; i++) {
+		const char *arg = k->argv[i];
+		size_t len = strlen(arg);
+		int o;
+
+		if (output || arg[0] == '-' || len < 3 ||
+		    strcmp(arg + len - 2, ".c") != 0) {
+			output = strcmp(arg, "-o") == 0;
+			k->link[n++] = k->argv[i];
+			continue;
+		}
+		o = sl_object_of(job, arg, k->asan);
+		if (o < 0)
+			return -1;
+		k->objects[k->nobjects++] = o;
+		k->link[n++] = job->objects[o].path;
+	}
+	k->link[n] = NULL;
+	return 0;
 }
 
 /* Reads an executable the compiler wrote in the work folder into bytes
@@ -569,13 +646,65 @@ static int sl_check_symbols(const struct sl_compile *k,
 	return rc;
 }
 
-/* The build sandbox's body: every compilation at once, one deadline for
- * them all, then per compilation its index, whether it built, what the
- * compiler said and the executable, as frames. */
+/* Starts the compiler with args (from argv[1]) in the build's check. */
+static struct hx_proc *sl_start_compiler(struct hx_check *c,
+					 const struct sl_build_job *job,
+					 const char *label, char *const *args)
+{
+	struct hx_spawn spawn = {
+	    .label = label,
+	    .program = "/usr/bin/" SL_CC,
+	    .args = (const char *const *)args,
+	    .cwd = job->src,
+	    .cpu_seconds = job->compile_ms / 1000,
+	};
+
+	return hx_start_with(c, &spawn);
+}
+
+/* Waits for a compiler (NULL: it did not start) until deadline and adds
+ * what it said to log. 1 when it ended well. */
+static int sl_compiler_done(struct hx_check *c, const struct sl_build_job *job,
+			    struct hx_proc *p, int64_t deadline,
+			    struct hx_buf *log)
+{
+	if (!p) {
+		hx_buf_addf(log, "%s\n", c->message.data);
+		return 0;
+	}
+	if (hx_proc_wait(c, p, hx_remaining_ms(deadline)) < 0 && p->timed_out) {
+		hx_buf_add(log, p->err.data, p->err.len);
+		hx_buf_addf(log,
+			    "the compiler did not finish within %d s and was "
+			    "stopped\n",
+			    job->compile_ms / 1000);
+		return 0;
+	}
+	hx_buf_add(log, p->out.data, p->out.len);
+	hx_buf_add(log, p->err.data, p->err.len);
+	if (p->exited && WIFSIGNALED(p->wait_status)) {
+		struct hx_buf how;
+
+		hx_buf_init(&how);
+		hx_proc_describe_end(p, &how);
+		hx_buf_addf(log, "the compiler was %s\n", how.data);
+		hx_buf_free(&how);
+	}
+	return p->exited && WIFEXITED(p->wait_status) &&
+	       WEXITSTATUS(p->wait_status) == 0;
+}
+
+/* The build sandbox's body: every object at once, then every link, one
+ * deadline for them all; then per compilation its index, whether it
+ * built, what the compiler said (of its objects and its link) and the
+ * executable, as frames. */
 static void sl_build_body(int fd, void *arg)
 {
 	const struct sl_build_job *job = arg;
-	struct hx_proc *procs[2 * SL_MAX_PROGRAMS] = {NULL};
+	struct hx_proc *procs[SL_MAX_OBJECTS] = {NULL};
+	struct hx_proc *links[2 * SL_MAX_PROGRAMS] = {NULL};
+	struct hx_buf logs[SL_MAX_OBJECTS];
+	int compiled[SL_MAX_OBJECTS];
 	int64_t deadline = hx_deadline(job->compile_ms);
 	struct hx_buf out;
 	struct hx_check c;
@@ -585,52 +714,40 @@ static void sl_build_body(int fd, void *arg)
 	c.bin_dir = job->work;
 	c.isolated = job->isolated;
 	hx_buf_init(&out);
-	for (int i = 0; i < job->ncompiles; i++) {
-		const struct sl_compile *k = &job->compiles[i];
-		struct hx_spawn spawn = {
-		    .label = k->output,
-		    .program = "/usr/bin/" SL_CC,
-		    .args = (const char *const *)k->argv,
-		    .cwd = job->src,
-		    .cpu_seconds = job->compile_ms / 1000,
-		};
-
-		procs[i] = hx_start_with(&c, &spawn);
+	for (int i = 0; i < job->nobjects; i++)
+		procs[i] = sl_start_compiler(&c, job, job->objects[i].source,
+					     job->objects[i].argv);
+	for (int i = 0; i < job->nobjects; i++) {
+		hx_buf_init(&logs[i]);
+		compiled[i] =
+		    sl_compiler_done(&c, job, procs[i], deadline, &logs[i]);
 	}
 	for (int i = 0; i < job->ncompiles; i++) {
 		const struct sl_compile *k = &job->compiles[i];
-		struct hx_proc *p = procs[i];
+		int ready = 1;
+
+		for (int j = 0; j < k->nobjects; j++)
+			ready &= compiled[k->objects[j]];
+		if (ready)
+			links[i] =
+			    sl_start_compiler(&c, job, k->output, k->link);
+	}
+	for (int i = 0; i < job->ncompiles; i++) {
+		const struct sl_compile *k = &job->compiles[i];
 		struct hx_buf log, exe;
 		char number[16];
-		int built;
+		int built = 1;
 
 		hx_buf_init(&log);
-		if (!p) {
-			hx_buf_addf(&log, "%s\n", c.message.data);
-			built = 0;
-		} else if (hx_proc_wait(&c, p, hx_remaining_ms(deadline)) < 0 &&
-			   p->timed_out) {
-			hx_buf_add(&log, p->err.data, p->err.len);
-			hx_buf_addf(&log,
-				    "the compiler did not finish within %d s "
-				    "and was stopped\n",
-				    job->compile_ms / 1000);
-			built = 0;
-		} else {
-			hx_buf_add(&log, p->out.data, p->out.len);
-			hx_buf_add(&log, p->err.data, p->err.len);
-			if (p->exited && WIFSIGNALED(p->wait_status)) {
-				struct hx_buf how;
+		for (int j = 0; j < k->nobjects; j++) {
+			const struct hx_buf *said = &logs[k->objects[j]];
 
-				hx_buf_init(&how);
-				hx_proc_describe_end(p, &how);
-				hx_buf_addf(&log, "the compiler was %s\n",
-					    how.data);
-				hx_buf_free(&how);
-			}
-			built = p->exited && WIFEXITED(p->wait_status) &&
-				WEXITSTATUS(p->wait_status) == 0;
+			hx_buf_add(&log, said->data, said->len);
+			built &= compiled[k->objects[j]];
 		}
+		if (built)
+			built =
+			    sl_compiler_done(&c, job, links[i], deadline, &log);
 		hx_buf_init(&exe);
 		if (built && (sl_read_executable(job, k, &exe, &log) < 0 ||
 			      sl_check_symbols(k, &exe, &log) < 0))
@@ -644,6 +761,8 @@ static void sl_build_body(int fd, void *arg)
 		hx_buf_free(&exe);
 		hx_buf_free(&log);
 	}
+	for (int i = 0; i < job->nobjects; i++)
+		hx_buf_free(&logs[i]);
 	hx_frame_put(&out, '.', "", 0);
 	hx_write_all(fd, out.data, out.len);
 	hx_buf_free(&out);
@@ -874,6 +993,12 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 					  k->output, &k->built, &k->log) == 1) {
 				sl_take_result(run, k, 0);
 				continue;
+			}
+			if (sl_plan_link(&job, k) < 0) {
+				snprintf(err, errlen,
+					 "more than %d sources to compile",
+					 SL_MAX_OBJECTS);
+				return -1;
 			}
 			job.ncompiles++;
 		}
