@@ -31,6 +31,14 @@
 
 #define SL_BUILD_MS   60000 /* compiling, on top of the checks */
 #define SL_SPIN_CORES 1.5   /* CPU/wall of a neighbour that spun */
+#define SL_HOG_SHARE                                                           \
+	0.5 /* CPU/wall of a check that timed out or                           \
+	       crashed busy: its neighbours are graded                         \
+	       again */
+#define SL_BUSY_SHARE                                                          \
+	0.7		       /* of its cores a batch keeps busy before it    \
+				  holds further students back */
+#define SL_STUDENTS_PER_CORE 4 /* students at once, at most, per core */
 
 /* The class as the pool grades it: student order[i] is job i, graded by
  * a worker process that sends its record back. */
@@ -242,6 +250,37 @@ static int64_t sl_cpu_ms(const struct sl_run *run)
 	       usage.ru_stime.tv_usec / 1000;
 }
 
+/* 1 when a check of run timed out or crashed while its sandbox kept
+ * more than SL_HOG_SHARE of a core busy (a spinning server, a fork
+ * bomb), or without a control group to say: its neighbours' timing may
+ * have suffered. A program that only waited out its deadline did not. */
+static int sl_disturbing(const struct sl_run *run)
+{
+	for (int i = 0; i < run->lab->nchecks; i++) {
+		const struct sl_result *r = &run->results[i];
+		const struct hx_verdict *v = &r->verdict;
+
+		if (!r->selected ||
+		    (v->status != HX_TIMEOUT && v->status != HX_CRASH))
+			continue;
+		if (v->cpu_ms < 0 ||
+		    (double)v->cpu_ms > SL_HOG_SHARE * (double)v->duration_ms)
+			return 1;
+	}
+	return 0;
+}
+
+/* The share of the machine's CPUs the batch's students keep busy before
+ * it holds further ones back: its cores' share of SL_BUSY_SHARE. */
+static double sl_busy_limit(const struct sl_batch_options *opt)
+{
+	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	double share =
+	    cores > opt->jobs ? (double)opt->jobs / (double)cores : 1.0;
+
+	return SL_BUSY_SHARE * share;
+}
+
 /* In the worker: grades one student, writes its files, and sends the
  * points per check on fd. Never returns. */
 static void sl_worker_main(int fd, void *arg)
@@ -267,6 +306,7 @@ static void sl_worker_main(int fd, void *arg)
 	 * CPUs are not busy; a regrade alone gets a core each */
 	run.opt.jobs = 4 * (int)sysconf(_SC_NPROCESSORS_ONLN);
 	run.opt.min_running = opt->check_jobs > 0 ? opt->check_jobs : 1;
+	run.opt.busy_limit = sl_busy_limit(opt);
 	/* identical files across the class are built once */
 	run.opt.build_cache = sl_batch_cache;
 	run.opt.seed = opt->seed;
@@ -310,6 +350,7 @@ static void sl_worker_main(int fd, void *arg)
 		}
 	}
 	fprintf(rec, "U\t%lld\n", (long long)sl_cpu_ms(&run));
+	fprintf(rec, "D\t%d\n", sl_disturbing(&run));
 	fprintf(rec, "S\t%d\t%d\t%d\t%d\t%lld\n", run.score, run.max_score,
 		run.hidden_score, run.hidden_max, (long long)run.duration_ms);
 	for (int i = 0; i < lab->nchecks; i++) {
@@ -343,6 +384,8 @@ static void sl_parse_record(const struct sl_lab *lab, char *record,
 				 "could not grade: %s", line + 2);
 		else if (sscanf(line, "U\t%lld", &ms) == 1)
 			s->cpu_ms = ms;
+		else if (sscanf(line, "D\t%d", &i) == 1)
+			s->disturbing = i == 1;
 		else if (sscanf(line, "S\t%d\t%d\t%d\t%d\t%lld", &s->score,
 				&s->max_score, &s->hidden_score, &s->hidden_max,
 				&ms) == 5) {
@@ -529,12 +572,26 @@ static int sl_failed_any(const struct sl_lab *lab, const struct sl_student *s)
 	return 0;
 }
 
+/* 1 when another student may start beside running ones. A student's
+ * checks mostly wait on timers and sockets: opt->jobs students start
+ * whatever the CPUs do, more while the batch's cores are not busy. */
+static int sl_admit_student(void *ctx, int running)
+{
+	const struct sl_class *c = ctx;
+	double busy;
+
+	if (running < c->opt->jobs)
+		return 1;
+	busy = hx_cpu_busy();
+	return busy >= 0 && busy < sl_busy_limit(c->opt);
+}
+
 /* A student graded next to a neighbour whose load may have cost them
  * points is graded again, alone, and the second result counts, as
  * `socklab grade` would give it:
  * - a timeout or an error (a timing check that found the machine too
- *   busy) next to a neighbour whose programs timed out or crashed (a
- *   fork bomb, a spinning server);
+ *   busy) next to a neighbour whose programs timed out or crashed while
+ *   keeping the CPU busy (a fork bomb, a spinning server: sl_disturbing);
  * - without control groups (no equal CPU share per sandbox), any failure
  *   next to a neighbour that spun. */
 static int sl_needs_regrade(const struct sl_lab *lab,
@@ -550,8 +607,7 @@ static int sl_needs_regrade(const struct sl_lab *lab,
 		    s[k].started_ms >= s[i].ended_ms ||
 		    s[i].started_ms >= s[k].ended_ms)
 			continue;
-		if (slow &&
-		    sl_has_status(&s[k], lab->nchecks, HX_TIMEOUT, HX_CRASH))
+		if (slow && s[k].disturbing)
 			return 1;
 		if (unshared && sl_spun(&s[k]))
 			return 1;
@@ -670,7 +726,8 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	if (progress)
 		fflush(progress);
 	pool.count = n;
-	pool.max_running = jobs;
+	pool.max_running = jobs * SL_STUDENTS_PER_CORE;
+	pool.admit = sl_admit_student;
 	if (sl_pool_run(&pool, err, errlen) < 0)
 		goto out_stop;
 	/* again, one at a time, those a neighbour may have slowed down */
@@ -688,6 +745,7 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	o.check_jobs = jobs;
 	pool.count = again;
 	pool.max_running = 1;
+	pool.admit = NULL;
 	if (sl_pool_run(&pool, err, errlen) < 0)
 		goto out_stop;
 	/* processes of killed workers came to us; let them go */

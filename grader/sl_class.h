@@ -28,6 +28,9 @@ struct sl_student {
 	int64_t ended_ms;	      /* when it ended */
 	int regraded;		      /* 1 if graded again, alone */
 	int64_t cpu_ms;		      /* CPU time its grading used */
+	int disturbing; /* 1: a check of its timed out or crashed while
+			   its programs kept the CPU busy (or where no
+			   control group says what they used) */
 };
 
 /* sl_export.c: the class views. */
@@ -41,7 +44,8 @@ struct sl_batch_options {
 	const char *submissions; /* folder of student folders and archives */
 	const char *out;	 /* results folder */
 	const char *format;	 /* an export format per student, or NULL */
-	int jobs;		 /* students graded at once */
+	int jobs;		 /* cores its students keep busy: this many
+				    graded at once, more while they wait */
 	uint64_t seed;		 /* run seed, as for grade */
 	int check_jobs;		 /* checks at once within one student (1) */
 	int shard;		 /* grade only shard K of ... (1-based) */

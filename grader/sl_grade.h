@@ -22,6 +22,9 @@ struct sl_options {
 				    busy */
 	int min_running;	 /* checks that start whatever the CPUs do;
 				    0: one per core */
+	double busy_limit;	 /* beyond min_running, checks start while
+				    the CPUs are busy less than this share
+				    of the machine; 0: the default */
 	uint64_t seed;		 /* run seed */
 	int verbose;		 /* show transcripts of failing checks */
 	int valgrind;		 /* run programs under memcheck */

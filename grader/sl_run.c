@@ -262,7 +262,9 @@ static int sl_may_start(void *ctx, int running)
 	if (running < (first > 0 ? first : 1) || run->opt.fixed_jobs)
 		return 1;
 	busy = hx_cpu_busy();
-	return busy >= 0 && busy < SL_BUSY_LIMIT;
+	return busy >= 0 &&
+	       busy < (run->opt.busy_limit > 0 ? run->opt.busy_limit
+					       : SL_BUSY_LIMIT);
 }
 
 /* Starts check i in its sandbox; a check without a program to run, or
