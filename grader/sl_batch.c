@@ -31,13 +31,13 @@
 
 #define SL_BUILD_MS   60000 /* compiling, on top of the checks */
 #define SL_SPIN_CORES 1.5   /* CPU/wall of a neighbour that spun */
-#define SL_HOG_SHARE                                                           \
-	0.5 /* CPU/wall of a check that timed out or                           \
-	       crashed busy: its neighbours are graded                         \
-	       again */
-#define SL_BUSY_SHARE                                                          \
-	0.7		       /* of its cores a batch keeps busy before it    \
-				  holds further students back */
+/* A check that timed out while its sandbox kept more than this share of
+ * a core busy, or crashed keeping more than SL_CRASH_SHARE busy (more
+ * than a core: many processes at once), disturbed its neighbours. */
+#define SL_HOG_SHARE   0.5
+#define SL_CRASH_SHARE 1.0
+/* Share of its cores a batch keeps busy before it holds students back. */
+#define SL_BUSY_SHARE	     0.7
 #define SL_STUDENTS_PER_CORE 4 /* students at once, at most, per core */
 
 /* The class as the pool grades it: student order[i] is job i, graded by
@@ -250,21 +250,29 @@ static int64_t sl_cpu_ms(const struct sl_run *run)
 	       usage.ru_stime.tv_usec / 1000;
 }
 
-/* 1 when a check of run timed out or crashed while its sandbox kept
- * more than SL_HOG_SHARE of a core busy (a spinning server, a fork
+/* 1 when a check of run timed out or crashed while its programs kept
+ * the CPU busy (SL_HOG_SHARE, SL_CRASH_SHARE: a spinning server, a fork
  * bomb), or without a control group to say: its neighbours' timing may
- * have suffered. A program that only waited out its deadline did not. */
+ * have suffered. A program that only waited out its deadline did not,
+ * nor one a sanitizer stopped. */
 static int sl_disturbing(const struct sl_run *run)
 {
 	for (int i = 0; i < run->lab->nchecks; i++) {
 		const struct sl_result *r = &run->results[i];
 		const struct hx_verdict *v = &r->verdict;
+		double share;
 
 		if (!r->selected ||
 		    (v->status != HX_TIMEOUT && v->status != HX_CRASH))
 			continue;
+		/* a sanitizer's or Valgrind's report ends the program: a bug
+		 * found, not load (their runtimes are what used the CPU) */
+		if (v->status == HX_CRASH && (v->cause == HX_CAUSE_SANITIZER ||
+					      v->cause == HX_CAUSE_LEAK))
+			continue;
+		share = v->status == HX_CRASH ? SL_CRASH_SHARE : SL_HOG_SHARE;
 		if (v->cpu_ms < 0 ||
-		    (double)v->cpu_ms > SL_HOG_SHARE * (double)v->duration_ms)
+		    (double)v->cpu_ms > share * (double)v->duration_ms)
 			return 1;
 	}
 	return 0;
