@@ -439,6 +439,20 @@ struct sl_build_job {
 	int compile_ms; /* deadline of every compilation together */
 };
 
+/* Puts the fixed flags (and the sanitizers', with asan) and the include
+ * folder at the start of argv; returns how many. */
+static int sl_flags(char **argv, int asan)
+{
+	int n = 0;
+
+	for (int i = 0; sl_cflags[i]; i++)
+		argv[n++] = (char *)sl_cflags[i];
+	for (int i = 0; asan && sl_asan_flags[i]; i++)
+		argv[n++] = (char *)sl_asan_flags[i];
+	argv[n++] = "-I.";
+	return n;
+}
+
 /* Fills one compilation's arguments: fixed flags, sources relative to
  * the source folder (the compiler runs there), output in the work one. */
 static void sl_compile_args(const struct sl_program *prog, int asan,
@@ -448,11 +462,7 @@ static void sl_compile_args(const struct sl_program *prog, int asan,
 
 	snprintf(k->output, sizeof(k->output), "%s%s", prog->name,
 		 asan ? ".asan" : "");
-	for (int i = 0; sl_cflags[i]; i++)
-		k->argv[n++] = (char *)sl_cflags[i];
-	for (int i = 0; asan && sl_asan_flags[i]; i++)
-		k->argv[n++] = (char *)sl_asan_flags[i];
-	k->argv[n++] = "-I.";
+	n = sl_flags(k->argv, asan);
 	k->argv[n++] = "-o";
 	{
 		/* work may live in the same job: joined aside, then copied */
@@ -483,7 +493,7 @@ static void sl_compile_args(const struct sl_program *prog, int asan,
 static int sl_object_of(struct sl_build_job *job, const char *source, int asan)
 {
 	struct sl_object *o;
-	int n = 0;
+	int n;
 
 	for (int i = 0; i < job->nobjects; i++)
 		if (job->objects[i].asan == asan &&
@@ -496,11 +506,7 @@ static int sl_object_of(struct sl_build_job *job, const char *source, int asan)
 	o->asan = asan;
 	snprintf(o->path, sizeof(o->path), "%s/obj-%d.o", job->work,
 		 job->nobjects);
-	for (int i = 0; sl_cflags[i]; i++)
-		o->argv[n++] = (char *)sl_cflags[i];
-	for (int i = 0; asan && sl_asan_flags[i]; i++)
-		o->argv[n++] = (char *)sl_asan_flags[i];
-	o->argv[n++] = "-I.";
+	n = sl_flags(o->argv, asan);
 	o->argv[n++] = "-c";
 	o->argv[n++] = (char *)source;
 	o->argv[n++] = "-o";

@@ -476,9 +476,55 @@ if [ "$mode" = bench ]; then
 	exit 0
 fi
 
+# regrades - who is graded again, alone, at the end. Beside a classmate
+# whose server spins until its deadline, a student who failed by timeouts
+# is; beside classmates that only wait out deadlines, or that a sanitizer
+# stopped, nobody is, where control groups tell what each check used;
+# without them, every timeout is suspect and the student is graded again.
+regrades() {
+	local dirname quiet=$scratch/quiet busy=$scratch/busy m
+	dirname=$(lab_dir 02)
+	for m in no-htons server-atoi greeting-never-freed nul-past-buffer; do
+		mkdir -p "$quiet/$m"
+		cp reference/"$dirname"/* "$quiet/$m"/
+		patch -s -d "$quiet/$m" -p1 <tests/mutants/"$dirname"/$m.patch >/dev/null
+	done
+	mkdir -p "$busy/spinner" "$scratch/pair"
+	cp -r "$quiet/no-htons" "$busy/"
+	cp -r "$quiet/no-htons" "$quiet/server-atoi" "$scratch/pair/"
+	cp reference/"$dirname"/* "$busy/spinner"/
+	cp tests/hostile/hang.c "$busy/spinner/server.c"
+	"$socklab" batch 02 "$busy" --out "$scratch/busy-out" -j 2 2>"$scratch/busy.log"
+	if grep -q "no-htons .*(again, alone)" "$scratch/busy.log"; then
+		ok "regrade: timeouts beside a spinning server are graded again, alone"
+	else
+		bad "regrade: no-htons beside a spinning server was not graded again"
+	fi
+	# two students start at once at -j 2: they overlap
+	SOCKLAB_NO_CGROUPS=1 "$socklab" batch 02 "$scratch/pair" --out "$scratch/pair-out" \
+		-j 2 2>"$scratch/pair.log"
+	if grep -q "(again, alone)" "$scratch/pair.log"; then
+		ok "regrade: without control groups, timeouts beside timeouts are graded again"
+	else
+		bad "regrade: without control groups, nobody was graded again"
+	fi
+	if [ "$(id -u)" != 0 ]; then
+		echo "SKIP regrade: control groups need root here; the quiet class is not measured"
+		return
+	fi
+	"$socklab" batch 02 "$quiet" --out "$scratch/quiet-out" -j 2 2>"$scratch/quiet.log"
+	if grep -q "(again, alone)" "$scratch/quiet.log"; then
+		bad "regrade: classmates that only waited or that a sanitizer stopped sent someone to be graded again:"
+		grep "(again, alone)" "$scratch/quiet.log"
+	else
+		ok "regrade: nobody graded again beside deadlines waited out and sanitizer reports"
+	fi
+}
+
 for lab in 01 02; do
 	run_batch "$lab" "$(lab_dir "$lab")"
 done
+regrades
 hostile_reports
 "$socklab" batch 02 "$scratch/no-such-class" --out "$scratch/none" 2>/dev/null
 [ $? = 2 ] && ok "a missing class folder: exit 2" || bad "a missing class folder: not exit 2"
