@@ -337,6 +337,41 @@ static void test_sandbox_loopback_is_up(void **state)
 	hx_verdict_free(&v);
 }
 
+/* Reports the size of the sandbox's TCP connection table: negative when
+ * it is the machine's, shared (tcp_ehash_entries in the kernel's
+ * ip-sysctl documentation). */
+static void body_tcp_table(int fd, void *p)
+{
+	char text[32] = "";
+	struct hx_check c;
+	FILE *f = fopen("/proc/sys/net/ipv4/tcp_ehash_entries", "re");
+
+	body_check_init(&c, p);
+	if (f && fgets(text, sizeof(text), f))
+		hx_note(&c, "tcp_ehash_entries %ld", strtol(text, NULL, 10));
+	if (f)
+		fclose(f);
+	body_send(fd, &c);
+}
+
+/* A sandbox's network has a TCP table of its own, not the machine's: a
+ * shared one makes /proc/net/tcp walk every bucket of the machine. */
+static void test_sandbox_tcp_table_is_its_own(void **state)
+{
+	struct unit_fixture *f = *state;
+	struct body_arg arg = {0};
+	struct hx_verdict v;
+
+	require_namespaces();
+	if (access("/proc/sys/net/ipv4/tcp_child_ehash_entries", F_OK) < 0)
+		skip(); /* a kernel before 6.1: one table for all */
+	run_body(f, 1, 5000, body_tcp_table, &arg, &v);
+	assert_int_equal(v.status, HX_PASS);
+	if (!strstr(v.notes.data, "tcp_ehash_entries 4096"))
+		fail_msg("the sandbox's TCP table: %s", v.notes.data);
+	hx_verdict_free(&v);
+}
+
 /* A check that hangs costs its deadline; its sandbox is killed and the
  * verdict says why. */
 static void test_sandbox_body_killed_at_deadline(void **state)
@@ -927,6 +962,7 @@ int main(int argc, char **argv)
 	    SANDBOX_TEST(test_sandbox_body_is_pid_one),
 	    SANDBOX_TEST(test_sandbox_network_has_only_loopback),
 	    SANDBOX_TEST(test_sandbox_loopback_is_up),
+	    SANDBOX_TEST(test_sandbox_tcp_table_is_its_own),
 	    SANDBOX_TEST(test_sandbox_body_killed_at_deadline),
 	    SANDBOX_TEST(test_sandbox_leftover_process_is_gone),
 	    SANDBOX_TEST(test_sandbox_no_verdict_is_error),
