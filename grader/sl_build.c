@@ -604,19 +604,43 @@ static int sl_library_name(const char *name, int driver)
 	return dlsym(RTLD_DEFAULT, name) != NULL;
 }
 
+#define SL_MAX_REFUSED 16 /* refused names a build log lists */
+
 /* What sl_check_symbols collects from an executable's table. */
 struct sl_symbols {
-	int driver;	     /* 1: a test driver's executable */
-	struct hx_buf names; /* the names refused, joined by ", " */
+	int driver;			   /* 1: a test driver's executable */
+	const char *names[SL_MAX_REFUSED]; /* refused, as the table has them */
+	int count;			   /* how many were refused */
 };
 
 static void sl_note_symbol(const char *name, void *arg)
 {
 	struct sl_symbols *found = arg;
 
-	if (sl_library_name(name, found->driver))
-		hx_buf_addf(&found->names, "%s%s", found->names.len ? ", " : "",
-			    name);
+	if (!sl_library_name(name, found->driver))
+		return;
+	if (found->count < SL_MAX_REFUSED)
+		found->names[found->count] = name;
+	found->count++;
+}
+
+static int sl_compare_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The refused names, in alphabetical order, joined into out. */
+static void sl_join_names(struct sl_symbols *found, struct hx_buf *out)
+{
+	int shown =
+	    found->count < SL_MAX_REFUSED ? found->count : SL_MAX_REFUSED;
+
+	qsort(found->names, (size_t)shown, sizeof(found->names[0]),
+	      sl_compare_names);
+	for (int i = 0; i < shown; i++)
+		hx_buf_addf(out, "%s%s", i ? ", " : "", found->names[i]);
+	if (found->count > shown)
+		hx_buf_addf(out, " and %d more", found->count - shown);
 }
 
 /* A test driver runs the student's code in its own process and judges
@@ -628,32 +652,36 @@ static int sl_check_symbols(const struct sl_compile *k,
 			    const struct hx_buf *exe, struct hx_buf *log)
 {
 	struct sl_symbols found = {.driver = k->driver};
-	int rc = 0;
+	struct hx_buf names;
+	int rc = 0, listed;
 
-	hx_buf_init(&found.names);
-	if (sl_elf_functions((const unsigned char *)exe->data, exe->len,
-			     sl_note_symbol, &found) < 0) {
+	hx_buf_init(&names);
+	listed = sl_elf_functions((const unsigned char *)exe->data, exe->len,
+				  sl_note_symbol, &found);
+	if (listed == 0)
+		sl_join_names(&found, &names);
+	if (listed < 0) {
 		hx_buf_addf(log, "socklab: could not list the symbols of %s\n",
 			    k->output);
 		rc = -1;
-	} else if (found.names.len && k->driver) {
+	} else if (found.count && k->driver) {
 		hx_buf_addf(log,
 			    "socklab: the test driver %s is linked with your "
 			    "files, and they define %s, which the C library "
 			    "or the sanitizers already have: the driver would "
 			    "run yours instead. Make such a function static, "
 			    "or give it a name of its own.\n",
-			    k->output, found.names.data);
+			    k->output, names.data);
 		rc = -1;
-	} else if (found.names.len) {
+	} else if (found.count) {
 		hx_buf_addf(log,
 			    "socklab: %s defines %s, a hook of the sanitizers "
 			    "the checks run your programs with: refused, take "
 			    "it out.\n",
-			    k->output, found.names.data);
+			    k->output, names.data);
 		rc = -1;
 	}
-	hx_buf_free(&found.names);
+	hx_buf_free(&names);
 	return rc;
 }
 
