@@ -134,3 +134,18 @@ int hx_write_shared(const char *path, const void *data, size_t len)
 		rc = -1;
 	return rc;
 }
+
+int hx_read_proc(const char *path, char *buf, size_t size)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	ssize_t n;
+
+	if (fd < 0)
+		return -1;
+	n = read(fd, buf, size - 1);
+	close(fd);
+	if (n <= 0)
+		return -1;
+	buf[n] = '\0';
+	return 0;
+}

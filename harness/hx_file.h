@@ -42,6 +42,11 @@ int hx_read_shared(const char *path, size_t max, struct hx_buf *into);
 int hx_read_shared_at(int dirfd, const char *name, size_t max,
 		      struct hx_buf *into);
 
+/* A small file of /proc (a process's or a thread's status or stat)
+ * into buf, NUL-terminated, at most size - 1 bytes of it. 0, or -1 when
+ * it cannot be opened (the process or thread has ended) or reads empty. */
+int hx_read_proc(const char *path, char *buf, size_t size);
+
 /* Puts a new file at path (mode 0644) holding len bytes of data. What
  * was there is removed first, so a link a program left there, symbolic
  * or hard, is replaced, never written through. 0, or -1 with errno. */

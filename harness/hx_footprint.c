@@ -1,6 +1,7 @@
 /* hx_footprint.c - a program's children, memory and leftovers. */
 #define _GNU_SOURCE
 #include "hx_footprint.h"
+#include "hx_file.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -8,22 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-/* A small file of /proc, NUL-terminated; 0 or -1. */
-static int hx_footprint_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
 
 int hx_proc_count_sockets(struct hx_proc *p)
 {
@@ -73,7 +58,7 @@ int hx_proc_count_children(struct hx_proc *p)
 		if (e->d_name[0] < '1' || e->d_name[0] > '9')
 			continue;
 		snprintf(path, sizeof(path), "/proc/%s/stat", e->d_name);
-		if (hx_footprint_read(path, text, sizeof(text)) < 0)
+		if (hx_read_proc(path, text, sizeof(text)) < 0)
 			continue;
 		/* "pid (comm) S ppid ...": the name may hold anything */
 		after = strrchr(text, ')');
@@ -93,7 +78,7 @@ long hx_proc_rss_kb(struct hx_proc *p)
 	if (!hx_proc_running(p))
 		return -1;
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
-	if (hx_footprint_read(path, text, sizeof(text)) < 0)
+	if (hx_read_proc(path, text, sizeof(text)) < 0)
 		return -1;
 	at = strstr(text, "\nVmRSS:");
 	return at ? strtol(at + 7, NULL, 10) : -1;

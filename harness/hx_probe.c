@@ -2,6 +2,7 @@
  * counts, quiet servers, arrival times. */
 #define _GNU_SOURCE
 #include "hx_probe.h"
+#include "hx_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -63,21 +64,6 @@ int hx_probe_leave_early(struct hx_check *c, struct hx_proc *server, int port,
 	return 0;
 }
 
-/* A /proc status file (of a process or a thread), NUL-terminated; 0, or
- * -1 once it has ended. */
-static int hx_read_status(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	buf[n > 0 ? n : 0] = '\0';
-	return 0;
-}
-
 /* The mask (hex) of the line of /proc/PID/status that starts with key
  * ("SigIgn:"); 0 if absent. Only at the start of a line: a process may
  * name itself "SigIgn:1000", and its Name: line then holds that. */
@@ -100,7 +86,7 @@ int hx_expect_sigpipe_ignored(struct hx_check *c, struct hx_proc *p)
 
 	hx_proc_wait_idle(p, 1000);
 	snprintf(path, sizeof(path), "/proc/%d/status", (int)p->pid);
-	if (hx_read_status(path, status, sizeof(status)) < 0) {
+	if (hx_read_proc(path, status, sizeof(status)) < 0) {
 		hx_note_end(c, p);
 		return hx_fail(c, HX_FAIL,
 			       "%s ended before its signals could "
@@ -145,7 +131,7 @@ int hx_expect_threads_block(struct hx_check *c, struct hx_proc *p,
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
 			 (int)p->pid, e->d_name);
-		if (hx_read_status(path, status, sizeof(status)) < 0)
+		if (hx_read_proc(path, status, sizeof(status)) < 0)
 			continue; /* a thread that just ended */
 		if ((hx_signal_mask(status, "SigBlk:") & want) != want)
 			rc = hx_fail(c, HX_FAIL,

@@ -1,6 +1,7 @@
 /* hx_sched.c - threads and wakeups of a program, from /proc. */
 #define _GNU_SOURCE
 #include "hx_sched.h"
+#include "hx_file.h"
 
 #include <dirent.h>
 #include <fcntl.h>
@@ -41,22 +42,6 @@ int hx_proc_count_threads(struct hx_proc *p)
 	return n;
 }
 
-/* A small file of /proc, NUL-terminated; 0 or -1. */
-static int hx_sched_read(const char *path, char *buf, size_t size)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return -1;
-	n = read(fd, buf, size - 1);
-	close(fd);
-	if (n <= 0)
-		return -1;
-	buf[n] = '\0';
-	return 0;
-}
-
 /* The number after key in a /proc status text; 0 if absent. */
 static long hx_status_number(const char *text, const char *key)
 {
@@ -74,7 +59,7 @@ static int hx_sched_sample(struct hx_proc *p, struct hx_sched_sample *s)
 
 	memset(s, 0, sizeof(*s));
 	snprintf(path, sizeof(path), "/proc/%d/stat", (int)p->pid);
-	if (hx_sched_read(path, text, sizeof(text)) < 0)
+	if (hx_read_proc(path, text, sizeof(text)) < 0)
 		return -1;
 	/* after "pid (comm) ": utime and stime are fields 14 and 15 */
 	close_paren = strrchr(text, ')');
@@ -93,7 +78,7 @@ static int hx_sched_sample(struct hx_proc *p, struct hx_sched_sample *s)
 			continue;
 		snprintf(path, sizeof(path), "/proc/%d/task/%s/status",
 			 (int)p->pid, e->d_name);
-		if (hx_sched_read(path, text, sizeof(text)) < 0)
+		if (hx_read_proc(path, text, sizeof(text)) < 0)
 			continue;
 		s->tids[s->nthreads] = atoi(e->d_name);
 		s->switches[s->nthreads] =

@@ -223,10 +223,28 @@ static void test_expect_file_reads_a_bounded_part(void **state)
 	cmocka_unit_test_setup_teardown(name, unit_fixture_setup,              \
 					unit_fixture_teardown)
 
+/* A /proc file comes back NUL-terminated, cut to the buffer; an ended
+ * process's is -1. */
+static void test_read_proc(void **state)
+{
+	char text[4096], small[8];
+
+	(void)state;
+	assert_int_equal(hx_read_proc("/proc/self/status", text, sizeof(text)),
+			 0);
+	assert_non_null(strstr(text, "Name:"));
+	assert_int_equal(
+	    hx_read_proc("/proc/self/status", small, sizeof(small)), 0);
+	assert_int_equal(strlen(small), sizeof(small) - 1);
+	assert_int_equal(hx_read_proc("/proc/0/status", text, sizeof(text)),
+			 -1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    FILE_TEST(test_private_dir_made_when_absent),
+	    cmocka_unit_test(test_read_proc),
 	    FILE_TEST(test_private_dir_open_to_others_refused),
 	    FILE_TEST(test_private_dir_link_refused),
 	    FILE_TEST(test_private_dir_of_another_user_refused),
