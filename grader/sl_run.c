@@ -452,6 +452,47 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 	return rc;
 }
 
+/* Bytes of the line s starts, its newline included. */
+static size_t sl_line_length(const char *s)
+{
+	size_t len = strcspn(s, "\n");
+
+	return len + (s[len] == '\n');
+}
+
+/* 1 when text holds block (whole lines) starting at a line's start. */
+static int sl_has_block(const struct hx_buf *text, const char *block,
+			size_t len)
+{
+	const char *at = text->data;
+
+	while (at && (at = memmem(at, text->len - (size_t)(at - text->data),
+				  block, len))) {
+		if (at == text->data || at[-1] == '\n')
+			return 1;
+		at++;
+	}
+	return 0;
+}
+
+/* Appends the compiler's log to into, less the diagnostics into already
+ * shows: a source that several programs link is compiled once, and its
+ * warnings are in each program's log. A diagnostic is a line that starts
+ * in the first column with the indented lines after it (the source line
+ * and its caret). */
+static void sl_add_new_blocks(struct hx_buf *into, const char *log)
+{
+	while (*log) {
+		size_t len = sl_line_length(log);
+
+		while (log[len] == ' ')
+			len += sl_line_length(log + len);
+		if (!sl_has_block(into, log, len))
+			hx_buf_add(into, log, len);
+		log += len;
+	}
+}
+
 /* The build check: clean build, and worth something only with a working
  * feature, so that an untouched stub scores zero. */
 static void sl_judge_build(struct sl_run *run, struct sl_result *r)
@@ -467,7 +508,7 @@ static void sl_judge_build(struct sl_run *run, struct sl_result *r)
 		else if (run->build.warnings[i])
 			warned++;
 		if (run->build.log[i].len)
-			hx_buf_addf(&v->actual, "%s", run->build.log[i].data);
+			sl_add_new_blocks(&v->actual, run->build.log[i].data);
 	}
 	if (run->build.files.len)
 		hx_buf_addf(&v->notes, "%s", run->build.files.data);
