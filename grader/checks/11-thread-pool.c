@@ -60,6 +60,8 @@
 #define LOAD_ROUNDS    2    /* measurements of each, best kept */
 #define LOAD_MIN_RATIO 20   /* pool's best, in % of the echo's best */
 
+#define IN_A_ROW 8 /* clients one after another in the pool-size check */
+
 #define FD_LEAK_FILES  32 /* RLIMIT_NOFILE of the fd-leak check */
 #define FD_LEAK_VISITS 36 /* clients of the fd-leak check, six kinds */
 

@@ -204,6 +204,7 @@ static void check_pool_size(struct hx_check *c)
 {
 	struct hx_proc *server = start_pool(c, 5, 3, NULL);
 	struct hx_conn conns[8];
+	char when[64];
 	int n = 0;
 
 	if (!server || expect_threads(c, server, 6, "before any client") < 0)
@@ -221,8 +222,10 @@ static void check_pool_size(struct hx_check *c)
 	n = 0;
 	/* the first eight are gone (served or closed) before more come */
 	hx_proc_wait_idle(server, IO_MS);
-	/* twenty clients in a row: nothing is started per client */
-	for (int i = 1; i <= 20; i++) {
+	/* clients in a row: nothing is started per client, nothing lingers.
+	 * Few enough that a pool which polls its queue once a second (slow,
+	 * but the right size) ends well inside the check's deadline. */
+	for (int i = 1; i <= IN_A_ROW; i++) {
 		struct hx_conn conn;
 		int rc = connect_served(c, &conn, i, IO_MS);
 
@@ -230,7 +233,8 @@ static void check_pool_size(struct hx_check *c)
 		if (rc < 0)
 			goto out;
 	}
-	expect_threads(c, server, 6, "after 20 clients in a row");
+	snprintf(when, sizeof(when), "after %d clients in a row", IN_A_ROW);
+	expect_threads(c, server, 6, when);
 out_close:
 	if (!hx_ok(c))
 		note_server_end(c, server);
