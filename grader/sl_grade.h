@@ -114,6 +114,10 @@ int sl_stopped(char *err, size_t errlen);
 int sl_grade(struct sl_run *run, char *err, size_t errlen);
 void sl_run_free(struct sl_run *run);
 uint64_t sl_check_seed(uint64_t run_seed, const char *id);
+/* The deadline of check's sandbox in this run, in milliseconds before
+ * SOCKLAB_TIMEOUT_SCALE. */
+int sl_check_deadline_ms(const struct sl_run *run,
+			 const struct sl_check *check);
 
 /* sl_build.c: at most n builds at once across processes (a pipe of
  * tokens their children inherit); 0 or -1. */

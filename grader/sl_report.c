@@ -14,10 +14,12 @@ void sl_report_tsv(const struct sl_run *run, FILE *out)
 		const struct sl_result *r = &run->results[i];
 
 		if (r->selected)
-			fprintf(out, "%s\t%s\t%d\t%d\t%lld\n", r->check->id,
+			fprintf(out, "%s\t%s\t%d\t%d\t%lld\t%d\n",
+				r->check->id,
 				hx_status_name(r->verdict.status), r->points,
 				r->check->points,
-				(long long)r->verdict.duration_ms);
+				(long long)r->verdict.duration_ms,
+				sl_check_deadline_ms(run, r->check));
 	}
 	fprintf(out, "total\t%s\t%d\t%d\t%lld\n",
 		run->score == run->max_score ? "pass" : "fail", run->score,

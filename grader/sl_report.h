@@ -26,6 +26,9 @@ void sl_report_text_for(const struct sl_run *run, int hidden_details,
 /* The causes that broke checks, each once with its hint and the checks
  * it broke, most telling first. */
 void sl_report_diagnosis(const struct sl_run *run, FILE *out);
+/* One line per selected check: id, status, points, its points, the
+ * milliseconds it took and its deadline's; then the total's line: "total",
+ * pass or fail, score, max score, milliseconds. */
 void sl_report_tsv(const struct sl_run *run, FILE *out);
 void sl_report_rubric(const struct sl_lab *lab, FILE *out);
 void sl_report_list(FILE *out);

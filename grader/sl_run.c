@@ -192,6 +192,14 @@ static void sl_result_error(struct sl_result *r, const char *fmt,
 	hx_buf_addf(&r->verdict.message, fmt, what);
 }
 
+int sl_check_deadline_ms(const struct sl_run *run,
+			 const struct sl_check *check)
+{
+	/* under Valgrind every program runs ten times slower, and so may
+	 * the whole check */
+	return check->timeout_ms * (run->opt.valgrind ? 10 : 1);
+}
+
 /* Starts one check's sandbox: the lab's programs read-only at /lab, a
  * private /work; without namespaces, folders of the build instead. */
 static int sl_start_check(const struct sl_run *run,
@@ -206,11 +214,9 @@ static int sl_start_check(const struct sl_run *run,
 	job->check = check;
 	job->seed = seed;
 	job->isolated = run->isolated;
-	/* under Valgrind every program runs ten times slower, and so may
-	 * the whole check */
 	hx_sandbox_spec_init(&spec, run->isolated,
-			     check->timeout_ms * (run->opt.valgrind ? 10 : 1),
-			     sl_job_body, job);
+			     sl_check_deadline_ms(run, check), sl_job_body,
+			     job);
 	if (sanitized)
 		spec.budget.memory_mb = SL_TOOL_MEMORY_MB;
 	if (run->isolated) {
@@ -257,14 +263,13 @@ static int sl_may_start(void *ctx, int running)
 	const struct sl_run *run = ((struct sl_checks *)ctx)->run;
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
-	double busy;
 
-	if (running < (first > 0 ? first : 1) || run->opt.fixed_jobs)
+	if (run->opt.fixed_jobs)
 		return 1;
-	busy = hx_cpu_busy();
-	return busy >= 0 &&
-	       busy < (run->opt.busy_limit > 0 ? run->opt.busy_limit
-					       : SL_BUSY_LIMIT);
+	return sl_pool_admit_while_idle(running, first > 0 ? (int)first : 1,
+					run->opt.busy_limit > 0
+					    ? run->opt.busy_limit
+					    : SL_BUSY_LIMIT);
 }
 
 /* Starts check i in its sandbox; a check without a program to run, or
