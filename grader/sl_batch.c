@@ -586,12 +586,9 @@ static int sl_failed_any(const struct sl_lab *lab, const struct sl_student *s)
 static int sl_admit_student(void *ctx, int running)
 {
 	const struct sl_class *c = ctx;
-	double busy;
 
-	if (running < c->opt->jobs)
-		return 1;
-	busy = hx_cpu_busy();
-	return busy >= 0 && busy < sl_busy_limit(c->opt);
+	return sl_pool_admit_while_idle(running, c->opt->jobs,
+					sl_busy_limit(c->opt));
 }
 
 /* A student graded next to a neighbour whose load may have cost them

@@ -26,6 +26,16 @@ static void sl_pool_kill_all(const struct sl_pool *pool,
 			pool->kill(pool->ctx, i, &jobs[i]);
 }
 
+int sl_pool_admit_while_idle(int running, int first, double busy_limit)
+{
+	double busy;
+
+	if (running < first)
+		return 1;
+	busy = hx_cpu_busy();
+	return busy >= 0 && busy < busy_limit;
+}
+
 int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen)
 {
 	int n = pool->count, next = 0, active = 0, rc = 0;

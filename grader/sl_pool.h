@@ -40,6 +40,11 @@ struct sl_pool {
 	void (*kill)(void *ctx, int i, struct sl_pool_job *job);
 };
 
+/* An admit rule for jobs that mostly wait on timers and sockets: 1 while
+ * fewer than first run, whatever the CPUs do; beyond, 1 while the
+ * machine's CPUs are busy less than busy_limit (a share, 0 to 1). */
+int sl_pool_admit_while_idle(int running, int first, double busy_limit);
+
 /* Runs every job of pool to its end. 0, or -1 with err (a stop signal,
  * or a job that could not start); every job has then been killed. */
 int sl_pool_run(const struct sl_pool *pool, char *err, size_t errlen);
