@@ -14,8 +14,7 @@ void sl_report_tsv(const struct sl_run *run, FILE *out)
 		const struct sl_result *r = &run->results[i];
 
 		if (r->selected)
-			fprintf(out, "%s\t%s\t%d\t%d\t%lld\t%d\n",
-				r->check->id,
+			fprintf(out, "%s\t%s\t%d\t%d\t%lld\t%d\n", r->check->id,
 				hx_status_name(r->verdict.status), r->points,
 				r->check->points,
 				(long long)r->verdict.duration_ms,

@@ -192,8 +192,7 @@ static void sl_result_error(struct sl_result *r, const char *fmt,
 	hx_buf_addf(&r->verdict.message, fmt, what);
 }
 
-int sl_check_deadline_ms(const struct sl_run *run,
-			 const struct sl_check *check)
+int sl_check_deadline_ms(const struct sl_run *run, const struct sl_check *check)
 {
 	/* under Valgrind every program runs ten times slower, and so may
 	 * the whole check */
@@ -266,10 +265,9 @@ static int sl_may_start(void *ctx, int running)
 
 	if (run->opt.fixed_jobs)
 		return 1;
-	return sl_pool_admit_while_idle(running, first > 0 ? (int)first : 1,
-					run->opt.busy_limit > 0
-					    ? run->opt.busy_limit
-					    : SL_BUSY_LIMIT);
+	return sl_pool_admit_while_idle(
+	    running, first > 0 ? (int)first : 1,
+	    run->opt.busy_limit > 0 ? run->opt.busy_limit : SL_BUSY_LIMIT);
 }
 
 /* Starts check i in its sandbox; a check without a program to run, or

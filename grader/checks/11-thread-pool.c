@@ -74,10 +74,11 @@ static const struct hx_echo_rules echo_rules = {
 #include "support/11-thread-pool-shutdown.c"
 
 /* Deadlines of whole checks (scaled like all deadlines). */
-#define CHECK_MS      20000  /* most checks */
-#define LONG_CHECK_MS 30000  /* the queue driver, load, leaks */
-#define VISITS_MS     60000  /* fd-leak's 36 clients, each of which a pool
-			      * that polls its queue once a second (slow,
+#define CHECK_MS      20000 /* most checks */
+#define LONG_CHECK_MS 30000 /* the queue driver, load, leaks */
+#define VISITS_MS                                                              \
+	60000		     /* fd-leak's 36 clients, each of which a pool     \
+			      * that polls its queue once a second (slow,      \
 			      * not leaking) keeps waiting up to a second */
 #define TOOL_CHECK_MS 120000 /* under ThreadSanitizer or memcheck */
 #define BUILD_MS      60000  /* the build */

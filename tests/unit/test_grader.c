@@ -581,10 +581,11 @@ static void test_grader_tsv_one_line_per_selected_check(void **state)
 		char *end = strchr(line, '\n');
 
 		assert_non_null(end);
-		snprintf(want, sizeof(want), "%s\t%s\t%d\t%d\t%lld",
+		snprintf(want, sizeof(want), "%s\t%s\t%d\t%d\t%lld\t%d",
 			 r->check->id, hx_status_name(r->verdict.status),
 			 r->points, r->check->points,
-			 (long long)r->verdict.duration_ms);
+			 (long long)r->verdict.duration_ms,
+			 r->check->timeout_ms);
 		assert_memory_equal(line, want, strlen(want));
 		assert_int_equal(end - line, (long)strlen(want));
 		line = end + 1;
@@ -592,6 +593,22 @@ static void test_grader_tsv_one_line_per_selected_check(void **state)
 	snprintf(want, sizeof(want), "total\tfail\t%d\t%d\t4321\n", run->score,
 		 run->max_score);
 	assert_string_equal(line, want);
+	free(text);
+	free_run(run);
+}
+
+static void test_grader_tsv_deadline_is_ten_times_under_valgrind(void **state)
+{
+	struct sl_run *run = hand_made_run();
+	char *text, want[64];
+
+	(void)state;
+	run->opt.valgrind = 1;
+	text = report(sl_report_tsv, run);
+	snprintf(want, sizeof(want), "\t%d\n",
+		 10 * run->results[0].check->timeout_ms);
+	assert_non_null(strstr(text, want));
+	assert_true(strstr(text, want) < strchr(text, '\n'));
 	free(text);
 	free_run(run);
 }
@@ -758,6 +775,8 @@ int main(void)
 	    GRADER_TEST(test_grader_json_lists_selected_checks),
 	    GRADER_TEST(test_grader_json_unwritable_path_fails),
 	    cmocka_unit_test(test_grader_tsv_one_line_per_selected_check),
+	    cmocka_unit_test(
+		test_grader_tsv_deadline_is_ten_times_under_valgrind),
 	    cmocka_unit_test(test_grader_tsv_total_passes_at_full_score),
 	    cmocka_unit_test(
 		test_grader_text_report_failure_has_hint_and_rerun),
