@@ -31,6 +31,12 @@ total() { awk -F'\t' '$1 == "total" { print $3 "/" $4 }'; }
 # on a loaded machine they may not, so the grade of such a submission is a
 # coin toss (printed, for whoever tunes a check or a mutant)
 close_calls() { awk -F'\t' '$2 == "pass" && $6 > 0 && $5 * 2 > $6 { printf "%s (%d of %d ms) ", $1, $5, $6 }'; }
+# note_close WHAT RESULT - a note line when RESULT has close calls
+note_close() {
+	local close
+	close=$(close_calls <<<"$2")
+	[ -z "$close" ] || printf 'note %s passed near a deadline: %s\n' "$1" "$close"
+}
 # without "ALSO" "LIST" - the ids of LIST not in ALSO, sorted, a space after each
 without() { for id in $2; do case " $1 " in *" $id "*) ;; *) echo "$id" ;; esac; done | sort | tr '\n' ' '; }
 
@@ -41,8 +47,7 @@ for lab in "$@"; do
 	for i in $(seq "$runs"); do
 		result=$(grade "$lab" reference)
 		score=$(total <<<"$result")
-		close=$(close_calls <<<"$result")
-		[ -z "$close" ] || printf 'note %s reference run %s passed near a deadline: %s\n' "$lab" "$i" "$close"
+		note_close "$lab reference run $i" "$result"
 		if [ "${score%/*}" = "${score#*/}" ] && [ -n "$score" ]; then
 			ok "$lab reference run $i: $score"
 		else
@@ -76,8 +81,7 @@ for lab in "$@"; do
 		also=$(sed -n 's/^Also: *//p' "$mutant")
 		result=$(grade "$lab" "$dir")
 		got=$(failing <<<"$result")
-		close=$(close_calls <<<"$result")
-		[ -z "$close" ] || printf 'note %s mutant %s passed near a deadline: %s\n' "$lab" "$name" "$close"
+		note_close "$lab mutant $name" "$result"
 		caught="$caught $(without "$also" "$got")"
 		if [ -n "$want" ] && [ "$want" = "$(without "$also" "$got")" ]; then
 			ok "$lab mutant $name caught by: $got"
