@@ -72,8 +72,11 @@ build-references: $(SOCKLAB)
 	done
 
 # every lab in DIR (default labs/), then the course's total
+# builds are kept in $(BIN)/build-cache: a lab whose files did not change
+# is not compiled again
 grade: $(SOCKLAB)
 	@$(SOCKLAB) grade $(or $(LAB),all) $(GRADE_ARGS) \
+	  --build-cache $(ROOT)/$(BIN)/build-cache \
 	  $(if $(filter command line environment,$(origin JOBS)),-j $(JOBS))
 
 # ---- tests -------------------------------------------------------------

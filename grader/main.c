@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "sl_cache.h"
 #include "sl_capture.h"
 #include "sl_escape.h"
 #include "sl_grade.h"
@@ -61,6 +62,11 @@ static const struct {
      "  --valgrind       the programs under Valgrind's memcheck\n"
      "  --hidden         the hidden checks too\n"
      "  --keep           keep the build folder\n"
+     "  --build-cache DIR\n"
+     "                   builds kept in DIR by what went into them\n"
+     "                   (compiler, flags, every file) and reused: a lab\n"
+     "                   whose files did not change is not compiled again\n"
+     "                   (make grade keeps bin/build-cache)\n"
      "  --unconfined     run an export without a sealed sandbox\n"
      "  Exit status: 0 every check passed, 1 one did not (a check that\n"
      "  could not run here did not pass), 2 socklab could not run.\n"},
@@ -353,6 +359,7 @@ static int grade(int argc, char **argv)
 	    {"unconfined", no_argument, NULL, 'U'},
 	    {"pcap", required_argument, NULL, 'P'},
 	    {"html", required_argument, NULL, 'T'},
+	    {"build-cache", required_argument, NULL, 'B'},
 	    {"help", no_argument, NULL, 'h'},
 	    {NULL, 0, NULL, 0},
 	};
@@ -410,6 +417,9 @@ static int grade(int argc, char **argv)
 		case 'T':
 			opt.html = optarg;
 			break;
+		case 'B':
+			opt.build_cache = optarg;
+			break;
 		case 'h':
 			return help("grade", stdout);
 		case 'j':
@@ -443,7 +453,10 @@ static int grade(int argc, char **argv)
 	if ((opt.pcap &&
 	     sl_output_folder("--pcap", opt.pcap, err, sizeof(err)) < 0) ||
 	    (opt.html &&
-	     sl_output_folder("--html", opt.html, err, sizeof(err)) < 0))
+	     sl_output_folder("--html", opt.html, err, sizeof(err)) < 0) ||
+	    (opt.build_cache &&
+	     sl_output_folder("--build-cache", opt.build_cache, err,
+			      sizeof(err)) < 0))
 		return fail("%s", err);
 	/* exported grading is the course's grading: hidden checks run */
 	if (sl_export_known(opt.format)) {
@@ -465,12 +478,19 @@ static int grade(int argc, char **argv)
 		return fail("%s grades one lab at a time",
 			    opt.json ? "--json"
 				     : "an export, tsv or html format");
-	if (nlabs == 1)
-		return grade_lab(&opt, labs[0], &totals[0]);
-	started = hx_now_ms();
-	rc = sl_grade_course(&opt, labs, nlabs, grade_lab, totals, stdout);
-	if (!sl_stop_signal)
-		course_summary(totals, nlabs, hx_now_ms() - started);
+	if (nlabs == 1) {
+		rc = grade_lab(&opt, labs[0], &totals[0]);
+	} else {
+		started = hx_now_ms();
+		rc = sl_grade_course(&opt, labs, nlabs, grade_lab, totals,
+				     stdout);
+		if (!sl_stop_signal)
+			course_summary(totals, nlabs, hx_now_ms() - started);
+	}
+	/* the cache keeps its most recently used builds */
+	if (opt.build_cache)
+		sl_cache_trim(opt.build_cache, SL_CACHE_MAX_ENTRIES,
+			      SL_CACHE_MAX_BYTES);
 	return rc;
 }
 

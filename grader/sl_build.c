@@ -28,7 +28,6 @@
 #endif
 
 /* Fixed compiler flags: every submission is built the same way. */
-#define SL_CC "gcc"
 #define SL_COMPILE_MS                                                          \
 	60000			/* the whole build of a submission (scaled),   \
 				    unless SOCKLAB_BUILD_TIMEOUT_MS says */
@@ -408,6 +407,8 @@ struct sl_compile {
 			      files (a program with support sources) */
 	char key[65];	   /* its name in the build cache */
 	int built;	   /* 1 once it built (from the sandbox) */
+	int cut;	   /* 1: a compiler of it was stopped (a deadline, a
+			      limit, a signal): not a build to keep */
 	struct hx_buf log; /* what the compiler said */
 	/* how the sandbox builds it: its objects, then one link */
 	int objects[2 * SL_MAX_SOURCES]; /* indices in the job's objects */
@@ -692,7 +693,7 @@ static struct hx_proc *sl_start_compiler(struct hx_check *c,
 {
 	struct hx_spawn spawn = {
 	    .label = label,
-	    .program = "/usr/bin/" SL_CC,
+	    .program = SL_COMPILER,
 	    .args = (const char *const *)args,
 	    .cwd = job->src,
 	    .cpu_seconds = job->compile_ms / 1000,
@@ -702,16 +703,19 @@ static struct hx_proc *sl_start_compiler(struct hx_check *c,
 }
 
 /* Waits for a compiler (NULL: it did not start) until deadline and adds
- * what it said to log. 1 when it ended well. */
+ * what it said to log. 1 when it ended well; *cut set when it did not end
+ * by itself. */
 static int sl_compiler_done(struct hx_check *c, const struct sl_build_job *job,
 			    struct hx_proc *p, int64_t deadline,
-			    struct hx_buf *log)
+			    struct hx_buf *log, int *cut)
 {
 	if (!p) {
 		hx_buf_addf(log, "%s\n", c->message.data);
+		*cut = 1;
 		return 0;
 	}
 	if (hx_proc_wait(c, p, hx_remaining_ms(deadline)) < 0 && p->timed_out) {
+		*cut = 1;
 		hx_buf_add(log, p->err.data, p->err.len);
 		hx_buf_addf(log,
 			    "the compiler did not finish within %d s and was "
@@ -724,6 +728,7 @@ static int sl_compiler_done(struct hx_check *c, const struct sl_build_job *job,
 	if (p->exited && WIFSIGNALED(p->wait_status)) {
 		struct hx_buf how;
 
+		*cut = 1;
 		hx_buf_init(&how);
 		hx_proc_describe_end(p, &how);
 		hx_buf_addf(log, "the compiler was %s\n", how.data);
@@ -743,7 +748,7 @@ static void sl_build_body(int fd, void *arg)
 	struct hx_proc *procs[SL_MAX_OBJECTS] = {NULL};
 	struct hx_proc *links[2 * SL_MAX_PROGRAMS] = {NULL};
 	struct hx_buf logs[SL_MAX_OBJECTS];
-	int compiled[SL_MAX_OBJECTS];
+	int compiled[SL_MAX_OBJECTS], cut[SL_MAX_OBJECTS] = {0};
 	int64_t deadline = hx_deadline(job->compile_ms);
 	struct hx_buf out;
 	struct hx_check c;
@@ -758,8 +763,8 @@ static void sl_build_body(int fd, void *arg)
 					     job->objects[i].argv);
 	for (int i = 0; i < job->nobjects; i++) {
 		hx_buf_init(&logs[i]);
-		compiled[i] =
-		    sl_compiler_done(&c, job, procs[i], deadline, &logs[i]);
+		compiled[i] = sl_compiler_done(&c, job, procs[i], deadline,
+					       &logs[i], &cut[i]);
 	}
 	for (int i = 0; i < job->ncompiles; i++) {
 		const struct sl_compile *k = &job->compiles[i];
@@ -775,7 +780,7 @@ static void sl_build_body(int fd, void *arg)
 		const struct sl_compile *k = &job->compiles[i];
 		struct hx_buf log, exe;
 		char number[16];
-		int built = 1;
+		int built = 1, stopped = 0;
 
 		hx_buf_init(&log);
 		for (int j = 0; j < k->nobjects; j++) {
@@ -783,10 +788,11 @@ static void sl_build_body(int fd, void *arg)
 
 			hx_buf_add(&log, said->data, said->len);
 			built &= compiled[k->objects[j]];
+			stopped |= cut[k->objects[j]];
 		}
 		if (built)
-			built =
-			    sl_compiler_done(&c, job, links[i], deadline, &log);
+			built = sl_compiler_done(&c, job, links[i], deadline,
+						 &log, &stopped);
 		hx_buf_init(&exe);
 		if (built && (sl_read_executable(job, k, &exe, &log) < 0 ||
 			      sl_check_symbols(k, &exe, &log) < 0))
@@ -794,6 +800,8 @@ static void sl_build_body(int fd, void *arg)
 		snprintf(number, sizeof(number), "%d", i);
 		hx_frame_put(&out, 'P', number, strlen(number));
 		hx_frame_put(&out, 'R', built ? "1" : "0", 1);
+		if (stopped)
+			hx_frame_put(&out, 'C', "1", 1);
 		hx_frame_put(&out, 'L', log.data, log.len);
 		if (built)
 			hx_frame_put(&out, 'F', exe.data, exe.len);
@@ -853,6 +861,10 @@ static void sl_read_build(struct sl_run *run, struct sl_build_job *job,
 			if (k)
 				k->built = n == 1 && bytes[0] == '1';
 			break;
+		case 'C':
+			if (k)
+				k->cut = 1;
+			break;
 		case 'L':
 			if (k)
 				hx_buf_add(&k->log, bytes,
@@ -873,7 +885,8 @@ static void sl_read_build(struct sl_run *run, struct sl_build_job *job,
 }
 
 /* What one compilation gave goes to the run (the sanitizer build's words
- * are the plain build's again) and, with store, to the cache. */
+ * are the plain build's again) and, with store, to the cache, unless a
+ * compiler of it was stopped: another run may have the time it lacked. */
 static void sl_take_result(struct sl_run *run, struct sl_compile *k, int store)
 {
 	struct sl_build *b = &run->build;
@@ -883,7 +896,7 @@ static void sl_take_result(struct sl_run *run, struct sl_compile *k, int store)
 		b->built[k->program] = k->built;
 		hx_buf_add(&b->log[k->program], k->log.data, k->log.len);
 	}
-	if (store && run->opt.build_cache) {
+	if (store && !k->cut && run->opt.build_cache) {
 		snprintf(exe, sizeof(exe), "%s/%s", b->bin, k->output);
 		sl_cache_store(run->opt.build_cache, k->key, k->built, &k->log,
 			       exe);

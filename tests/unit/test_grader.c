@@ -287,6 +287,108 @@ static void test_grader_build_cache_round_trip(void **state)
 	hx_buf_free(&back);
 }
 
+/* Writes text to dir/name. */
+static void unit_put(const char *dir, const char *name, const char *text)
+{
+	char path[600];
+	FILE *out;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	out = fopen(path, "w");
+	assert_non_null(out);
+	fputs(text, out);
+	assert_int_equal(fclose(out), 0);
+}
+
+/* A program's build is named by every file of the student's, not only
+ * its sources: lab 02's server may #include client.c. */
+static void test_grader_build_cache_key_covers_every_file(void **state)
+{
+	struct unit_fixture *f = *state;
+	static struct sl_run run;
+	const char *const argv[] = {"-O2", "-o", "server", NULL};
+	char first[65], again[65], changed[65], other[65];
+
+	memset(&run, 0, sizeof(run));
+	run.lab = sl_lab_find("02");
+	assert_non_null(run.lab);
+	snprintf(run.build.src, sizeof(run.build.src), "%s", f->dir);
+	unit_put(f->dir, "server.c", "int main(void) { return 0; }\n");
+	unit_put(f->dir, "wrappers.c", "int w;\n");
+	unit_put(f->dir, "client.c", "int c = 1;\n");
+	sl_cache_key(&run, &run.lab->programs[0], argv, first);
+	sl_cache_key(&run, &run.lab->programs[0], argv, again);
+	assert_string_equal(first, again);
+	unit_put(f->dir, "client.c", "int c = 2;\n");
+	sl_cache_key(&run, &run.lab->programs[0], argv, changed);
+	assert_string_not_equal(first, changed);
+	/* another program of the same files is another build */
+	sl_cache_key(&run, &run.lab->programs[1], argv, other);
+	assert_string_not_equal(changed, other);
+}
+
+/* A folder that outlives a run keeps its most recently used entries
+ * (a load counts as a use), and removes what a dead run left half
+ * written; an entry half removed is a miss that leaves the log alone. */
+static void test_grader_build_cache_trim_keeps_recent(void **state)
+{
+	struct unit_fixture *f = *state;
+	char cache[300], bin[300], exe[300], key[4][65], path[600];
+	struct hx_buf log, back;
+	struct timespec old[2] = {{.tv_sec = 1000}, {.tv_sec = 1000}};
+	int built = 0;
+
+	snprintf(cache, sizeof(cache), "%s/cache", f->dir);
+	snprintf(bin, sizeof(bin), "%s/bin", f->dir);
+	assert_int_equal(mkdir(bin, 0755), 0);
+	unit_put(f->dir, "exe",
+		 "\x7f"
+		 "ELF pretend");
+	snprintf(exe, sizeof(exe), "%s/exe", f->dir);
+	hx_buf_init(&log);
+	hx_buf_init(&back);
+	hx_buf_addf(&log, "ok\n");
+	for (int i = 0; i < 4; i++) {
+		memset(key[i], 'a' + i, 64);
+		key[i][64] = '\0';
+		sl_cache_store(cache, key[i], 1, &log, exe);
+		/* stored in turn, a second apart */
+		snprintf(path, sizeof(path), "%s/%s", cache, key[i]);
+		old[0].tv_sec = old[1].tv_sec = 1000 + i;
+		assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	}
+	/* the oldest is loaded: now the most recent */
+	assert_int_equal(
+	    sl_cache_load(cache, key[0], bin, "server", &built, &back), 1);
+	/* a dead run's half-written entry, an hour and more old */
+	snprintf(path, sizeof(path), "%s/.%s.XXXXXX", cache, key[3]);
+	assert_non_null(mkdtemp(path));
+	old[0].tv_sec = old[1].tv_sec = 1000;
+	assert_int_equal(utimensat(AT_FDCWD, path, old, 0), 0);
+	assert_int_equal(sl_cache_trim(cache, 2, 1 << 20), 2);
+	assert_int_equal(access(path, F_OK), -1);
+	hx_buf_clear(&back);
+	assert_int_equal(
+	    sl_cache_load(cache, key[0], bin, "server", &built, &back), 1);
+	assert_int_equal(
+	    sl_cache_load(cache, key[3], bin, "server", &built, &back), 1);
+	assert_int_equal(
+	    sl_cache_load(cache, key[1], bin, "server", &built, &back), 0);
+	assert_int_equal(
+	    sl_cache_load(cache, key[2], bin, "server", &built, &back), 0);
+	/* bytes count too: one entry's worth keeps one */
+	assert_int_equal(sl_cache_trim(cache, 10, 20), 1);
+	/* an entry whose executable is gone is a miss, its log unread */
+	snprintf(path, sizeof(path), "%s/%s/exe", cache, key[3]);
+	unlink(path);
+	hx_buf_clear(&back);
+	assert_int_equal(
+	    sl_cache_load(cache, key[3], bin, "server", &built, &back), 0);
+	assert_int_equal(back.len, 0);
+	hx_buf_free(&log);
+	hx_buf_free(&back);
+}
+
 /* A build or batch folder deeper than PATH_MAX (an archive made it so)
  * is removed all the same: no path is ever built. */
 static void test_grader_remove_tree_deeper_than_path_max(void **state)
@@ -757,6 +859,8 @@ int main(void)
 	    GRADER_TEST(test_grader_remove_tree_deeper_than_path_max),
 	    cmocka_unit_test(test_grader_sha256_known_digests),
 	    GRADER_TEST(test_grader_build_cache_round_trip),
+	    GRADER_TEST(test_grader_build_cache_key_covers_every_file),
+	    GRADER_TEST(test_grader_build_cache_trim_keeps_recent),
 	    cmocka_unit_test(test_grader_find_lab_by_number),
 	    cmocka_unit_test(test_grader_find_lab_by_name),
 	    cmocka_unit_test(test_grader_find_unknown_lab),
