@@ -2,10 +2,11 @@
  *
  * Each lab is graded by a worker process of its own, several at once: a
  * lab's checks mostly wait on timers and sockets, so one lab leaves the
- * CPU idle. Builds, which do use the CPU, take a token each from a pipe
- * holding one per core. The first lab's report is printed as it comes;
- * the others' are kept until every lab before them is done, so the
- * reports read in the labs' order.
+ * CPU idle. SL_COURSE_WORKERS labs start whatever the CPUs do, more
+ * while they are not busy. Builds, which do use the CPU, take a token
+ * each from a pipe holding one per core. The first lab's report is
+ * printed as it comes; the others' are kept until every lab before them
+ * is done, so the reports read in the labs' order.
  */
 #define _GNU_SOURCE
 #include "sl_grade.h"
@@ -19,7 +20,9 @@
 #include <sys/prctl.h>
 #include <unistd.h>
 
-#define SL_COURSE_WORKERS 4 /* labs graded at once */
+/* labs graded at once whatever the CPUs do; more start while they are
+ * not busy */
+#define SL_COURSE_WORKERS 4
 
 /* One lab's worker. */
 struct sl_lab_worker {
@@ -145,6 +148,13 @@ static int sl_course_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 	return 1;
 }
 
+static int sl_course_admit(void *ctx, int running)
+{
+	(void)ctx;
+	return sl_pool_admit_while_idle(running, SL_COURSE_WORKERS,
+					SL_BUSY_LIMIT);
+}
+
 static void sl_course_kill(void *ctx, int i, struct sl_pool_job *job)
 {
 	struct sl_course *c = ctx;
@@ -166,10 +176,11 @@ int sl_grade_course(const struct sl_options *opt,
 			      .out = out,
 			      .n = n};
 	struct sl_pool pool = {.count = n,
-			       .max_running = SL_COURSE_WORKERS,
+			       .max_running = n,
 			       .ctx = &c,
 			       .start = sl_course_start,
 			       .ready = sl_course_ready,
+			       .admit = sl_course_admit,
 			       .kill = sl_course_kill};
 	char err[256];
 

@@ -40,6 +40,11 @@ struct sl_pool {
 	void (*kill)(void *ctx, int i, struct sl_pool_job *job);
 };
 
+/* Beyond their first few, jobs that mostly wait start while the CPUs are
+ * busy less than this (a check beside other checks, a lab beside other
+ * labs). */
+#define SL_BUSY_LIMIT 0.7
+
 /* An admit rule for jobs that mostly wait on timers and sockets: 1 while
  * fewer than first run, whatever the CPUs do; beyond, 1 while the
  * machine's CPUs are busy less than busy_limit (a share, 0 to 1). */

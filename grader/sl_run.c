@@ -19,8 +19,6 @@
 #define SL_LAB_DIR "/lab"
 /* budget under ASan or Valgrind */
 #define SL_TOOL_MEMORY_MB 2048
-/* more checks than cores start while the CPUs are busy less than this */
-#define SL_BUSY_LIMIT 0.7
 /* the longest wait for the machine */
 #define SL_LOCK_WAIT_MS 600000
 /* a check that failed while the CPUs were this busy runs once more */
