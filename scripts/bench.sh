@@ -3,8 +3,10 @@
 # baseline measured in the same run (absolute times vary from machine to
 # machine; ratios carry over):
 #   1. the course: `socklab grade all --dir reference` (wall and CPU time,
-#      the median of ROUNDS runs, default 3), against the labs graded one
-#      after another, each with one check per core at a time;
+#      the median of ROUNDS runs, default 3), every program compiled
+#      (cold), against the labs graded one after another, each with one
+#      check per core at a time; and the course again with its builds
+#      kept from a run before (warm: `make grade` once nothing changed);
 #   2. each lab's time in the course run, and the per-check medians next
 #      to the floor (an empty sandbox starting one process);
 #   3. batch: the bench class (labs 01 and 02, references and mutants)
@@ -49,21 +51,30 @@ sequential() {
 echo "socklab bench: $cores cores, $rounds rounds, $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 echo "1. the course, every reference graded"
+# the warm runs' builds, kept by a run before them
+"$socklab" grade all --dir reference --build-cache "$scratch/builds" >/dev/null 2>&1
 for _ in $(seq "$rounds"); do
-	# alternate, so that neither always runs on a warm machine
+	# alternate, so that none always runs on a warm machine
 	timed course "$socklab" grade all --dir reference
 	timed sequential sequential
+	timed warm "$socklab" grade all --dir reference --build-cache "$scratch/builds"
 done
 course_wall=$(cut -d' ' -f1 "$scratch/course.times" | median)
 course_cpu=$(cut -d' ' -f2 "$scratch/course.times" | median)
 seq_wall=$(cut -d' ' -f1 "$scratch/sequential.times" | median)
 seq_cpu=$(cut -d' ' -f2 "$scratch/sequential.times" | median)
+warm_wall=$(cut -d' ' -f1 "$scratch/warm.times" | median)
+warm_cpu=$(cut -d' ' -f2 "$scratch/warm.times" | median)
 printf '   grade all (labs at once)   %6.1f s wall  %6.1f s CPU  (%s)\n' \
 	"$course_wall" "$course_cpu" "$(cut -d' ' -f1 "$scratch/course.times" | tr '\n' ' ')"
+printf '   the same, builds kept      %6.1f s wall  %6.1f s CPU  (%s)\n' \
+	"$warm_wall" "$warm_cpu" "$(cut -d' ' -f1 "$scratch/warm.times" | tr '\n' ' ')"
 printf '   one lab after another      %6.1f s wall  %6.1f s CPU  (%s)\n' \
 	"$seq_wall" "$seq_cpu" "$(cut -d' ' -f1 "$scratch/sequential.times" | tr '\n' ' ')"
 awk -v a="$course_wall" -v b="$seq_wall" -v c="$course_cpu" -v n="$cores" \
 	'BEGIN { printf "   ratio %.2f of the sequential time; CPU busy %.0f%% of the %d cores\n", a / b, 100 * c / (a * n), n }'
+awk -v a="$warm_wall" -v b="$course_wall" \
+	'BEGIN { printf "   builds kept: ratio %.2f of the cold course\n", a / b }'
 grep -A 40 "^course:" "$scratch/course.out" | sed 's/^/   /'
 
 echo
