@@ -31,9 +31,8 @@
 #include <unistd.h>
 
 #define SL_CACHE_VERSION "socklab-build-2"
-#define SL_CACHE_STALE_S                                                       \
-	3600 /* a half-written entry left by a run that                        \
-		died is removed after this */
+/* a half-written entry left by a run that died is removed after this */
+#define SL_CACHE_STALE_S 3600
 
 /* Adds a file's name and bytes to the hash; a missing file counts as
  * absent, not as empty. */

@@ -287,19 +287,6 @@ static void test_grader_build_cache_round_trip(void **state)
 	hx_buf_free(&back);
 }
 
-/* Writes text to dir/name. */
-static void unit_put(const char *dir, const char *name, const char *text)
-{
-	char path[600];
-	FILE *out;
-
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	out = fopen(path, "w");
-	assert_non_null(out);
-	fputs(text, out);
-	assert_int_equal(fclose(out), 0);
-}
-
 /* A program's build is named by every file of the student's, not only
  * its sources: lab 02's server may #include client.c. */
 static void test_grader_build_cache_key_covers_every_file(void **state)
@@ -307,19 +294,24 @@ static void test_grader_build_cache_key_covers_every_file(void **state)
 	struct unit_fixture *f = *state;
 	static struct sl_run run;
 	const char *const argv[] = {"-O2", "-o", "server", NULL};
-	char first[65], again[65], changed[65], other[65];
+	char first[65], again[65], changed[65], other[65], server[300],
+	    wrappers[300], client[300];
 
 	memset(&run, 0, sizeof(run));
 	run.lab = sl_lab_find("02");
 	assert_non_null(run.lab);
 	snprintf(run.build.src, sizeof(run.build.src), "%s", f->dir);
-	unit_put(f->dir, "server.c", "int main(void) { return 0; }\n");
-	unit_put(f->dir, "wrappers.c", "int w;\n");
-	unit_put(f->dir, "client.c", "int c = 1;\n");
+	snprintf(server, sizeof(server), "%s/server.c", f->dir);
+	snprintf(wrappers, sizeof(wrappers), "%s/wrappers.c", f->dir);
+	snprintf(client, sizeof(client), "%s/client.c", f->dir);
+	assert_int_equal(
+	    unit_write_file(server, "int main(void) { return 0; }\n", 0644), 0);
+	assert_int_equal(unit_write_file(wrappers, "int w;\n", 0644), 0);
+	assert_int_equal(unit_write_file(client, "int c = 1;\n", 0644), 0);
 	sl_cache_key(&run, &run.lab->programs[0], argv, first);
 	sl_cache_key(&run, &run.lab->programs[0], argv, again);
 	assert_string_equal(first, again);
-	unit_put(f->dir, "client.c", "int c = 2;\n");
+	assert_int_equal(unit_write_file(client, "int c = 2;\n", 0644), 0);
 	sl_cache_key(&run, &run.lab->programs[0], argv, changed);
 	assert_string_not_equal(first, changed);
 	/* another program of the same files is another build */
@@ -341,10 +333,12 @@ static void test_grader_build_cache_trim_keeps_recent(void **state)
 	snprintf(cache, sizeof(cache), "%s/cache", f->dir);
 	snprintf(bin, sizeof(bin), "%s/bin", f->dir);
 	assert_int_equal(mkdir(bin, 0755), 0);
-	unit_put(f->dir, "exe",
-		 "\x7f"
-		 "ELF pretend");
 	snprintf(exe, sizeof(exe), "%s/exe", f->dir);
+	assert_int_equal(unit_write_file(exe,
+					 "\x7f"
+					 "ELF pretend",
+					 0755),
+			 0);
 	hx_buf_init(&log);
 	hx_buf_init(&back);
 	hx_buf_addf(&log, "ok\n");
