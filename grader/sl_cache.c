@@ -86,8 +86,16 @@ void sl_cache_key(const struct sl_run *run, const struct sl_program *prog,
 	sl_hash_compiler(&h);
 	/* the compiler's arguments say the flags, the output's name (and
 	 * so whether it is the sanitizer build), the sources and libraries */
-	for (int i = 0; argv[i]; i++)
-		sl_sha256_add(&h, argv[i], strlen(argv[i]) + 1);
+	for (int i = 0; argv[i]; i++) {
+		const char *arg = argv[i];
+
+		/* the output's folder is a new one each run where the build
+		 * has no sandbox of its own: its name only */
+		if (i > 0 && strcmp(argv[i - 1], "-o") == 0 &&
+		    strrchr(arg, '/'))
+			arg = strrchr(arg, '/') + 1;
+		sl_sha256_add(&h, arg, strlen(arg) + 1);
+	}
 	sl_sha256_add(&h, prog->name, strlen(prog->name) + 1);
 	/* every file of the student's, not only the program's sources: a
 	 * source may #include any of them */

@@ -288,14 +288,17 @@ static void test_grader_build_cache_round_trip(void **state)
 }
 
 /* A program's build is named by every file of the student's, not only
- * its sources: lab 02's server may #include client.c. */
+ * its sources (lab 02's server may #include client.c), and not by the
+ * folder it is written to. */
 static void test_grader_build_cache_key_covers_every_file(void **state)
 {
 	struct unit_fixture *f = *state;
 	static struct sl_run run;
-	const char *const argv[] = {"-O2", "-o", "server", NULL};
-	char first[65], again[65], changed[65], other[65], server[300],
-	    wrappers[300], client[300];
+	const char *const argv[] = {"-O2", "-o", "/work/server", NULL};
+	const char *const elsewhere[] = {"-O2", "-o", "/tmp/b.1/work/server",
+					 NULL};
+	char first[65], again[65], changed[65], other[65], moved[65],
+	    server[300], wrappers[300], client[300];
 
 	memset(&run, 0, sizeof(run));
 	run.lab = sl_lab_find("02");
@@ -311,6 +314,10 @@ static void test_grader_build_cache_key_covers_every_file(void **state)
 	sl_cache_key(&run, &run.lab->programs[0], argv, first);
 	sl_cache_key(&run, &run.lab->programs[0], argv, again);
 	assert_string_equal(first, again);
+	/* without a sandbox of its own the build writes in a new folder
+	 * each run: the same build all the same */
+	sl_cache_key(&run, &run.lab->programs[0], elsewhere, moved);
+	assert_string_equal(first, moved);
 	assert_int_equal(unit_write_file(client, "int c = 2;\n", 0644), 0);
 	sl_cache_key(&run, &run.lab->programs[0], argv, changed);
 	assert_string_not_equal(first, changed);
