@@ -27,7 +27,6 @@
 #define SL_DEFAULT_ROOT "."
 #endif
 
-/* Fixed compiler flags: every submission is built the same way. */
 #define SL_COMPILE_MS                                                          \
 	60000			/* the whole build of a submission (scaled),   \
 				    unless SOCKLAB_BUILD_TIMEOUT_MS says */
@@ -38,8 +37,13 @@
 #define SL_MAX_EXECUTABLE  (64 << 20) /* largest executable kept */
 #define SL_SEARCH_DEPTH	   3 /* folders a submission may nest its files in */
 #define SL_GOLD		   "/usr/bin/ld.gold" /* the faster linker, where there is one */
-static const char *const sl_cflags[] = {"-std=gnu11", "-Wall",	  "-Wextra",
-					"-g",	      "-pthread", NULL};
+/* Fixed compiler flags: every submission is built the same way. The
+ * sources' folder inside the build sandbox is "." in what the linker, a
+ * sanitizer or Valgrind says ("./server.c:37", not "/src/server.c:37"). */
+static const char *const sl_cflags[] = {
+    "-std=gnu11", "-Wall",    "-Wextra",
+    "-g",	  "-pthread", "-fdebug-prefix-map=" SL_SOURCE_DIR "=.",
+    NULL};
 static const char *const sl_asan_flags[] = {
     "-fsanitize=address,undefined", "-fno-omit-frame-pointer",
     "-fno-sanitize-recover=undefined", NULL};
