@@ -1064,6 +1064,7 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 	hx_sandbox_spec_init(&spec, isolated, job.compile_ms + SL_REPORT_MS,
 			     sl_build_body, &job);
 	spec.work_host = isolated ? NULL : job.work;
+	spec.read_host = isolated ? NULL : job.src;
 	spec.root.mounts[0] = (struct hx_mount){
 	    .host = b->src,
 	    .inside = SL_SOURCE_DIR,

@@ -528,7 +528,9 @@ static void hx_sandbox_init(const struct hx_sandbox_spec *spec, int fd)
 /* Without namespaces but as root: the student's programs get a uid of
  * their own, fresh for this sandbox, and the work folder is theirs alone:
  * they cannot read the grader's files (kept from others by their modes),
- * nor another sandbox's. */
+ * nor another sandbox's. The folder they only read (a build's sources)
+ * they may enter and no other uid may: a program of another sandbox that
+ * learns its path (a compiler's command line in /proc) reads nothing. */
 static void hx_raise_barrier(struct hx_sandbox_spec *spec, int fd)
 {
 	int uid = hx_barrier_uid(getpid());
@@ -538,6 +540,11 @@ static void hx_raise_barrier(struct hx_sandbox_spec *spec, int fd)
 	     chmod(spec->work_host, 0700) < 0))
 		hx_setup_fail_errno(fd, "give the work folder to the student's "
 					"uid");
+	if (spec->read_host &&
+	    (chown(spec->read_host, (uid_t)-1, (gid_t)uid) < 0 ||
+	     chmod(spec->read_host, 0750) < 0))
+		hx_setup_fail_errno(fd, "give the sources' folder to the "
+					"student's uid");
 	spec->root.student_uid = uid;
 }
 

@@ -38,6 +38,11 @@ struct hx_sandbox_spec {
 	const char *work_host;		 /* without them: the host folder the
 					    programs work in (given to the
 					    student's uid under a barrier) */
+	const char *read_host;		 /* without them: a host folder the
+					    programs only read (under a
+					    barrier, its group becomes the
+					    student's uid's and no other uid
+					    may enter it), or NULL */
 	int timeout_ms;			 /* deadline of the whole sandbox
 					    (scaled) */
 	struct hx_root_spec root;	 /* what its root holds */

@@ -3,8 +3,9 @@
 # would run with the grader's own rights.
 # Safe outcome: grading other people's code (batch, an export format) is
 # refused unless the instructor says --unconfined, and then every report
-# says DEGRADED; a student grading their own work may, with the warning;
-# a daemon that escapes is stopped all the same.
+# says DEGRADED and the grades are right; a student grading their own
+# work may, with the warning; a daemon that escapes is stopped all the
+# same; behind a uid barrier no other uid reads a build's sources.
 source "$(dirname "$0")/lib.sh"
 export SOCKLAB_NO_NAMESPACES=1
 
@@ -22,9 +23,13 @@ status=$?
 	bad "export without sandboxes: exit $status"
 "$SOCKLAB" batch 02 "$scratch/class" --out "$scratch/grades" --unconfined \
 	>"$scratch/batch.log" 2>&1
+# (as root, behind a uid barrier: each student's compiler and programs
+# run as a uid of their own, and must still reach their build)
+ann=$(column "$scratch/grades/gradebook.csv" ann total)
 grep -q DEGRADED "$scratch/batch.log" && grep -q DEGRADED "$scratch/grades/ann.txt" &&
-	ok "batch --unconfined: runs, and says DEGRADED" ||
-	bad "batch --unconfined: no DEGRADED in its output"
+	[ "$ann" = 100 ] &&
+	ok "batch --unconfined: runs, says DEGRADED, grades the reference 100" ||
+	bad "batch --unconfined: DEGRADED not said, or the reference got ${ann:-nothing}"
 out=$("$SOCKLAB" grade 02 --dir "$scratch/class/ann" 2>&1)
 grep -q DEGRADED <<<"$out" &&
 	ok "a student's own grade without sandboxes: runs, says DEGRADED" ||
@@ -98,4 +103,23 @@ said=$(cat "$drop/said" 2>/dev/null)
 grep -q "^refused" <<<"$said" &&
 	ok "the machine's lock: out of a student program's reach ($said)" ||
 	bad "the machine's lock: the program said: ${said:-nothing}"
+# behind a uid barrier a compiler's command line (in the machine's /proc)
+# names its build folder: another uid that goes there reads none of the
+# sources the compiler read
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null; then
+	"$SOCKLAB" grade 02 --dir "$scratch/class/ann" --check build --keep \
+		>/dev/null 2>&1
+	kept=$(ls -d "$TMPDIR"/socklab.* 2>/dev/null | head -n 1)
+	if [ ! -f "$kept/src/server.c" ]; then
+		bad "a build's sources behind a uid barrier: no kept build in $TMPDIR"
+	elif setpriv --reuid 54321 --regid 54321 --clear-groups \
+		cat "$kept/src/server.c" >/dev/null 2>&1; then
+		bad "a build's sources behind a uid barrier: another uid reads them"
+	else
+		ok "a build's sources behind a uid barrier: no other uid reads them"
+	fi
+	rm -rf "$kept"
+else
+	echo "SKIP hostile a build's sources behind a uid barrier: needs root and setpriv"
+fi
 done_testing
