@@ -697,14 +697,10 @@ int sl_batch(const struct sl_lab *lab, const struct sl_batch_options *opt,
 	}
 	snprintf(sl_batch_work, sizeof(sl_batch_work), "%s", work);
 	snprintf(sl_batch_cache, sizeof(sl_batch_cache), "%s/builds", work);
-	/* under a uid barrier each student's compiler and programs run as a
-	 * uid of their own, which must reach their build folder inside: the
-	 * batch's folder may be traversed, not listed (the unpacked class
-	 * and the builds kept stay the grader's alone) */
-	if (hx_sandbox_mode() == HX_MODE_BARRIER && chmod(work, 0711) < 0) {
-		snprintf(err, errlen, "chmod %s: %s", work, strerror(errno));
+	/* each student's compiler and programs reach their build folder
+	 * inside; the unpacked class and the builds kept stay the grader's */
+	if (sl_barrier_passage(work, err, errlen) < 0)
 		goto out_remove;
-	}
 	snprintf(path, sizeof(path), "%s/students", work);
 	if (mkdir(path, 0700) < 0) {
 		snprintf(err, errlen, "mkdir %s: %s", path, strerror(errno));

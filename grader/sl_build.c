@@ -64,6 +64,14 @@ const char *sl_root(void)
 	return root && *root ? root : SL_DEFAULT_ROOT;
 }
 
+int sl_barrier_passage(const char *dir, char *err, size_t errlen)
+{
+	if (hx_sandbox_mode() != HX_MODE_BARRIER || chmod(dir, 0711) == 0)
+		return 0;
+	snprintf(err, errlen, "chmod %s: %s", dir, strerror(errno));
+	return -1;
+}
+
 /* Declared files of lab present in dir. */
 static int sl_count_declared(const struct sl_lab *lab, const char *dir)
 {
@@ -1012,15 +1020,10 @@ static int sl_compile_all(struct sl_run *run, char *err, size_t errlen)
 				 strerror(errno));
 			return -1;
 		}
-		/* under a uid barrier the compiler's uid reaches its sources
-		 * and its work folder only: the build folder may be
-		 * traversed, not listed */
-		if (hx_sandbox_mode() == HX_MODE_BARRIER &&
-		    chmod(b->root, 0711) < 0) {
-			snprintf(err, errlen, "chmod %s: %s", b->root,
-				 strerror(errno));
+		/* the compiler's uid reaches its sources and its work
+		 * folder only */
+		if (sl_barrier_passage(b->root, err, errlen) < 0)
 			return -1;
-		}
 	}
 	for (int i = 0; i < SL_MAX_PROGRAMS && run->lab->programs[i].name;
 	     i++) {

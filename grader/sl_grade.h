@@ -99,6 +99,10 @@ int sl_submission_dir(const struct sl_lab *lab, const char *dir, char *out,
 		      size_t size, char *err, size_t errlen);
 /* The project root (support files, labs/), from SOCKLAB_ROOT or build. */
 const char *sl_root(void);
+/* Under a uid barrier, a folder of the grader's on the way to a sandbox's
+ * own (a build folder, a batch's) may be traversed, not listed, by the
+ * sandboxes' uids; elsewhere nothing changes. 0, or -1 with err. */
+int sl_barrier_passage(const char *dir, char *err, size_t errlen);
 
 /* sl_run.c */
 /* The stop signal (SIGINT, SIGTERM, SIGHUP) the grader received, 0 while
