@@ -56,7 +56,7 @@
 #define LOAD_LINES     4    /* lines per connection */
 #define LOAD_BYTES     64   /* bytes per line */
 #define LOAD_PAUSE_US  1000 /* think time between lines, after a close */
-#define LOAD_MS	       300  /* one measurement (unscaled) */
+#define LOAD_MS	       150  /* one measurement (unscaled) */
 #define LOAD_ROUNDS    2    /* measurements of each, best kept */
 #define LOAD_MIN_RATIO 20   /* pool's best, in % of the echo's best */
 

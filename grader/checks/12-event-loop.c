@@ -99,7 +99,7 @@
 #define LOAD_LINES     4   /* lines per connection */
 #define LOAD_BYTES     64  /* bytes per line */
 #define LOAD_PAUSE_US  0   /* no think time: as fast as they can */
-#define LOAD_MS	       300 /* one measurement (unscaled) */
+#define LOAD_MS	       150 /* one measurement (unscaled) */
 #define LOAD_ROUNDS    2   /* measurements of each, best kept */
 #define LOAD_MIN_RATIO 25  /* evloop's best, in % of the echo's best */
 
