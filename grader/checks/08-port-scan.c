@@ -87,6 +87,8 @@
 #define LOW_FILES	  32  /* RLIMIT_NOFILE of the low-fds check */
 #define DESCRIPTORS_SPARE 8   /* descriptors the handout keeps for the rest */
 #define LOW_SILENT	  30  /* silent ports side by side in low-fds */
+#define LOW_SPAN	  8192 /* ports low-fds scans: an eighth of the range */
+#define LOW_MARGIN	  200  /* its open ports from their slices' ends */
 #define FEW_SOCKETS	  3   /* MAX_SOCKETS of the max-sockets check */
 #define FEW_SILENT	  9   /* silent ports side by side there */
 #define DEFAULT_SOCKETS	  256 /* MAX_SOCKETS left out */

@@ -25,12 +25,16 @@ static void check_low_fds(struct hx_check *c)
 	struct scan_run run = long_scan();
 	int silent;
 
-	/* The exact-set ports, and LOW_SILENT silent ports side by side,
-	 * which hold their sockets for the whole timeout: the scanner
+	/* LOW_SPAN ports, thousands of sockets through 24 or fewer: OPEN_PORTS
+	 * open ones spread over them, and LOW_SILENT silent ports side by
+	 * side, which hold their sockets for the whole timeout: the scanner
 	 * fills every socket it allows itself, and they are counted. */
 	target_init(&t, SCAN_HOST);
+	run.first = (int)hx_random_between(c, 1, TOP_SCANNED - LOW_SPAN + 1);
+	run.last = run.first + LOW_SPAN - 1;
 	t.nopen = OPEN_PORTS;
-	pick_ports(c, t.open, OPEN_PORTS, 2, TOP_SCANNED - 1, 512);
+	pick_ports(c, t.open, OPEN_PORTS, run.first + 1, run.last - 1,
+		   LOW_MARGIN);
 	silent = t.open[3] + (int)hx_random_between(c, 100, 300);
 	add_silent_run(&t, silent, LOW_SILENT);
 	run.max_files = LOW_FILES;
