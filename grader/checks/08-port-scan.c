@@ -83,17 +83,17 @@
 #define V6_HIGH 30000
 #define V6_SPAN 20 /* the IPv6 scans try port - V6_SPAN .. port + V6_SPAN */
 
-#define OPEN_PORTS	  8   /* open ports of exact-set and low-fds */
-#define LOW_FILES	  32  /* RLIMIT_NOFILE of the low-fds check */
-#define DESCRIPTORS_SPARE 8   /* descriptors the handout keeps for the rest */
-#define LOW_SILENT	  30  /* silent ports side by side in low-fds */
+#define OPEN_PORTS	  8    /* open ports of exact-set and low-fds */
+#define LOW_FILES	  32   /* RLIMIT_NOFILE of the low-fds check */
+#define DESCRIPTORS_SPARE 8    /* descriptors the handout keeps for the rest */
+#define LOW_SILENT	  30   /* silent ports side by side in low-fds */
 #define LOW_SPAN	  8192 /* ports low-fds scans: an eighth of the range */
 #define LOW_MARGIN	  200  /* its open ports from their slices' ends */
-#define FEW_SOCKETS	  3   /* MAX_SOCKETS of the max-sockets check */
-#define FEW_SILENT	  9   /* silent ports side by side there */
-#define DEFAULT_SOCKETS	  256 /* MAX_SOCKETS left out */
-#define DEFAULT_SILENT	  264 /* silent ports side by side: more than that */
-#define UNREACHABLE_PORTS 200 /* more than LOW_FILES sockets */
+#define FEW_SOCKETS	  3    /* MAX_SOCKETS of the max-sockets check */
+#define FEW_SILENT	  9    /* silent ports side by side there */
+#define DEFAULT_SOCKETS	  256  /* MAX_SOCKETS left out */
+#define DEFAULT_SILENT	  264  /* silent ports side by side: more than that */
+#define UNREACHABLE_PORTS 200  /* more than LOW_FILES sockets */
 
 #define SUMMARY_START	"scanned "
 #define TEXT_EMFILE	"Too many open files"
