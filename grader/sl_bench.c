@@ -97,6 +97,7 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 {
 	static struct sl_run run;
 	static int64_t per_check[SL_MAX_CHECKS][SL_BENCH_MAX_ROUNDS];
+	static int64_t per_cpu[SL_MAX_CHECKS][SL_BENCH_MAX_ROUNDS];
 	int64_t totals[SL_BENCH_MAX_ROUNDS];
 	char dir[1024], name[128];
 
@@ -118,22 +119,30 @@ static int sl_bench_lab(const struct sl_lab *lab, int rounds, int jobs,
 			return -1;
 		}
 		totals[round] = run.duration_ms;
-		for (int i = 0; i < lab->nchecks; i++)
+		for (int i = 0; i < lab->nchecks; i++) {
 			per_check[i][round] =
 			    run.results[i].verdict.duration_ms;
+			per_cpu[i][round] = run.results[i].verdict.cpu_ms;
+		}
 		sl_run_free(&run);
 	}
-	fprintf(out, "%-16s %-22s %10s %8s\n", name, "check", "median ms",
-		"x floor");
+	fprintf(out, "%-16s %-22s %10s %8s %8s\n", name, "check", "median ms",
+		"x floor", "CPU ms");
 	for (int i = 0; i < lab->nchecks; i++) {
-		int64_t m;
+		int64_t m, cpu;
+		char cpu_text[24] = "-"; /* no control group: not known */
 
 		if (!lab->checks[i].run || (lab->checks[i].flags & SL_HIDDEN))
 			continue;
 		m = sl_median(per_check[i], rounds);
-		fprintf(out, "%-16s %-22s %10lld %8.1f\n", "",
+		cpu = sl_median(per_cpu[i], rounds);
+		if (cpu >= 0)
+			snprintf(cpu_text, sizeof(cpu_text), "%lld",
+				 (long long)cpu);
+		fprintf(out, "%-16s %-22s %10lld %8.1f %8s\n", "",
 			lab->checks[i].id, (long long)m,
-			floor_ms > 0 ? (double)m / (double)floor_ms : 0);
+			floor_ms > 0 ? (double)m / (double)floor_ms : 0,
+			cpu_text);
 	}
 	fprintf(out, "%-16s %-22s %10lld %8.1f\n", "", "WHOLE LAB (-j)",
 		(long long)sl_median(totals, rounds),

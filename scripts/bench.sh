@@ -8,7 +8,8 @@
 #      check per core at a time; and the course again with its builds
 #      kept from a run before (warm: `make grade` once nothing changed);
 #   2. each lab's time in the course run, and the per-check medians next
-#      to the floor (an empty sandbox starting one process);
+#      to the floor (an empty sandbox starting one process), with the CPU
+#      time each check's processes used (what a check costs the others);
 #   3. batch: the bench class (labs 01 and 02, references and mutants)
 #      graded at -j1 and -j2, in submissions x lab per minute;
 #   4. the reference port scanner against nmap -sT, and the benchmarks of
@@ -78,7 +79,7 @@ awk -v a="$warm_wall" -v b="$course_wall" \
 grep -A 40 "^course:" "$scratch/course.out" | sed 's/^/   /'
 
 echo
-echo "2. per check, next to the floor"
+echo "2. per check, next to the floor, and the CPU time it used"
 "$socklab" bench --rounds "$rounds" | sed 's/^/   /'
 
 echo
