@@ -23,6 +23,8 @@
 #include "sl_report.h"
 #include "sl_html.h"
 
+#include "../harness/hx_time.h"
+
 #define SL_DEFAULT_SEED	   1
 #define SL_CHECKS_PER_CORE 4 /* checks at once, at most, per core */
 
@@ -76,8 +78,9 @@ static const struct {
      "  SUBMISSIONS, each in sealed sandboxes, into a gradebook, a\n"
      "  summary and a results and feedback file per student.\n"
      "  --out DIR        where the results go (default grades-LAB)\n"
-     "  -j N             cores to keep busy: N students at once, more\n"
-     "                   while they wait (default: every core)\n"
+     "  -j N             cores to keep busy: the batch keeps to N of\n"
+     "                   its CPUs, N students at once, more while\n"
+     "                   they wait (default: every core)\n"
      "  --seed N         the seed, as for grade\n"
      "  --format EXPORT  an export per student too (gradescope, autolab,\n"
      "                   junit, github; html: a page), in DIR/EXPORT/\n"
@@ -378,7 +381,7 @@ static int grade(int argc, char **argv)
 	opt.format = "text";
 	opt.seed = SL_DEFAULT_SEED;
 	/* checks mostly wait: several per core, while the CPUs allow */
-	opt.jobs = SL_CHECKS_PER_CORE * (int)sysconf(_SC_NPROCESSORS_ONLN);
+	opt.jobs = SL_CHECKS_PER_CORE * hx_cores();
 	opt.color = isatty(1) && !(no_color && *no_color);
 	opt.width = sl_terminal_width(stdout);
 	while ((c = getopt_long(argc, argv, "d:c:J:f:s:j:vVHkh", options,
@@ -560,7 +563,7 @@ static int batch(int argc, char **argv)
 	long number;
 	int c;
 
-	opt.jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	opt.jobs = hx_cores();
 	opt.seed = SL_DEFAULT_SEED;
 	while ((c = getopt_long(argc, argv, "o:j:s:f:", options, NULL)) != -1) {
 		switch (c) {
@@ -609,6 +612,8 @@ static int batch(int argc, char **argv)
 	if (!lab)
 		return 2;
 	opt.submissions = argv[optind + 1];
+	if (sl_batch_keep_to_cores(&opt, err, sizeof(err)) < 0)
+		return fail("%s", err);
 	if (refuse_unconfined(unconfined))
 		return 2;
 	if (!opt.out) {
@@ -674,7 +679,7 @@ static int bench(int argc, char **argv)
 	    {"jobs", required_argument, NULL, 'j'},
 	    {NULL, 0, NULL, 0},
 	};
-	long rounds = 5, jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	long rounds = 5, jobs = hx_cores();
 	char err[1024] = "";
 	int opt;
 

@@ -14,6 +14,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -278,15 +279,48 @@ static int sl_disturbing(const struct sl_run *run)
 	return 0;
 }
 
-/* The share of the machine's CPUs the batch's students keep busy before
- * it holds further ones back: its cores' share of SL_BUSY_SHARE. */
+/* The share of its CPUs the batch's students keep busy before it holds
+ * further ones back: its cores' share of SL_BUSY_SHARE (all of it once
+ * sl_batch_keep_to_cores has kept the batch to -j N of them). */
 static double sl_busy_limit(const struct sl_batch_options *opt)
 {
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	int cores = hx_cores();
 	double share =
 	    cores > opt->jobs ? (double)opt->jobs / (double)cores : 1.0;
 
 	return SL_BUSY_SHARE * share;
+}
+
+int sl_batch_keep_to_cores(const struct sl_batch_options *opt, char *err,
+			   size_t errlen)
+{
+	cpu_set_t mask, keep;
+	int ours = 0, skip, kept = 0;
+
+	if (sched_getaffinity(0, sizeof(mask), &mask) < 0 ||
+	    CPU_COUNT(&mask) <= opt->jobs)
+		return 0;
+	skip = opt->shards > 1 ? (opt->shard - 1) * opt->jobs % CPU_COUNT(&mask)
+			       : 0;
+	CPU_ZERO(&keep);
+	/* twice round: shard K's N may wrap past the last CPU */
+	for (int pass = 0; pass < 2 && kept < opt->jobs; pass++)
+		for (int cpu = 0; cpu < CPU_SETSIZE && kept < opt->jobs;
+		     cpu++) {
+			if (!CPU_ISSET(cpu, &mask))
+				continue;
+			if (pass == 0 && ours++ < skip)
+				continue;
+			if (!CPU_ISSET(cpu, &keep)) {
+				CPU_SET(cpu, &keep);
+				kept++;
+			}
+		}
+	if (sched_setaffinity(0, sizeof(keep), &keep) == 0)
+		return 0;
+	snprintf(err, errlen, "keep to %d CPUs (-j): %s", opt->jobs,
+		 strerror(errno));
+	return -1;
 }
 
 /* In the worker: grades one student, writes its files, and sends the
@@ -312,7 +346,7 @@ static void sl_worker_main(int fd, void *arg)
 	run.opt.format = "text";
 	/* a student's checks mostly wait: one at a time, more while the
 	 * CPUs are not busy; a regrade alone gets a core each */
-	run.opt.jobs = 4 * (int)sysconf(_SC_NPROCESSORS_ONLN);
+	run.opt.jobs = 4 * hx_cores();
 	run.opt.min_running = opt->check_jobs > 0 ? opt->check_jobs : 1;
 	run.opt.busy_limit = sl_busy_limit(opt);
 	/* identical files across the class are built once */

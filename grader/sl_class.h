@@ -52,6 +52,14 @@ struct sl_batch_options {
 	int shards;		 /* ... N shards; 0 or 1: the whole class */
 };
 
+/* -j N below the CPUs the batch may run on: it keeps to N of them, it and
+ * everything it starts (called first), so that N cores is what it takes
+ * from a shared machine, and what it measures as busy. Shard K takes the
+ * N after those of shard K-1, so the shards of a class run side by side
+ * on one machine do not share their cores. 0, or -1 with err. */
+int sl_batch_keep_to_cores(const struct sl_batch_options *opt, char *err,
+			   size_t errlen);
+
 /* Grades every submission of lab; writes gradebook.csv, summary.md and
  * per-student results to opt->out. Problems with one student are reported
  * in that student's row; -1 (with err) only when the batch cannot run.

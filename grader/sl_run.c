@@ -258,7 +258,7 @@ static void sl_result_done(struct sl_run *run, int i)
 static int sl_may_start(void *ctx, int running)
 {
 	const struct sl_run *run = ((struct sl_checks *)ctx)->run;
-	long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	long cores = hx_cores();
 	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
 
 	if (run->opt.fixed_jobs)

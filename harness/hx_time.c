@@ -3,9 +3,12 @@
 #include "hx_time.h"
 
 #include <errno.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 static double extra_scale = 1.0;
 
@@ -77,28 +80,65 @@ void hx_pause(int ms)
 		;
 }
 
-/* Reads the first line of /proc/stat: ticks in all, and idle or waiting
- * for I/O. 0, or -1. */
+int hx_cores(void)
+{
+	cpu_set_t mask;
+	long online = sysconf(_SC_NPROCESSORS_ONLN);
+
+	if (sched_getaffinity(0, sizeof(mask), &mask) == 0 &&
+	    CPU_COUNT(&mask) > 0)
+		return CPU_COUNT(&mask);
+	return online > 0 ? (int)online : 1;
+}
+
+/* Reads /proc/stat: clock ticks in all, and idle or waiting for I/O, of
+ * the CPUs this process may run on (all of them: the first line). 0, or
+ * -1. */
 static int hx_cpu_ticks(unsigned long long *total, unsigned long long *idle)
 {
-	unsigned long long v[8] = {0};
+	unsigned long long v[8];
 	char line[256];
+	cpu_set_t mask;
+	int all, counted = 0;
 	FILE *f = fopen("/proc/stat", "re");
 
 	if (!f)
 		return -1;
-	if (!fgets(line, sizeof(line), f) ||
-	    sscanf(line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu", &v[0],
-		   &v[1], &v[2], &v[3], &v[4], &v[5], &v[6], &v[7]) < 4) {
-		fclose(f);
-		return -1;
+	all = sched_getaffinity(0, sizeof(mask), &mask) < 0 ||
+	      CPU_COUNT(&mask) >= sysconf(_SC_NPROCESSORS_ONLN);
+	*total = *idle = 0;
+	while (fgets(line, sizeof(line), f) && strncmp(line, "cpu", 3) == 0) {
+		int cpu = -1, n;
+
+		memset(v, 0, sizeof(v));
+		if (line[3] == ' ')
+			n = sscanf(
+			    line, "cpu %llu %llu %llu %llu %llu %llu %llu %llu",
+			    &v[0], &v[1], &v[2], &v[3], &v[4], &v[5], &v[6],
+			    &v[7]);
+		else
+			n = sscanf(line,
+				   "cpu%d %llu %llu %llu %llu %llu %llu %llu "
+				   "%llu",
+				   &cpu, &v[0], &v[1], &v[2], &v[3], &v[4],
+				   &v[5], &v[6], &v[7]) -
+			    1;
+		if (n < 4)
+			break;
+		/* the first line sums every CPU; else only ours count */
+		if (all ? cpu >= 0
+			: cpu < 0 || cpu >= CPU_SETSIZE ||
+			      !CPU_ISSET(cpu, &mask))
+			continue;
+		for (int i = 0; i < 8; i++)
+			*total += v[i];
+		*idle += v[3] + v[4];
+		counted++;
+		if (all)
+			break;
 	}
 	fclose(f);
-	*total = 0;
-	for (int i = 0; i < 8; i++)
-		*total += v[i];
-	*idle = v[3] + v[4];
-	return 0;
+	return counted ? 0 : -1;
 }
 
 double hx_cpu_busy(void)

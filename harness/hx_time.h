@@ -27,14 +27,18 @@ void hx_backoff(int *attempt, int64_t deadline);
  * itself, such as a fault plan's delay between pieces. */
 void hx_pause(int ms);
 
-/* How busy the machine's CPUs were since the last call (at least 20 ms
- * ago, else the last answer): 0 idle to 1 every core busy, from
- * /proc/stat; -1 where it cannot be read. */
+/* The CPUs this process may run on (its affinity: taskset, a container's
+ * cpuset, batch -j), at least 1. */
+int hx_cores(void);
+
+/* How busy the CPUs this process may run on were since the last call (at
+ * least 20 ms ago, else the last answer): 0 idle to 1 every one of them
+ * busy, from /proc/stat; -1 where it cannot be read. */
 double hx_cpu_busy(void);
 
-/* The machine's CPU time so far, to measure how busy it was over a span:
- * hx_cpu_mark, then hx_cpu_busy_since gives the busy share (0 to 1) of
- * every CPU since the mark, -1 when unknown. */
+/* The CPU time so far of the CPUs this process may run on, to measure
+ * how busy they were over a span: hx_cpu_mark, then hx_cpu_busy_since
+ * gives their busy share (0 to 1) since the mark, -1 when unknown. */
 struct hx_cpu_mark {
 	unsigned long long total, idle; /* /proc/stat's clock ticks */
 };

@@ -11,7 +11,8 @@
 #      to the floor (an empty sandbox starting one process), with the CPU
 #      time each check's processes used (what a check costs the others);
 #   3. batch: the bench class (labs 01 and 02, references and mutants)
-#      graded at -j1 and -j2, in submissions x lab per minute;
+#      graded at -j1 and -j2 (the batch keeps to that many cores), in
+#      submissions x lab per minute;
 #   4. the reference port scanner against nmap -sT, and the benchmarks of
 #      the labs that have one (scripts/bench-NN-*.sh).
 # Run from the top folder, after make.

@@ -528,9 +528,46 @@ regrades() {
 	fi
 }
 
+# cores_kept - -j 1 where the batch may use several CPUs: it keeps to one
+# of them, and so does every worker it starts; shard 2 of 2 keeps to
+# another than shard 1; the class's references still score 100
+cores_kept() {
+	local shard pid worker deadline mine theirs want cpus
+	cpus=$(awk '/^Cpus_allowed_list/ { print $2 }' /proc/self/status)
+	if [ "$(nproc)" -lt 2 ] || ! [[ $cpus =~ ^([0-9]+)-([0-9]+)$ ]]; then
+		echo "SKIP -j 1 keeps to one CPU: this machine lets us use CPUs '$cpus' only"
+		return
+	fi
+	for shard in 1 2; do
+		want=$((BASH_REMATCH[1] + shard - 1))
+		theirs="" deadline=$((SECONDS + 60))
+		"$socklab" batch 01 "$scratch/class-01" --out "$scratch/kept-$shard" -j 1 \
+			--shard "$shard/2" 2>/dev/null &
+		pid=$!
+		# the batch chooses its CPUs before it starts anything; a child
+		# may end before it is read: the next one is
+		while [ -z "$theirs" ] && [ $SECONDS -lt $deadline ] && kill -0 "$pid" 2>/dev/null; do
+			for worker in $(pgrep -P "$pid"); do
+				theirs=$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$worker/status" 2>/dev/null)
+				[ -z "$theirs" ] || break
+			done
+			[ -n "$theirs" ] || sleep 0.01
+		done
+		mine=$(awk '/^Cpus_allowed_list/ { print $2 }' "/proc/$pid/status" 2>/dev/null)
+		wait "$pid"
+		[ "$mine" = "$want" ] && [ "$theirs" = "$want" ] &&
+			ok "-j 1 --shard $shard/2 keeps the batch and its workers to CPU $want" ||
+			bad "-j 1 --shard $shard/2: the batch may run on CPUs '$mine', a worker on '$theirs', not $want alone"
+	done
+	[ "$(awk -F, '$1 == "ref-folder" { print $2 }' "$scratch"/kept-*/gradebook.csv)" = 100 ] &&
+		ok "-j 1 on one CPU: the reference scores 100" ||
+		bad "-j 1 on one CPU: the reference scores $(awk -F, '$1 == "ref-folder" { print $2 }' "$scratch"/kept-*/gradebook.csv)"
+}
+
 for lab in 01 02; do
 	run_batch "$lab" "$(lab_dir "$lab")"
 done
+cores_kept
 regrades
 hostile_reports
 "$socklab" batch 02 "$scratch/no-such-class" --out "$scratch/none" 2>/dev/null

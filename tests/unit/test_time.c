@@ -170,6 +170,39 @@ static void test_time_busy_since_sees_a_spinning_core(void **state)
 	assert_true(busy <= 1.0);
 }
 
+/* Kept to one CPU (as batch -j 1 keeps itself), the process counts one
+ * core, and its spinning keeps that core busy nearly all the time; a
+ * share of every CPU would be at most a half on two. */
+static void test_time_busy_counts_only_our_cpus(void **state)
+{
+	cpu_set_t all, one;
+	struct hx_cpu_mark mark;
+	int64_t until;
+	volatile unsigned long spins = 0;
+	double busy;
+	int cpu = 0;
+
+	(void)state;
+	assert_int_equal(sched_getaffinity(0, sizeof(all), &all), 0);
+	assert_int_equal(hx_cores(), CPU_COUNT(&all));
+	if (CPU_COUNT(&all) < 2)
+		skip();
+	while (!CPU_ISSET(cpu, &all))
+		cpu++;
+	CPU_ZERO(&one);
+	CPU_SET(cpu, &one);
+	assert_int_equal(sched_setaffinity(0, sizeof(one), &one), 0);
+	assert_int_equal(hx_cores(), 1);
+	hx_cpu_mark(&mark);
+	until = hx_now_ms() + 300;
+	while (hx_now_ms() < until)
+		spins++;
+	busy = hx_cpu_busy_since(&mark);
+	assert_int_equal(sched_setaffinity(0, sizeof(all), &all), 0);
+	assert_true(busy > 0.7);
+	assert_true(busy <= 1.0);
+}
+
 /* A mark never taken (or unreadable) gives "unknown", not 0. */
 static void test_time_busy_since_unknown_without_mark(void **state)
 {
@@ -206,6 +239,7 @@ int main(void)
 	    cmocka_unit_test_setup(test_time_backoff_caps_at_32_ms,
 				   reset_scale),
 	    cmocka_unit_test(test_time_busy_since_sees_a_spinning_core),
+	    cmocka_unit_test(test_time_busy_counts_only_our_cpus),
 	    cmocka_unit_test(test_time_busy_since_unknown_without_mark),
 	};
 
