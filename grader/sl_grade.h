@@ -122,6 +122,10 @@ uint64_t sl_check_seed(uint64_t run_seed, const char *id);
  * SOCKLAB_TIMEOUT_SCALE. */
 int sl_check_deadline_ms(const struct sl_run *run,
 			 const struct sl_check *check);
+/* The order the checks of lab start in (indexes into lab->checks, all of
+ * them): those that wait out time (SL_WAITS) first, so that they overlap
+ * the others, then the rest; each in the table's order. */
+void sl_start_order(const struct sl_lab *lab, int *order);
 
 /* sl_build.c: at most n builds at once across processes (a pipe of
  * tokens their children inherit); 0 or -1. */

@@ -45,6 +45,10 @@
 			       one, the machine's with no other check          \
 			       running (sl_lock.h) */
 #define SL_HIDDEN (1u << 2) /* only in batch and exported grading */
+#define SL_WAITS                                                               \
+	(1u << 6) /* spends its time waiting out timeouts or a window,         \
+		     not on the CPU: started before the lab's other checks,    \
+		     beside them, whatever the CPUs do (sl_run.c) */
 
 /* A program built from student files (and optional support files from
  * grader/checks/support/, which the student never edits). */

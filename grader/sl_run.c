@@ -48,6 +48,9 @@ struct sl_checks {
 						  run's status and the CPUs'
 						  load then; "" */
 	struct hx_buf first_message[SL_MAX_CHECKS]; /* and its message */
+	int order[SL_MAX_CHECKS]; /* the checks in the order they start */
+	int next;		  /* the next to start, in order */
+	int waiting_running;	  /* SL_WAITS checks running */
 };
 
 volatile sig_atomic_t sl_stop_signal;
@@ -252,28 +255,46 @@ static void sl_result_done(struct sl_run *run, int i)
 		run->opt.progress(run, i, run->opt.progress_ctx);
 }
 
+void sl_start_order(const struct sl_lab *lab, int *order)
+{
+	int n = 0;
+
+	for (int waits = 1; waits >= 0; waits--)
+		for (int i = 0; i < lab->nchecks; i++)
+			if (!!(lab->checks[i].flags & SL_WAITS) == waits)
+				order[n++] = i;
+}
+
+/* 1 when the check of the next to start waits out time (SL_WAITS). */
+static int sl_next_waits(const struct sl_checks *all)
+{
+	return all->next < all->run->lab->nchecks &&
+	       (all->run->lab->checks[all->order[all->next]].flags & SL_WAITS);
+}
+
 /* 1 when another check may start now. Most checks wait on timers and
  * sockets, not on the CPU: up to a core each start at once, then more
- * (up to opt.jobs) while the machine's CPUs are not busy. */
+ * (up to opt.jobs) while the CPUs are not busy. A check that only waits
+ * out time (SL_WAITS) starts whatever the CPUs do, and holds no core. */
 static int sl_may_start(void *ctx, int running)
 {
-	const struct sl_run *run = ((struct sl_checks *)ctx)->run;
+	const struct sl_checks *all = ctx;
+	const struct sl_run *run = all->run;
 	long cores = hx_cores();
 	long first = run->opt.min_running > 0 ? run->opt.min_running : cores;
 
-	if (run->opt.fixed_jobs)
+	if (run->opt.fixed_jobs || sl_next_waits(all))
 		return 1;
 	return sl_pool_admit_while_idle(
-	    running, first > 0 ? (int)first : 1,
+	    running - all->waiting_running, first > 0 ? (int)first : 1,
 	    run->opt.busy_limit > 0 ? run->opt.busy_limit : SL_BUSY_LIMIT);
 }
 
 /* Starts check i in its sandbox; a check without a program to run, or
  * whose program did not build, is done at once. */
-static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
-			  size_t errlen)
+static int sl_check_start_one(struct sl_checks *all, int i,
+			      struct sl_pool_job *job, char *err, size_t errlen)
 {
-	struct sl_checks *all = ctx;
 	struct sl_run *run = all->run;
 	struct sl_result *r = &run->results[i];
 	const struct sl_check *check = &run->lab->checks[i];
@@ -333,6 +354,20 @@ static int sl_check_start(void *ctx, int i, struct sl_pool_job *job, char *err,
 	return 0;
 }
 
+/* Starts the next check in order (the pool's job j is that check). */
+static int sl_check_start(void *ctx, int j, struct sl_pool_job *job, char *err,
+			  size_t errlen)
+{
+	struct sl_checks *all = ctx;
+	int i = all->order[j];
+	int started = sl_check_start_one(all, i, job, err, errlen);
+
+	all->next = started == 2 ? j : j + 1;
+	if (started == 0 && (all->run->lab->checks[i].flags & SL_WAITS))
+		all->waiting_running++;
+	return started;
+}
+
 /* A check that failed or ran out of time while the machine's CPUs were
  * busy (a neighbour, a build, another lab) may have failed on a time
  * the busy machine stretched: it runs once more, with the same seed, and
@@ -390,9 +425,10 @@ static void sl_note_first_try(struct sl_checks *all, int i)
 			    all->first_try[i], said);
 }
 
-static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
+static int sl_check_ready(void *ctx, int j, struct sl_pool_job *job, int late)
 {
 	struct sl_checks *all = ctx;
+	int i = all->order[j];
 
 	(void)late; /* the sandbox knows its deadline */
 	if (!hx_sandbox_collect(&all->sandboxes[i],
@@ -406,13 +442,16 @@ static int sl_check_ready(void *ctx, int i, struct sl_pool_job *job, int late)
 		sl_note_first_try(all, i);
 	sl_lock_release(all->locks[i], NULL);
 	all->locks[i] = -1;
+	if (all->run->lab->checks[i].flags & SL_WAITS)
+		all->waiting_running--;
 	sl_result_done(all->run, i);
 	return 1;
 }
 
-static void sl_check_kill(void *ctx, int i, struct sl_pool_job *job)
+static void sl_check_kill(void *ctx, int j, struct sl_pool_job *job)
 {
 	struct sl_checks *all = ctx;
+	int i = all->order[j];
 
 	(void)job;
 	hx_sandbox_kill(&all->sandboxes[i]);
@@ -445,6 +484,7 @@ static int sl_run_checks(struct sl_run *run, char *err, size_t errlen)
 	all->turnstile = -1;
 	for (int i = 0; i < SL_MAX_CHECKS; i++)
 		all->locks[i] = -1;
+	sl_start_order(run->lab, all->order);
 	rc = sl_pool_run(&pool, err, errlen);
 	sl_lock_release(-1, &all->turnstile);
 	for (int i = 0; i < SL_MAX_CHECKS; i++)

@@ -344,6 +344,7 @@ static const struct sl_check checks[] = {
 	    "The client sends MESSAGE 1 + RETRIES times when no reply comes",
 	.points = 3,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "client",
 	.hint =
 	    "RETRIES counts the tries after the first: loop for (try = 0; try "
@@ -357,6 +358,7 @@ static const struct sl_check checks[] = {
 		 "microseconds",
 	.points = 4,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "client",
 	.hint =
 	    "tv_usec must stay below 1000000 (setsockopt fails with EINVAL "
@@ -369,6 +371,7 @@ static const struct sl_check checks[] = {
 	.title = "TIMEOUT_MS and RETRIES left out: 1000 ms and 2 retries",
 	.points = 3,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "client",
 	.hint =
 	    "With 3 arguments TIMEOUT_MS is 1000 and RETRIES 2; with 4, "

@@ -463,6 +463,7 @@ static const struct sl_check checks[] = {
 		 "within tolerance",
 	.points = 9,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint =
 	    "Loss is 100.0 * (transmitted - received) / transmitted, printed "
@@ -478,6 +479,7 @@ static const struct sl_check checks[] = {
 		 "66.7% loss, status 0",
 	.points = 4,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint =
 	    "With one reply, min, avg and max are all its time: let the first "
@@ -492,6 +494,7 @@ static const struct sl_check checks[] = {
 		 "for the next ping",
 	.points = 7,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "A datagram is the reply to the current ping only if its bytes "
 		"are exactly the ping's (n == len and memcmp == 0): a late "
@@ -516,6 +519,7 @@ static const struct sl_check checks[] = {
 	.title = "every ping lost: 100.0% loss, no rtt line, status 3",
 	.points = 6,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "When received is 0, print only the transmitted line (no rtt "
 		"line: an average of nothing is 0/0) and return 3 from main.",
@@ -527,6 +531,7 @@ static const struct sl_check checks[] = {
 		 "arrive meanwhile",
 	.points = 8,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint =
 	    "Compute each ping's deadline once, send time + TIMEOUT_MS, and "
@@ -544,6 +549,7 @@ static const struct sl_check checks[] = {
 		 "copies of the reply",
 	.points = 7,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "Compare the address recvfrom fills in with the server's "
 		"(family, address and port) and ignore any other sender: a "
@@ -557,6 +563,7 @@ static const struct sl_check checks[] = {
 		 "ignored",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint =
 	    "Compare the whole reply with the ping you sent: same length and "
@@ -571,6 +578,7 @@ static const struct sl_check checks[] = {
 		 "late, reorder, other port",
 	.points = 4,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "Run with V=1 and the seed shown to see the plan and every "
 		"datagram; each fault has a check of its own whose hint "
@@ -583,6 +591,7 @@ static const struct sl_check checks[] = {
 		 "out",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "Print each ping's line as soon as it is decided (its reply "
 		"came or its time ran out), not after waiting on, and "
@@ -610,6 +619,7 @@ static const struct sl_check checks[] = {
 		 "200000 microseconds",
 	.points = 4,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "ping",
 	.hint = "tv_usec must stay below 1000000 (setsockopt fails with EINVAL "
 		"otherwise): tv_sec = whole seconds of the time left, tv_usec "

@@ -343,6 +343,7 @@ static const struct sl_check checks[] = {
 		 "question, then stops; a later answer is not printed",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "discover",
 	.hint = "Compute the deadline once, send time + TIMEOUT_MS, and before "
 		"each recvfrom poll for the milliseconds left until it (or set "
@@ -356,6 +357,7 @@ static const struct sl_check checks[] = {
 	.title = "discover without TIMEOUT_MS waits 1000 ms",
 	.points = 4,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "discover",
 	.hint = "With two arguments TIMEOUT_MS is 1000: set the default before "
 		"reading argv[3], and read argv[3] only when argc is 4.",

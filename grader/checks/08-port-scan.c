@@ -402,7 +402,7 @@ static const struct sl_check checks[] = {
 		 "1500 and the default",
 	.points = 11,
 	.timeout_ms = SCAN_CHECK_MS,
-	.flags = SL_NETWORK,
+	.flags = SL_NETWORK | SL_WAITS,
 	.programs = "scan",
 	.hint = "Give each connect a deadline (start time + "
 		"TIMEOUT_MS, 1000 when it is left out); pass poll the "
@@ -450,7 +450,7 @@ static const struct sl_check checks[] = {
 		 "flight",
 	.points = 6,
 	.timeout_ms = SCAN_CHECK_MS,
-	.flags = SL_NETWORK,
+	.flags = SL_NETWORK | SL_WAITS,
 	.programs = "scan",
 	.hint = "MAX_SOCKETS is the most connects in flight at once: "
 		"start a new one only while fewer than that many are "
@@ -477,7 +477,7 @@ static const struct sl_check checks[] = {
 		 "scanned over IPv6",
 	.points = 8,
 	.timeout_ms = CHECK_MS,
-	.flags = SL_NETWORK,
+	.flags = SL_NETWORK | SL_WAITS,
 	.programs = "scan",
 	.hint = "Ask getaddrinfo for AF_UNSPEC and scan its first "
 		"address in its own family: socket(ai_family, ...), "

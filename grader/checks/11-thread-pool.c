@@ -212,6 +212,7 @@ static const struct sl_check checks[] = {
 	    "a full queue makes accept wait; every waiting client is served",
 	.points = 6,
 	.timeout_ms = LONG_CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "pool",
 	.hint = "queue_put waits while count == capacity, so the main thread "
 		"stops accepting and new clients wait in the kernel's backlog "
@@ -224,6 +225,7 @@ static const struct sl_check checks[] = {
 	.title = "with nothing to do, no thread spins or polls",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "pool",
 	.hint =
 	    "A thread with nothing to do sleeps until there is something: in "

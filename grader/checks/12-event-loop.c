@@ -252,7 +252,7 @@ static const struct sl_check checks[] = {
 		 "even after its EOF",
 	.points = 7,
 	.timeout_ms = LONG_CHECK_MS,
-	.flags = SL_NAMESPACE,
+	.flags = SL_NAMESPACE | SL_WAITS,
 	.programs = "evloop",
 	.hint = "Watch POLLOUT for a client while out holds something, and "
 		"call conn_write when it comes. After EOF watch POLLOUT only "
@@ -266,6 +266,7 @@ static const struct sl_check checks[] = {
 		 "loop goes on",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "evloop",
 	.hint = "A reset shows as POLLERR or POLLHUP (with POLLIN): call "
 		"conn_read, whose recv fails with ECONNRESET, and close the "
@@ -279,6 +280,7 @@ static const struct sl_check checks[] = {
 		 "wait",
 	.points = 5,
 	.timeout_ms = CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "evloop",
 	.hint = "poll with no timeout (-1). Ask for POLLOUT only while out "
 		"holds something: an idle socket is always writable, so "
@@ -291,6 +293,7 @@ static const struct sl_check checks[] = {
 		 "waits, then is served",
 	.points = 5,
 	.timeout_ms = LONG_CHECK_MS,
+	.flags = SL_WAITS,
 	.programs = "evloop",
 	.hint = "When accept fails with EMFILE or ENFILE, stop watching the "
 		"listening socket (events 0) and keep serving the others; "

@@ -512,6 +512,47 @@ static void test_grader_total_points_leave_out_hidden(void **state)
 	free(text);
 }
 
+/* Checks that wait out time start first, each group in the table's
+ * order: lab 04's pings overlap its other checks instead of coming one
+ * after another once the CPUs are busy. */
+static void test_grader_waiting_checks_start_first(void **state)
+{
+	static const struct sl_check checks[] = {
+	    {.id = "a", .title = "busy", .points = 10, .timeout_ms = 1000},
+	    {.id = "b",
+	     .title = "waits",
+	     .points = 10,
+	     .timeout_ms = 1000,
+	     .flags = SL_WAITS},
+	    {.id = "c", .title = "busy", .points = 10, .timeout_ms = 1000},
+	    {.id = "d",
+	     .title = "waits",
+	     .points = 10,
+	     .timeout_ms = 1000,
+	     .flags = SL_NETWORK | SL_WAITS},
+	};
+	static const struct sl_lab lab = {
+	    .number = "77",
+	    .name = "made-up",
+	    .title = "a lab for this test",
+	    .checks = checks,
+	    .nchecks = 4,
+	};
+	int order[SL_MAX_CHECKS];
+	const struct sl_lab *ping = sl_lab_find("04");
+
+	(void)state;
+	sl_start_order(&lab, order);
+	assert_int_equal(order[0], 1);
+	assert_int_equal(order[1], 3);
+	assert_int_equal(order[2], 0);
+	assert_int_equal(order[3], 2);
+	/* the lab that waits most has checks marked so */
+	assert_non_null(ping);
+	sl_start_order(ping, order);
+	assert_true(ping->checks[order[0]].flags & SL_WAITS);
+}
+
 /* Rerunning one check with the run's seed must replay it exactly. */
 static void test_grader_check_seed_deterministic(void **state)
 {
@@ -868,6 +909,7 @@ int main(void)
 	    cmocka_unit_test(test_grader_registry_sorted_by_number),
 	    cmocka_unit_test(test_grader_lab_dirname),
 	    cmocka_unit_test(test_grader_total_points_leave_out_hidden),
+	    cmocka_unit_test(test_grader_waiting_checks_start_first),
 	    cmocka_unit_test(test_grader_check_seed_deterministic),
 	    cmocka_unit_test(test_grader_check_seed_differs_per_id),
 	    cmocka_unit_test(test_grader_check_seed_differs_per_run_seed),
